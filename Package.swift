@@ -1,0 +1,41 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "boilerstrip",
+    products: [
+        .library(name: "Boilerstrip", targets: ["Boilerstrip"]),
+        .executable(name: "boilerstrip", targets: ["boilerstrip"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // libpcre2-8 from the system (Debian: libpcre2-dev).
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        // A small Swift wrapper over PCRE2: compile, JIT, match on bytes, limits, errors.
+        .target(name: "PCRE2", dependencies: ["CPCRE2"]),
+        // The library: documents, rules, screen, matcher, scorer, decisions, records, output.
+        .target(
+            name: "Boilerstrip",
+            dependencies: ["PCRE2", .product(name: "Yams", package: "Yams")],
+            plugins: ["EmbedRules"]
+        ),
+        // The command-line tool.
+        .executableTarget(
+            name: "boilerstrip",
+            dependencies: ["Boilerstrip", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // Build-time embedding of Rules/ into the library.
+        .executableTarget(name: "RuleEmbedder"),
+        .plugin(name: "EmbedRules", capability: .buildTool(), dependencies: ["RuleEmbedder"]),
+        .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
+        .testTarget(name: "BoilerstripTests", dependencies: ["Boilerstrip"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Boilerstrip"]),
+    ]
+)

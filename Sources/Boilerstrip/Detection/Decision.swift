@@ -1,0 +1,109 @@
+/// What boilerstrip decided about one document: the spans it removes and flags, and the metadata.
+public struct Decision: Sendable {
+    /// The document decided on.
+    public let document: Document
+    /// Removed spans, sorted by position, never overlapping.
+    public let removed: [ScoredSpan]
+    /// Spans scored in the band below the threshold: kept, but reported.
+    public let flagged: [ScoredSpan]
+    /// Document-level verdicts and metadata.
+    public let metadata: Metadata
+    /// Set when a rule failed (a match limit); the document is then left unchanged.
+    public let failure: MatchFailure?
+
+    /// The cleaned bytes: the document without the removed spans.
+    public var cleanedBytes: [UInt8] {
+        guard !removed.isEmpty else { return document.bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(document.bytes.count)
+        var cursor = 0
+        for span in removed {
+            out.append(contentsOf: document.bytes[cursor..<span.span.lowerBound])
+            cursor = span.span.upperBound
+        }
+        out.append(contentsOf: document.bytes[cursor...])
+        return out
+    }
+}
+
+/// Builds a ``Decision`` from scored spans.
+public struct Decider: Sendable {
+    public let catalogue: Catalogue
+    public let thresholds: Scorer.Thresholds
+
+    public init(catalogue: Catalogue, thresholds: Scorer.Thresholds) {
+        self.catalogue = catalogue
+        self.thresholds = thresholds
+    }
+
+    public func decide(_ scored: [ScoredSpan], in document: Document) -> Decision {
+        // Highest score first; a span overlapping one already taken is dropped (removals) or not flagged.
+        let ranked = scored.sorted { $0.score != $1.score ? $0.score > $1.score : $0.span.lowerBound < $1.span.lowerBound }
+        var removed: [ScoredSpan] = []
+        var flagged: [ScoredSpan] = []
+        for candidate in ranked {
+            if candidate.score >= thresholds.remove {
+                if !removed.contains(where: { $0.span.overlaps(candidate.span) }) { removed.append(candidate) }
+            } else if candidate.score >= thresholds.flag {
+                if !removed.contains(where: { $0.span.overlaps(candidate.span) }),
+                   !flagged.contains(where: { $0.span.overlaps(candidate.span) }) {
+                    flagged.append(candidate)
+                }
+            }
+        }
+        removed.sort { $0.span.lowerBound < $1.span.lowerBound }
+        flagged.sort { $0.span.lowerBound < $1.span.lowerBound }
+        absorbBlankLines(&removed, in: document)
+        let metadata = Metadata(removed: removed, flagged: flagged, document: document, catalogue: catalogue)
+        return Decision(document: document, removed: removed, flagged: flagged, metadata: metadata, failure: nil)
+    }
+
+    /// Extends whole-line removals over the blank lines they would leave orphaned: before and after a run that
+    /// ends the document, after a run that starts it, and after a run that sits between two blank lines.
+    func absorbBlankLines(_ removed: inout [ScoredSpan], in document: Document) {
+        guard !removed.isEmpty else { return }
+        let segments = document.segments
+        var removedLine = [Int: Int]()  // segment → index in removed
+        for (index, span) in removed.enumerated() where span.wholeLine { removedLine[span.evidence.segment] = index }
+        guard !removedLine.isEmpty else { return }
+        let blank = segments.map { document.isBlank($0) && !$0.whole.isEmpty }
+        var segment = 0
+        while segment < segments.count {
+            guard let first = removedLine[segment] else { segment += 1; continue }
+            // A run of removed lines, blank lines between them included.
+            var last = segment, lastIndex = first, cursor = segment + 1
+            while cursor < segments.count {
+                if let index = removedLine[cursor] { last = cursor; lastIndex = index; cursor += 1 }
+                else if blank[cursor] { cursor += 1 }
+                else { break }
+            }
+            var before = segment
+            while before > 0, blank[before - 1] { before -= 1 }
+            var after = last + 1
+            while after < segments.count, blank[after] { after += 1 }
+            let atEnd = after == segments.count
+            let atStart = before == 0
+            if atEnd {
+                removed[first].span = segments[before].whole.lowerBound..<removed[first].span.upperBound
+                if after > last + 1 || first != lastIndex {
+                    removed[lastIndex].span = removed[lastIndex].span.lowerBound..<segments[after - 1].end
+                }
+            } else if atStart || before < segment {
+                if after > last + 1 { removed[lastIndex].span = removed[lastIndex].span.lowerBound..<segments[after - 1].end }
+            }
+            // Blank lines strictly inside the run join the span before them.
+            var previous = first
+            for line in segment..<(last + 1) where line > segment {
+                if let index = removedLine[line] {
+                    if removed[previous].span.upperBound < removed[index].span.lowerBound,
+                       line > 0, blank[line - 1] {
+                        removed[previous].span = removed[previous].span.lowerBound..<removed[index].span.lowerBound
+                    }
+                    previous = index
+                }
+            }
+            segment = after
+        }
+        removed.sort { $0.span.lowerBound < $1.span.lowerBound }
+    }
+}

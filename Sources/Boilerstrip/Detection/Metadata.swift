@@ -1,0 +1,167 @@
+/// Document-level verdicts and the facts read from the boilerplate.
+public struct Metadata: Sendable, Equatable {
+    /// A paywall or subscriber notice removed where the text stops.
+    public var paywalled = false
+    /// The text is not the whole article: a paywall, a truncation notice, or a cut-off.
+    public var truncated = false
+    /// Confidence in the pair of verdicts, 0…1.
+    public var confidence = 0.9
+    /// Why `truncated` is set, when it is (a rule id, or `cut-off:ellipsis`).
+    public var truncatedBy: String?
+    /// The share of the article still to read, as stated (64.96 for "64.96%").
+    public var remainingPercent: Double?
+    /// Characters still to read, as stated (Nikkei's 残りN文字).
+    public var remainingChars: Int?
+    /// The full article's length in characters, estimated from the visible text and the stated remainder.
+    public var estimatedFullChars: Int?
+    /// Where a syndicated item was first published.
+    public var syndication = Syndication()
+
+    /// The original publication of a syndicated item.
+    public struct Syndication: Sendable, Equatable {
+        public var originalTitle: String?
+        public var originalSite: String?
+        public var originalURL: String?
+        /// A wire or agency credit (Reuters, AFP, dpa, AP).
+        public var credit: String?
+    }
+
+    public init() {}
+
+    init(removed: [ScoredSpan], flagged: [ScoredSpan], document: Document, catalogue: Catalogue) {
+        let bytes = document.bytes
+        func text(_ range: Range<Int>) -> String {
+            HTMLEntities.decode(String(decoding: bytes[range], as: UTF8.self))
+                .trimmingCharacters(in: CharacterSet(charactersIn: " \t\u{00A0}\u{202F}.«»\"“”"))
+        }
+        var strongest = 0.0
+        for span in removed {
+            let rule = catalogue.rules[span.evidence.rule]
+            let captures = span.evidence.captures
+            switch rule.family {
+            case .paywall:
+                paywalled = true
+                truncated = true
+                truncatedBy = truncatedBy ?? rule.id
+                strongest = max(strongest, span.score)
+            case .truncation:
+                truncated = true
+                truncatedBy = truncatedBy ?? rule.id
+                strongest = max(strongest, span.score)
+            case .syndication, .share, .promo:
+                break
+            }
+            if remainingPercent == nil, let range = captures[.percent] {
+                remainingPercent = Double(text(range).replacingOccurrences(of: ",", with: "."))
+            }
+            if remainingChars == nil, let range = captures[.chars] {
+                remainingChars = Int(text(range).filter { $0.isNumber && $0.isASCII })
+            }
+            if syndication.originalTitle == nil, let range = captures[.title] { syndication.originalTitle = text(range) }
+            if syndication.originalSite == nil, let range = captures[.site] { syndication.originalSite = text(range) }
+            if syndication.originalURL == nil, let range = captures[.url] { syndication.originalURL = text(range) }
+            if syndication.credit == nil, let range = captures[.credit] { syndication.credit = text(range) }
+        }
+        // Cut-off cue: the last line of text ends on an ellipsis.
+        if !truncated, let ending = CutOff.ending(of: document, removed: removed) {
+            truncated = true
+            truncatedBy = ending
+            strongest = 0.6
+        }
+        if truncated || paywalled {
+            confidence = strongest
+        } else {
+            // Evidence in the flagged band lowers the confidence that the text is complete.
+            let doubt = flagged.filter { [.paywall, .truncation].contains(catalogue.rules[$0.evidence.rule].family) }
+                .map(\.score).max() ?? 0
+            confidence = min(0.9, 1 - doubt)
+        }
+        // Estimated full length from the visible text.
+        if remainingPercent != nil || remainingChars != nil {
+            var visible = 0
+            var cursor = 0
+            for span in removed {
+                visible += CutOff.codePointCount(bytes[cursor..<span.span.lowerBound])
+                cursor = span.span.upperBound
+            }
+            visible += CutOff.codePointCount(bytes[cursor...])
+            if let chars = remainingChars {
+                estimatedFullChars = visible + chars
+            } else if let percent = remainingPercent, percent < 100 {
+                estimatedFullChars = Int((Double(visible) / (1 - percent / 100)).rounded())
+            }
+        }
+    }
+}
+
+import Foundation
+
+/// Cut-off cues read from the text itself.
+enum CutOff {
+    /// `cut-off:ellipsis` when the last line of text (after removals) ends on an ellipsis.
+    static func ending(of document: Document, removed: [ScoredSpan]) -> String? {
+        let bytes = document.bytes
+        // The end of the kept text: walk back over removed spans and spaces.
+        var end = bytes.count
+        var spans = removed[...]
+        while true {
+            while end > 0, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D || Spacing.widthBefore(end, in: bytes, limit: 0) != nil {
+                end -= Spacing.widthBefore(end, in: bytes, limit: 0) ?? 1
+            }
+            if let last = spans.last, last.span.upperBound >= end, last.span.lowerBound < end {
+                end = last.span.lowerBound
+                spans = spans.dropLast()
+                continue
+            }
+            if let last = spans.last, last.span.lowerBound >= end { spans = spans.dropLast(); continue }
+            break
+        }
+        guard end >= 3 else { return nil }
+        if bytes[end - 3] == 0xE2, bytes[end - 2] == 0x80, bytes[end - 1] == 0xA6 { return "cut-off:ellipsis" }
+        if bytes[end - 1] == UInt8(ascii: "."), bytes[end - 2] == UInt8(ascii: "."), bytes[end - 3] == UInt8(ascii: ".") {
+            return "cut-off:ellipsis"
+        }
+        return nil
+    }
+
+    static func codePointCount(_ bytes: ArraySlice<UInt8>) -> Int {
+        var count = 0
+        for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
+        return count
+    }
+}
+
+/// Decodes the HTML entities that feeds leave in text, for metadata values (never for the text itself).
+enum HTMLEntities {
+    static let named: [String: String] = [
+        "nbsp": "\u{00A0}", "amp": "&", "quot": "\"", "apos": "'", "lt": "<", "gt": ">", "rsquo": "’", "lsquo": "‘",
+        "rdquo": "”", "ldquo": "“", "hellip": "…", "ndash": "–", "mdash": "—", "laquo": "«", "raquo": "»",
+    ]
+
+    static func decode(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let amp = rest.firstIndex(of: "&") {
+            out += rest[..<amp]
+            let after = rest[rest.index(after: amp)...]
+            if let semicolon = after.prefix(10).firstIndex(of: ";") {
+                let name = String(after[..<semicolon])
+                var replacement: String? = named[name]
+                if name.hasPrefix("#x") || name.hasPrefix("#X") {
+                    replacement = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
+                } else if name.hasPrefix("#") {
+                    replacement = UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
+                }
+                if let replacement {
+                    out += replacement
+                    rest = after[after.index(after: semicolon)...]
+                    continue
+                }
+            }
+            out += "&"
+            rest = after
+        }
+        return out + rest
+    }
+}

@@ -1,0 +1,41 @@
+/// Converts byte offsets of a UTF-8 text into code point offsets, as Python's `str` counts them.
+///
+/// Each invalid byte counts as one code point (what a lenient decoder turns into U+FFFD). A surrogate
+/// encoded as three bytes (WTF-8, from a lone `\ud800` in JSON) counts as one, as it does in Python.
+public struct CodePointIndex {
+    private let bytes: [UInt8]
+    private var cursorByte = 0
+    private var cursorCount = 0
+
+    public init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// The number of code points before byte `offset`. Cheapest when called with increasing offsets.
+    public mutating func codePoints(before offset: Int) -> Int {
+        if offset < cursorByte { cursorByte = 0; cursorCount = 0 }
+        var index = cursorByte, count = cursorCount
+        while index < offset {
+            index += CodePointIndex.sequenceLength(bytes, at: index)
+            count += 1
+        }
+        cursorByte = index
+        cursorCount = count
+        return count
+    }
+
+    /// Length of the UTF-8 sequence (or lone invalid byte) at `index`.
+    @inline(__always)
+    static func sequenceLength(_ bytes: [UInt8], at index: Int) -> Int {
+        let lead = bytes[index]
+        let expected: Int
+        switch lead {
+        case 0x00..<0x80: return 1
+        case 0xC2..<0xE0: expected = 2
+        case 0xE0..<0xF0: expected = 3
+        case 0xF0..<0xF5: expected = 4
+        default: return 1
+        }
+        guard index + expected <= bytes.count else { return 1 }
+        for next in 1..<expected where bytes[index + next] & 0xC0 != 0x80 { return 1 }
+        return expected
+    }
+}

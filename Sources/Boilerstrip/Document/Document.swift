@@ -1,0 +1,103 @@
+/// A document: its UTF-8 bytes, kept as they are, and its segments (lines) as byte ranges.
+///
+/// Invariant: the segments tile `bytes` exactly, in order; each segment's `content` excludes its line
+/// break, which is `\n`, `\r\n` or a lone `\r`.
+public struct Document: Sendable {
+    /// The input bytes, unchanged.
+    public let bytes: [UInt8]
+    /// The lines of the document, in order.
+    public let segments: [Segment]
+
+    /// Splits `bytes` into lines.
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+        self.segments = Document.split(bytes)
+    }
+
+    /// Splits a text into lines.
+    public init(_ text: String) { self.init(bytes: Array(text.utf8)) }
+
+    static func split(_ bytes: [UInt8]) -> [Segment] {
+        var segments: [Segment] = []
+        segments.reserveCapacity(bytes.count / 64 + 1)
+        bytes.withUnsafeBufferPointer { buffer in
+            var lineStart = 0
+            var index = 0
+            let count = buffer.count
+            while index < count {
+                let byte = buffer[index]
+                if byte == 0x0A || byte == 0x0D {
+                    var next = index + 1
+                    if byte == 0x0D && next < count && buffer[next] == 0x0A { next += 1 }
+                    segments.append(Segment(index: segments.count, content: lineStart..<index, end: next))
+                    lineStart = next
+                    index = next
+                } else {
+                    index += 1
+                }
+            }
+            if lineStart < count || segments.isEmpty {
+                segments.append(Segment(index: segments.count, content: lineStart..<count, end: count))
+            }
+        }
+        return segments
+    }
+}
+
+/// One line of a document.
+public struct Segment: Sendable, Equatable {
+    /// Position among the document's segments.
+    public let index: Int
+    /// The line's bytes, without the line break.
+    public let content: Range<Int>
+    /// The byte after the line break (equal to `content.upperBound` for a last line with none).
+    public let end: Int
+
+    /// The line with its line break.
+    public var whole: Range<Int> { content.lowerBound..<end }
+}
+
+extension Document {
+    /// Whether the segment holds only spaces (ASCII, NBSP, zero-width) or nothing.
+    public func isBlank(_ segment: Segment) -> Bool {
+        trimmed(segment.content).isEmpty
+    }
+
+    /// `range` without leading and trailing spacing: ASCII spaces and tabs, NBSP, narrow NBSP, the
+    /// zero-width space and the BOM.
+    public func trimmed(_ range: Range<Int>) -> Range<Int> {
+        var lower = range.lowerBound, upper = range.upperBound
+        while lower < upper, let width = Spacing.width(at: lower, in: bytes, limit: upper) { lower += width }
+        while lower < upper, let width = Spacing.widthBefore(upper, in: bytes, limit: lower) { upper -= width }
+        return lower..<upper
+    }
+}
+
+/// Recognises the spacing characters that trimming and span extension skip, on UTF-8 bytes.
+enum Spacing {
+    /// The byte length of a spacing character starting at `index`, or nil.
+    @inline(__always)
+    static func width(at index: Int, in bytes: [UInt8], limit: Int) -> Int? {
+        let byte = bytes[index]
+        if byte == 0x20 || byte == 0x09 || byte == 0x0B || byte == 0x0C { return 1 }
+        if byte == 0xC2, index + 1 < limit, bytes[index + 1] == 0xA0 { return 2 }
+        if byte == 0xE2, index + 2 < limit, bytes[index + 1] == 0x80,
+           bytes[index + 2] == 0xAF || bytes[index + 2] == 0x8B || bytes[index + 2] == 0x89 { return 3 }
+        if byte == 0xEF, index + 2 < limit, bytes[index + 1] == 0xBB, bytes[index + 2] == 0xBF { return 3 }
+        return nil
+    }
+
+    /// The byte length of a spacing character ending right before `index`, or nil.
+    @inline(__always)
+    static func widthBefore(_ index: Int, in bytes: [UInt8], limit: Int) -> Int? {
+        let byte = bytes[index - 1]
+        if byte == 0x20 || byte == 0x09 || byte == 0x0B || byte == 0x0C { return 1 }
+        if byte == 0xA0, index - 2 >= limit, bytes[index - 2] == 0xC2 { return 2 }
+        if index - 3 >= limit {
+            let a = bytes[index - 3], b = bytes[index - 2]
+            if a == 0xE2, b == 0x80, byte == 0xAF || byte == 0x8B || byte == 0x89 { return 3 }
+            if a == 0xEF, b == 0xBB, byte == 0xBF { return 3 }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,54 @@
+import PCRE2
+
+/// Runs PCRE2 on the lines the screen let through, and turns matches into ``Evidence``.
+public struct RuleMatcher: Sendable {
+    public let catalogue: Catalogue
+
+    public init(catalogue: Catalogue) { self.catalogue = catalogue }
+
+    /// Every match of every candidate rule, in document order. A line can hold several matches of one rule
+    /// (teasers glued into one paragraph); they do not overlap.
+    /// - Throws: ``MatchFailure`` when a match or depth limit stopped a rule.
+    public func evidence(in document: Document, candidates: [Candidate], scratch: MatchScratch) throws(MatchFailure) -> [Evidence] {
+        guard !candidates.isEmpty else { return [] }
+        var found: [Evidence] = []
+        let rules = catalogue.rules
+        do {
+            try document.bytes.withUnsafeBufferPointer { buffer throws(MatchFailure) in
+                for candidate in candidates {
+                    let segment = document.segments[Int(candidate.segment)]
+                    let rule = rules[Int(candidate.rule)]
+                    let line = UnsafeBufferPointer(rebasing: buffer[segment.content])
+                    let base = segment.content.lowerBound
+                    var from = 0
+                    while from <= line.count {
+                        let match: Match?
+                        do throws(MatchError) {
+                            match = try rule.regex.firstMatch(in: line, from: from, scratch: scratch)
+                        } catch {
+                            throw MatchFailure(ruleID: rule.id, reason: error.description)
+                        }
+                        guard let match else { break }
+                        let range = match.range
+                        if !range.isEmpty {
+                            var captures: [Capture: Range<Int>] = [:]
+                            if !rule.regex.namedGroups.isEmpty {
+                                for capture in Capture.allCases {
+                                    if let r = rule.regex.range(named: capture.rawValue, in: match), !r.isEmpty {
+                                        captures[capture] = (r.lowerBound + base)..<(r.upperBound + base)
+                                    }
+                                }
+                            }
+                            found.append(Evidence(rule: Int(candidate.rule), segment: segment.index,
+                                                  match: (range.lowerBound + base)..<(range.upperBound + base), captures: captures))
+                        }
+                        // Continue after this match (one code unit on, for an empty match).
+                        from = range.isEmpty ? range.upperBound + 1 : range.upperBound
+                        while from < line.count, line[from] & 0xC0 == 0x80 { from += 1 }
+                    }
+                }
+            }
+        }
+        return found
+    }
+}

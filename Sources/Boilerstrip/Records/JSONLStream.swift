@@ -1,0 +1,181 @@
+import Dispatch
+
+/// Streams JSON Lines: reads blocks, cuts them into records, cleans batches of records (in parallel when
+/// `jobs` > 1), and writes them out in input order. Memory stays bounded by the batch size (plus the longest
+/// record).
+public struct JSONLStream {
+    /// Totals over a stream.
+    public struct Counts: Sendable, Equatable {
+        public var records = 0
+        public var cleaned = 0
+        public var changed = 0
+        public var skipped = 0
+        public var malformed = 0
+        public var ruleFailures = 0
+        public var spansRemoved = 0
+        public var truncated = 0
+        public var paywalled = 0
+        public var bytesIn = 0
+        public init() {}
+    }
+
+    /// A malformed record that stops the run (under `--on-error fail`).
+    public struct Stop: Error {
+        public let line: Int
+        public let problem: RecordScanner.Malformed
+    }
+
+    public let records: RecordCleaner
+    public let jobs: Int
+    public let onError: RecordCleaner.OnError
+    /// Target size of a batch of input bytes.
+    public let batchBytes: Int
+    /// Called with each problem worth a line on stderr (record number, message).
+    public var warn: (Int, String) -> Void = { _, _ in }
+
+    public init(records: RecordCleaner, jobs: Int = 1, onError: RecordCleaner.OnError = .fail, batchBytes: Int = 1 << 22) {
+        self.records = records
+        self.jobs = max(1, jobs)
+        self.onError = onError
+        self.batchBytes = batchBytes
+    }
+
+    /// Runs the stream.
+    /// - Parameters:
+    ///   - read: fills the buffer with the next bytes; returns how many (0 at the end).
+    ///   - write: writes output bytes; returns false when the output is closed (the run then stops quietly).
+    /// - Throws: ``Stop`` at a malformed record under `.fail`, after writing every record before it.
+    public func run(read: (inout [UInt8]) throws -> Int, write: ([UInt8]) -> Bool) throws -> Counts {
+        var counts = Counts()
+        var pending: [UInt8] = []          // bytes of an incomplete last line
+        var block = [UInt8](repeating: 0, count: 1 << 20)
+        var batch: [UInt8] = []            // complete lines, each ending in \n
+        var lineNumber = 0
+        var ended = false
+        let workspaces = (0..<jobs).map { _ in records.cleaner.makeWorkspace() }
+        while !ended {
+            let count = try read(&block)
+            if count == 0 {
+                ended = true
+                if !pending.isEmpty { batch.append(contentsOf: pending); pending.removeAll() }
+            } else {
+                counts.bytesIn += count
+                if let lastBreak = block[0..<count].lastIndex(of: 0x0A) {
+                    batch.append(contentsOf: pending)
+                    pending.removeAll(keepingCapacity: true)
+                    batch.append(contentsOf: block[0...lastBreak])
+                    pending.append(contentsOf: block[(lastBreak + 1)..<count])
+                } else {
+                    pending.append(contentsOf: block[0..<count])
+                }
+            }
+            if batch.count >= batchBytes || (ended && !batch.isEmpty) {
+                let keepGoing = try process(batch, firstLine: lineNumber + 1, workspaces: workspaces, counts: &counts, write: write)
+                lineNumber += batch.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } + (batch.last == 0x0A ? 0 : 1)
+                batch.removeAll(keepingCapacity: true)
+                if !keepGoing { return counts }
+            }
+        }
+        return counts
+    }
+
+    /// Cleans a batch of whole lines and writes the result. Returns false when the output closed.
+    private func process(_ batch: [UInt8], firstLine: Int, workspaces: [Cleaner.Workspace], counts: inout Counts,
+                         write: ([UInt8]) -> Bool) throws -> Bool {
+        // Line ranges (without \n) and whether each had a \n.
+        var lines: [Range<Int>] = []
+        var start = 0
+        for (index, byte) in batch.enumerated() where byte == 0x0A {
+            lines.append(start..<index)
+            start = index + 1
+        }
+        let lastHasBreak = start == batch.count
+        if !lastHasBreak { lines.append(start..<batch.count) }
+
+        // Split among jobs in contiguous chunks; each chunk gets its own output and outcomes.
+        let chunks = max(1, min(jobs, lines.count))
+        let perChunk = (lines.count + chunks - 1) / max(chunks, 1)
+        let slots = (0..<chunks).map { _ in Slot() }
+        let work: @Sendable (Int) -> Void = { [records, lines] chunk in
+            let slot = slots[chunk]
+            let workspace = workspaces[chunk]
+            let lower = chunk * perChunk, upper = min(lines.count, lower + perChunk)
+            guard lower < upper else { return }
+            slot.output.reserveCapacity((lines[upper - 1].upperBound - lines[lower].lowerBound) + 512 * (upper - lower))
+            batch.withUnsafeBufferPointer { buffer in
+                for index in lower..<upper {
+                    let range = lines[index]
+                    let line = UnsafeBufferPointer(rebasing: buffer[range])
+                    if Self.isBlank(line) {
+                        slot.output.append(contentsOf: line)
+                        slot.outcomes.append(.skipped(reason: "blank line"))
+                    } else {
+                        slot.outcomes.append(records.cleanRecord(line, in: workspace, to: &slot.output))
+                    }
+                    if index < lines.count - 1 || lastHasBreak { slot.output.append(0x0A) }
+                    slot.ends.append(slot.output.count)
+                }
+            }
+        }
+        if chunks == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: work) }
+
+        // Tally, stop at the first malformed record under .fail.
+        for (chunk, slot) in slots.enumerated() {
+            for (offset, outcome) in slot.outcomes.enumerated() {
+                let line = firstLine + chunk * perChunk + offset
+                switch outcome {
+                case let .cleaned(removed, truncated, paywalled):
+                    counts.records += 1
+                    counts.cleaned += 1
+                    counts.spansRemoved += removed
+                    if removed > 0 { counts.changed += 1 }
+                    if truncated { counts.truncated += 1 }
+                    if paywalled { counts.paywalled += 1 }
+                case let .skipped(reason):
+                    if reason != "blank line" {
+                        counts.records += 1
+                        counts.skipped += 1
+                    }
+                case let .malformed(problem):
+                    counts.records += 1
+                    counts.malformed += 1
+                    if onError == .fail {
+                        // Write what came before this record, then stop.
+                        if !writePrefix(of: slots, upTo: chunk, records: offset, write: write) { return false }
+                        throw Stop(line: line, problem: problem)
+                    }
+                    warn(line, "malformed record passed through unchanged: \(problem)")
+                case let .ruleFailed(failure):
+                    counts.records += 1
+                    counts.ruleFailures += 1
+                    warn(line, failure.description)
+                }
+            }
+        }
+        for slot in slots where !slot.output.isEmpty {
+            if !write(slot.output) { return false }
+        }
+        return true
+    }
+
+    /// Writes the output of the records before record `records` of chunk `chunk`.
+    private func writePrefix(of slots: [Slot], upTo chunk: Int, records: Int, write: ([UInt8]) -> Bool) -> Bool {
+        for index in 0..<chunk where !slots[index].output.isEmpty {
+            if !write(slots[index].output) { return false }
+        }
+        let end = records == 0 ? 0 : slots[chunk].ends[records - 1]
+        return end == 0 || write(Array(slots[chunk].output[0..<end]))
+    }
+
+    /// The output of one chunk of a batch.
+    final class Slot: @unchecked Sendable {
+        var output: [UInt8] = []
+        var outcomes: [RecordCleaner.Outcome] = []
+        /// Output offset after each record.
+        var ends: [Int] = []
+    }
+
+    static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    }
+}

@@ -1,0 +1,159 @@
+/// JSON string escapes, decoded to and encoded from UTF-8 bytes, without Foundation.
+///
+/// A lone surrogate escape (`\ud800`) decodes to its three-byte WTF-8 form, and encodes back to the same
+/// escape, so a record round-trips even when its text is not valid Unicode, and code point offsets agree with
+/// Python's.
+public enum JSONString {
+    /// Decodes the body of a JSON string token (the bytes between the quotes). The body must be valid: the
+    /// scanner checks it first.
+    public static func decode(_ body: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(body.count)
+        var index = 0
+        while index < body.count {
+            // Copy the run up to the next backslash.
+            var run = index
+            while run < body.count, body[run] != UInt8(ascii: "\\") { run += 1 }
+            if run > index { out.append(contentsOf: UnsafeBufferPointer(rebasing: body[index..<run])) }
+            index = run
+            guard index < body.count else { break }
+            let escape = body[index + 1]
+            index += 2
+            switch escape {
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "u"):
+                var scalar = hex4(body, at: index)
+                index += 4
+                if (0xD800..<0xDC00).contains(scalar), index + 5 < body.count,
+                   body[index] == UInt8(ascii: "\\"), body[index + 1] == UInt8(ascii: "u") {
+                    let low = hex4(body, at: index + 2)
+                    if (0xDC00..<0xE000).contains(low) {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        index += 6
+                    }
+                }
+                appendUTF8(scalar, to: &out)
+            default: out.append(escape)  // \" \\ \/
+            }
+        }
+        return out
+    }
+
+    static func hex4(_ body: UnsafeBufferPointer<UInt8>, at index: Int) -> UInt32 {
+        var value: UInt32 = 0
+        for offset in 0..<4 { value = value << 4 | UInt32(hexValue(body[index + offset])) }
+        return value
+    }
+
+    @inline(__always)
+    static func hexValue(_ byte: UInt8) -> UInt8 {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        case 0x61...0x66: byte - 0x61 + 10
+        default: 0xFF
+        }
+    }
+
+    /// UTF-8 (or, for a surrogate, WTF-8) bytes of a scalar value.
+    static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+        switch scalar {
+        case 0..<0x80: out.append(UInt8(scalar))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | scalar >> 6)); out.append(UInt8(0x80 | scalar & 0x3F))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | scalar >> 12)); out.append(UInt8(0x80 | scalar >> 6 & 0x3F)); out.append(UInt8(0x80 | scalar & 0x3F))
+        default:
+            out.append(UInt8(0xF0 | scalar >> 18)); out.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+            out.append(UInt8(0x80 | scalar >> 6 & 0x3F)); out.append(UInt8(0x80 | scalar & 0x3F))
+        }
+    }
+
+    static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Appends `bytes` as a JSON string token, quotes included. Invalid UTF-8 becomes U+FFFD; WTF-8 surrogates
+    /// become `\uXXXX` escapes.
+    public static func encode<C: Collection<UInt8>>(_ bytes: C, to out: inout [UInt8]) where C.Index == Int {
+        out.append(UInt8(ascii: "\""))
+        var index = bytes.startIndex
+        let end = bytes.endIndex
+        while index < end {
+            let byte = bytes[index]
+            if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte < 0x80 {
+                out.append(byte)
+                index += 1
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(byte); index += 1
+            case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte); index += 1
+            case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n")); index += 1
+            case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r")); index += 1
+            case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t")); index += 1
+            case 0x08: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "b")); index += 1
+            case 0x0C: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "f")); index += 1
+            case 0..<0x20:
+                appendEscape(UInt32(byte), to: &out); index += 1
+            default:
+                let length = UTF8Validation.sequenceLength(bytes, at: index, end: end)
+                if length > 0 {
+                    for offset in 0..<length { out.append(bytes[index + offset]) }
+                    index += length
+                } else if let surrogate = UTF8Validation.surrogate(bytes, at: index, end: end) {
+                    appendEscape(surrogate, to: &out)
+                    index += 3
+                } else {
+                    out.append(contentsOf: [0xEF, 0xBF, 0xBD])  // U+FFFD
+                    index += 1
+                }
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    static func appendEscape(_ value: UInt32, to out: inout [UInt8]) {
+        out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u")])
+        for shift in stride(from: 12, through: 0, by: -4) { out.append(hexDigits[Int(value >> UInt32(shift) & 0xF)]) }
+    }
+}
+
+/// UTF-8 validation on bytes.
+enum UTF8Validation {
+    /// The length of the valid UTF-8 sequence (≥ 2 bytes) at `index`, or 0 when it is not valid.
+    @inline(__always)
+    static func sequenceLength<C: Collection<UInt8>>(_ bytes: C, at index: Int, end: Int) -> Int where C.Index == Int {
+        let lead = bytes[index]
+        switch lead {
+        case 0xC2...0xDF:
+            return index + 1 < end && bytes[index + 1] & 0xC0 == 0x80 ? 2 : 0
+        case 0xE0...0xEF:
+            guard index + 2 < end else { return 0 }
+            let b1 = bytes[index + 1], b2 = bytes[index + 2]
+            guard b1 & 0xC0 == 0x80, b2 & 0xC0 == 0x80 else { return 0 }
+            if lead == 0xE0 && b1 < 0xA0 { return 0 }
+            if lead == 0xED && b1 >= 0xA0 { return 0 }  // surrogates
+            return 3
+        case 0xF0...0xF4:
+            guard index + 3 < end else { return 0 }
+            let b1 = bytes[index + 1]
+            guard b1 & 0xC0 == 0x80, bytes[index + 2] & 0xC0 == 0x80, bytes[index + 3] & 0xC0 == 0x80 else { return 0 }
+            if lead == 0xF0 && b1 < 0x90 { return 0 }
+            if lead == 0xF4 && b1 >= 0x90 { return 0 }
+            return 4
+        default:
+            return 0
+        }
+    }
+
+    /// The surrogate value of a WTF-8 surrogate sequence at `index`, or nil.
+    static func surrogate<C: Collection<UInt8>>(_ bytes: C, at index: Int, end: Int) -> UInt32? where C.Index == Int {
+        guard index + 2 < end, bytes[index] == 0xED else { return nil }
+        let b1 = bytes[index + 1], b2 = bytes[index + 2]
+        guard b1 >= 0xA0, b1 <= 0xBF, b2 & 0xC0 == 0x80 else { return nil }
+        return 0xD000 | UInt32(b1 & 0x3F) << 6 | UInt32(b2 & 0x3F)
+    }
+}

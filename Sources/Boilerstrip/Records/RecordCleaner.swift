@@ -1,0 +1,101 @@
+/// Cleans JSON Lines records and plain-text documents into output bytes: the mode-specific part of the tool,
+/// shared by the CLI and the tests.
+public struct RecordCleaner: Sendable {
+    /// What to do with a malformed record.
+    public enum OnError: String, Sendable, CaseIterable {
+        /// Stop the run (exit 65).
+        case fail
+        /// Write the record through unchanged, with a warning.
+        case pass
+    }
+
+    /// The outcome of one record.
+    public enum Outcome: Sendable, Equatable {
+        /// Cleaned (possibly unchanged), metadata added.
+        case cleaned(removed: Int, truncated: Bool, paywalled: Bool)
+        /// No text field, or not a string: written through unchanged.
+        case skipped(reason: String)
+        /// Malformed: written through unchanged only under `--on-error pass`.
+        case malformed(RecordScanner.Malformed)
+        /// A rule failed on the record (a match limit): written through with its text unchanged.
+        case ruleFailed(MatchFailure)
+    }
+
+    public let cleaner: Cleaner
+    public let scanner: RecordScanner
+    public let metaField: [UInt8]
+    public let writer: MetadataWriter
+
+    public init(cleaner: Cleaner, textField: String = "text", metaField: String = "boilerstrip", verbose: Bool = false) {
+        self.cleaner = cleaner
+        scanner = RecordScanner(textField: textField, metaField: metaField)
+        self.metaField = Array(metaField.utf8)
+        writer = MetadataWriter(catalogue: cleaner.catalogue, verbose: verbose)
+    }
+
+    /// Cleans one JSONL record (without its line break) and appends the output record (without line break)
+    /// to `out`. A malformed record is appended unchanged; the caller decides whether to go on.
+    public func cleanRecord(_ line: UnsafeBufferPointer<UInt8>, in workspace: Cleaner.Workspace, to out: inout [UInt8]) -> Outcome {
+        let layout: RecordScanner.Layout
+        do {
+            layout = try scanner.scan(line)
+        } catch {
+            out.append(contentsOf: line)
+            return .malformed(error)
+        }
+        guard layout.isObject else {
+            out.append(contentsOf: line)
+            return .skipped(reason: "not a JSON object")
+        }
+        guard let textValue = layout.textValue else {
+            out.append(contentsOf: line)
+            return .skipped(reason: "no text field")
+        }
+        guard layout.textIsString else {
+            out.append(contentsOf: line)
+            return .skipped(reason: "the text field is not a string")
+        }
+        let body = UnsafeBufferPointer(rebasing: line[(textValue.lowerBound + 1)..<(textValue.upperBound - 1)])
+        let text = body.contains(UInt8(ascii: "\\")) ? JSONString.decode(body) : Array(body)
+        let decision = cleaner.clean(text, in: workspace)
+
+        // Splice: the text value (when changed), the old metadata member (dropped), the new one (at the end).
+        var edits: [(range: Range<Int>, replacement: [UInt8])] = []
+        if !decision.removed.isEmpty {
+            var encoded: [UInt8] = []
+            encoded.reserveCapacity(textValue.count)
+            JSONString.encode(decision.cleanedBytes, to: &encoded)
+            edits.append((textValue, encoded))
+        }
+        if let meta = layout.metaMember { edits.append((meta, [])) }
+        var member: [UInt8] = [UInt8(ascii: ",")]
+        JSONString.encode(metaField, to: &member)
+        member.append(UInt8(ascii: ":"))
+        writer.write(decision, to: &member)
+        if layout.metaMember != nil && layout.memberCount == 1 { member.removeFirst() }
+        edits.append((layout.closingBrace..<layout.closingBrace, member))
+        edits.sort { $0.range.lowerBound < $1.range.lowerBound }
+        var cursor = 0
+        for edit in edits {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: line[cursor..<edit.range.lowerBound]))
+            out.append(contentsOf: edit.replacement)
+            cursor = edit.range.upperBound
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: line[cursor...]))
+        if let failure = decision.failure { return .ruleFailed(failure) }
+        return .cleaned(removed: decision.removed.count, truncated: decision.metadata.truncated, paywalled: decision.metadata.paywalled)
+    }
+
+    /// Cleans a plain-text document into `{"text": …, "<meta>": …}`.
+    public func cleanDocumentAsJSON(_ bytes: [UInt8], in workspace: Cleaner.Workspace, to out: inout [UInt8]) -> Decision {
+        let decision = cleaner.clean(bytes, in: workspace)
+        out.append(contentsOf: #"{"text":"#.utf8)
+        JSONString.encode(decision.cleanedBytes, to: &out)
+        out.append(UInt8(ascii: ","))
+        JSONString.encode(metaField, to: &out)
+        out.append(UInt8(ascii: ":"))
+        writer.write(decision, to: &out)
+        out.append(UInt8(ascii: "}"))
+        return decision
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// A loaded set of rules with the screen built over them: what a ``Cleaner`` runs.
+public struct Catalogue: Sendable {
+    /// The rules, in load order (embedded catalogue first, then user folders).
+    public let rules: [Rule]
+    /// The literal screen over the rules.
+    public let screen: Screen
+
+    /// Builds a catalogue from loaded rules.
+    /// - Throws: ``RuleLoadError`` when two rules share an id.
+    public init(rules: [Rule]) throws(RuleLoadError) {
+        var seen: [String: RuleLocation] = [:]
+        for rule in rules {
+            if let first = seen[rule.id] {
+                throw RuleLoadError(file: rule.location.file, line: rule.location.line, ruleID: rule.id,
+                                    message: "duplicate id: already defined at \(first)")
+            }
+            seen[rule.id] = rule.location
+        }
+        self.rules = rules
+        self.screen = Screen(rules: rules)
+    }
+
+    /// The rule files embedded in the binary at build time, as (path under Rules/, YAML text).
+    public static var embeddedFiles: [(path: String, text: String)] { embeddedRuleFiles }
+
+    /// Loads rule files given as (path, text).
+    public static func load(files: [(path: String, text: String)]) throws(RuleLoadError) -> [Rule] {
+        var rules: [Rule] = []
+        for file in files { rules.append(contentsOf: try RuleLoader.load(yaml: file.text, path: file.path)) }
+        return rules
+    }
+
+    /// The catalogue embedded in the binary.
+    public static func builtin() throws(RuleLoadError) -> Catalogue {
+        try Catalogue(rules: load(files: embeddedFiles.map { ("Rules/" + $0.path, $0.text) }))
+    }
+
+    /// The embedded catalogue (unless `includeBuiltin` is false) plus the rule files under each folder.
+    public static func load(includeBuiltin: Bool = true, directories: [String]) throws(RuleLoadError) -> Catalogue {
+        var files: [(path: String, text: String)] = includeBuiltin ? embeddedFiles.map { ("Rules/" + $0.path, $0.text) } : []
+        for directory in directories { files.append(contentsOf: try ruleFiles(in: directory)) }
+        return try Catalogue(rules: load(files: files))
+    }
+
+    /// The `.yaml`/`.yml` files under `directory`, sorted by path.
+    public static func ruleFiles(in directory: String) throws(RuleLoadError) -> [(path: String, text: String)] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw RuleLoadError(file: directory, line: 0, message: "not a folder of rule files")
+        }
+        let root = URL(fileURLWithPath: directory)
+        var paths: [String] = []
+        if let walker = FileManager.default.enumerator(atPath: directory) {
+            for case let relative as String in walker where relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") {
+                paths.append(relative)
+            }
+        }
+        var files: [(path: String, text: String)] = []
+        for relative in paths.sorted() {
+            let url = root.appendingPathComponent(relative)
+            let shown = directory.hasSuffix("/") ? directory + relative : directory + "/" + relative
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                throw RuleLoadError(file: shown, line: 0, message: "cannot read the file")
+            }
+            guard let text = String(validating: data, as: UTF8.self) else {
+                throw RuleLoadError(file: shown, line: 0, message: "the file is not UTF-8")
+            }
+            files.append((shown, text))
+        }
+        return files
+    }
+
+    /// The rule with this id.
+    public func rule(id: String) -> Rule? { rules.first { $0.id == id } }
+}

@@ -1,0 +1,142 @@
+/// Turns a rule pattern as written into the PCRE2 pattern that is compiled.
+///
+/// Expands the named tokens (`{apos}`, `{sp}`, `{ellipsis}`, `{percent}`, `{dash}`, `{bos}`, `{eos}`), and
+/// applies loose spacing: outside character classes and escapes, a plain space matches any run of horizontal
+/// space and a plain `'` or `’` any apostrophe form. It also keeps, for every byte of the result, the offset of
+/// the source byte it came from, so that a PCRE2 compile error can point into the pattern the author wrote.
+public enum PatternExpander {
+    /// The named tokens and their PCRE2 expansions.
+    public static let tokens: [String: String] = [
+        "apos": #"(?:\\?['’ʼ‘´`]|&#0*39;|&#0*8217;|&#[xX]0*27;|&#[xX]0*2019;|&rsquo;|&apos;)"#,
+        "sp": #"(?:(?:\h|&nbsp;|&#0*160;|&#[xX]0*[aA]0;|&#0*8239;)+)"#,
+        "ellipsis": #"(?:…|\.\.\.|&hellip;|&#0*8230;|&#[xX]0*2026;)"#,
+        "percent": #"(?<percent>\d{1,3}(?:[.,]\d{1,4})?)(?:\h|&nbsp;|&#0*160;|&#0*8239;)*(?:%|％|&#0*37;|&percnt;)"#,
+        "dash": #"(?:[-‐‑‒–—―]|&ndash;|&mdash;|&#0*821[12];)"#,
+        "bos": #"(?:^|(?<=[.!?…:;»"”“)\]]))(?:\h|&nbsp;)*"#,
+        "eos": #"(?:\h|\x{200B}|\x{FEFF}|&nbsp;|&#0*160;)*$"#,
+    ]
+
+    /// The result of an expansion.
+    public struct Expansion: Sendable {
+        /// The PCRE2 pattern.
+        public let pattern: String
+        /// For each UTF-8 byte of `pattern`, the byte offset in the source it came from.
+        public let sourceOffsets: [Int]
+
+        /// The source offset for a PCRE2 error offset in the expanded pattern.
+        public func sourceOffset(for expandedOffset: Int) -> Int {
+            guard !sourceOffsets.isEmpty else { return 0 }
+            return sourceOffsets[min(max(expandedOffset, 0), sourceOffsets.count - 1)]
+        }
+    }
+
+    /// An unknown `{name}` token.
+    public struct UnknownToken: Error, Equatable {
+        public let name: String
+        public let offset: Int
+    }
+
+    /// Expands `source`.
+    public static func expand(_ source: String) throws(UnknownToken) -> Expansion {
+        let bytes = Array(source.utf8)
+        var out: [UInt8] = []
+        var map: [Int] = []
+        out.reserveCapacity(bytes.count * 2)
+        func emit(_ text: String, from offset: Int) {
+            for byte in text.utf8 { out.append(byte); map.append(offset) }
+        }
+        func copy(_ range: Range<Int>) {
+            for index in range { out.append(bytes[index]); map.append(index) }
+        }
+        var index = 0
+        var inClass = false
+        var classStart = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\\") {
+                // \Q…\E quotes everything up to \E.
+                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "Q") {
+                    var end = index + 2
+                    while end + 1 < bytes.count, !(bytes[end] == UInt8(ascii: "\\") && bytes[end + 1] == UInt8(ascii: "E")) { end += 1 }
+                    let stop = min(end + 2, bytes.count)
+                    copy(index..<stop)
+                    index = stop
+                    continue
+                }
+                let stop = LiteralExtractor.escapeEnd(bytes, from: index, limit: bytes.count)
+                copy(index..<stop)
+                index = stop
+                continue
+            }
+            if inClass {
+                // A `]` right after `[` or `[^` is literal.
+                if byte == UInt8(ascii: "]"), index > classStart { inClass = false }
+                if byte == UInt8(ascii: "["), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ":"),
+                   let close = posixClassEnd(bytes, from: index) {
+                    copy(index..<close)
+                    index = close
+                    continue
+                }
+                copy(index..<index + 1)
+                index += 1
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "["):
+                inClass = true
+                copy(index..<index + 1)
+                index += 1
+                if index < bytes.count, bytes[index] == UInt8(ascii: "^") { copy(index..<index + 1); index += 1 }
+                classStart = index
+            case UInt8(ascii: "{"):
+                if let close = bytes[index...].firstIndex(of: UInt8(ascii: "}")),
+                   let name = String(validating: bytes[(index + 1)..<close], as: UTF8.self),
+                   !name.isEmpty, name.utf8.allSatisfy({ (0x61...0x7A).contains($0) || $0 == 0x5F }) {
+                    guard let expansion = tokens[name] else { throw UnknownToken(name: name, offset: index) }
+                    emit(expansion, from: index)
+                    index = close + 1
+                } else {
+                    copy(index..<index + 1)
+                    index += 1
+                }
+            case UInt8(ascii: " "):
+                var end = index
+                while end < bytes.count, bytes[end] == UInt8(ascii: " ") { end += 1 }
+                emit(tokens["sp"]!, from: index)
+                index = end
+            case UInt8(ascii: "'"):
+                emit(tokens["apos"]!, from: index)
+                index += 1
+            case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x99:  // ’
+                emit(tokens["apos"]!, from: index)
+                index += 3
+            case UInt8(ascii: "("):
+                // Named groups and other (?…) constructs pass through; `(?'name'…)` must not be loosened.
+                copy(index..<index + 1)
+                index += 1
+                if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "?"), bytes[index + 1] == UInt8(ascii: "'") {
+                    copy(index..<index + 2)
+                    index += 2
+                    if let close = bytes[index...].firstIndex(of: UInt8(ascii: "'")) {
+                        copy(index..<close + 1)
+                        index = close + 1
+                    }
+                }
+            default:
+                copy(index..<index + 1)
+                index += 1
+            }
+        }
+        return Expansion(pattern: String(decoding: out, as: UTF8.self), sourceOffsets: map)
+    }
+
+    private static func posixClassEnd(_ bytes: [UInt8], from index: Int) -> Int? {
+        var end = index + 2
+        while end + 1 < bytes.count {
+            if bytes[end] == UInt8(ascii: ":") && bytes[end + 1] == UInt8(ascii: "]") { return end + 2 }
+            if !(0x61...0x7A).contains(bytes[end]) && bytes[end] != UInt8(ascii: "^") { return nil }
+            end += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import PCRE2
+
+/// What kind of boilerplate a rule finds; it decides what a match says about the document.
+public enum Family: String, CaseIterable, Sendable, Codable {
+    /// "The post … appeared first on …", wire credits: the item was published elsewhere first.
+    case syndication
+    /// A paywall or subscriber notice: the document is paywalled and truncated.
+    case paywall
+    /// "Read more", "[…]": the document is an excerpt, truncated.
+    case truncation
+    /// Share and like widgets.
+    case share
+    /// Teasers, newsletter and app sign-ups, ad labels inside the text.
+    case promo
+}
+
+/// Where a rule's text is expected in a document.
+public enum Position: String, CaseIterable, Sendable, Codable {
+    /// Near the end: scores high in the last lines, low in the middle.
+    case tail
+    /// Near the start.
+    case head
+    /// Anywhere.
+    case any
+}
+
+/// A compiled rule of the catalogue.
+public struct Rule: Sendable {
+    /// Unique id, e.g. `lemonde-remaining-fr`.
+    public let id: String
+    public let family: Family
+    /// ISO 639-1 code, or `multi`.
+    public let language: String
+    public let description: String
+    /// Where the phrase was seen or documented.
+    public let source: String?
+    /// The pattern as written in the rule file.
+    public let pattern: String
+    /// The pattern with tokens, loose spaces and apostrophes expanded: what PCRE2 compiles.
+    public let expandedPattern: String
+    public let position: Position
+    /// Prior that a match is boilerplate, 0…1.
+    public let weight: Double
+    /// The literals the screen looks for (any one must occur), lowercased; empty when the rule cannot be screened.
+    public let literals: [String]
+    /// Whether the literals were declared (`requires`) rather than derived from the pattern.
+    public let literalsDeclared: Bool
+    public let matchExamples: [RuleExample]
+    public let keepExamples: [RuleExample]
+    /// Example variants the rule does not hold under, with the reason.
+    public let skipVariants: [String: String]
+    /// Where the rule is defined.
+    public let location: RuleLocation
+    /// The compiled pattern.
+    public let regex: Regex
+}
+
+/// A file and line in a rule file.
+public struct RuleLocation: Sendable, Equatable, CustomStringConvertible {
+    public let file: String
+    public let line: Int
+    public var description: String { "\(file):\(line)" }
+}
+
+/// An example of a rule: the text, and for a `match` example the byte range the rule must remove
+/// (nil: the whole text).
+public struct RuleExample: Sendable, Equatable {
+    public let text: String
+    public let span: Range<Int>?
+    public let line: Int
+
+    /// Parses an example, taking the span from `«…»` markers if present.
+    public init(marked: String, line: Int) throws(ExampleMarkerError) {
+        let open = "«", close = "»"
+        guard let openRange = marked.range(of: open) else {
+            text = marked
+            span = nil
+            self.line = line
+            return
+        }
+        guard let closeRange = marked.range(of: close, options: .backwards), closeRange.lowerBound >= openRange.upperBound
+        else { throw ExampleMarkerError(message: "an example has « without a matching »") }
+        let before = String(marked[..<openRange.lowerBound])
+        let inside = String(marked[openRange.upperBound..<closeRange.lowerBound])
+        let after = String(marked[closeRange.upperBound...])
+        text = before + inside + after
+        span = before.utf8.count..<(before.utf8.count + inside.utf8.count)
+        self.line = line
+    }
+}
+
+/// A malformed `«…»` example.
+public struct ExampleMarkerError: Error { public let message: String }

@@ -1,0 +1,110 @@
+import PCRE2
+
+/// Checks a catalogue for rules that can run away, shadow each other, or escape the screen.
+public struct RuleLinter {
+    public struct Finding: Sendable, CustomStringConvertible {
+        public enum Severity: String, Sendable { case error, warning }
+        public let severity: Severity
+        public let rule: Rule
+        public let message: String
+        public var description: String { "\(rule.location): \(severity.rawValue): rule \(rule.id): \(message)" }
+    }
+
+    public let catalogue: Catalogue
+    /// A tighter match limit than production, so a pattern that merely works hard shows up.
+    public var limits = MatchScratch.Limits(match: 100_000, depth: 2_000)
+
+    public init(catalogue: Catalogue) { self.catalogue = catalogue }
+
+    public func lint() throws -> [Finding] {
+        var findings: [Finding] = []
+        let scratch = MatchScratch(limits: limits)
+        let cleaner = try Cleaner(catalogue: catalogue)
+        let workspace = cleaner.makeWorkspace()
+        for (index, rule) in catalogue.rules.enumerated() {
+            // 1. Backtracking: adversarial subjects built from the rule's own examples.
+            if let subject = runaway(rule, scratch: scratch) {
+                findings.append(Finding(severity: .error, rule: rule, message: "the pattern hits the match limit on \(subject): catastrophic backtracking"))
+            } else if let construct = nestedQuantifier(in: rule.expandedPattern) {
+                findings.append(Finding(severity: .warning, rule: rule, message: "nested unbounded quantifier near \(construct.debugDescription)"))
+            }
+            // 2. Screen.
+            if rule.literals.isEmpty {
+                findings.append(Finding(severity: .warning, rule: rule, message: "the screen cannot pre-filter this rule (no literal found; add `requires`)"))
+            } else if let shortest = rule.literals.map(\.utf8.count).min(), shortest < 3 {
+                findings.append(Finding(severity: .warning, rule: rule, message: "weak screen literal \(rule.literals) lets many lines through"))
+            }
+            // 3. Shadowing: another rule removes this rule's match examples.
+            var shadowers: [String: Int] = [:]
+            for example in rule.matchExamples {
+                let decision = cleaner.clean(Document(example.text), in: workspace)
+                for span in decision.removed where span.evidence.rule != index {
+                    let ownSpan = example.span ?? 0..<example.text.utf8.count
+                    if span.span.overlaps(ownSpan) { shadowers[catalogue.rules[span.evidence.rule].id, default: 0] += 1 }
+                }
+            }
+            for (other, count) in shadowers.sorted(by: { $0.key < $1.key }) {
+                let all = count == rule.matchExamples.count
+                findings.append(Finding(severity: .warning, rule: rule, message: "rule \(other) \(all ? "removes every" : "also removes \(count) of its") match example\(all ? "" : "s") (shadowing)"))
+            }
+        }
+        return findings
+    }
+
+    /// A description of an adversarial subject on which the pattern hits a limit, or nil.
+    func runaway(_ rule: Rule, scratch: MatchScratch) -> String? {
+        var subjects: [(String, [UInt8])] = []
+        for example in rule.matchExamples.prefix(2) {
+            let bytes = Array(example.text.utf8)
+            // The example repeated without its last characters: lazy and greedy runs must give up.
+            let stem = Array(bytes.dropLast(min(3, bytes.count / 2)))
+            subjects.append(("its match example repeated", Array((0..<40).map { _ in stem + [0x20] }.joined())))
+        }
+        subjects.append(("a long run of one letter", [UInt8](repeating: UInt8(ascii: "a"), count: 20_000)))
+        subjects.append(("a long run of spaces", [UInt8](repeating: 0x20, count: 20_000) + [UInt8(ascii: "x")]))
+        for (name, subject) in subjects {
+            let result = subject.withUnsafeBufferPointer { buffer -> MatchError? in
+                do throws(MatchError) { _ = try rule.regex.firstMatch(in: buffer, scratch: scratch); return nil } catch { return error }
+            }
+            if result != nil { return name }
+        }
+        return nil
+    }
+
+    /// A group holding an unbounded quantifier, itself repeated without bound: `(a+)+`, `(?:x*)*`.
+    func nestedQuantifier(in pattern: String) -> String? {
+        let bytes = Array(pattern.utf8)
+        var stack: [(start: Int, unbounded: Bool)] = []
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\\") { index += 2; continue }
+            if byte == UInt8(ascii: "[") { index = LiteralExtractor.classEnd(bytes, from: index, limit: bytes.count); continue }
+            if byte == UInt8(ascii: "(") { stack.append((index, false)) }
+            else if byte == UInt8(ascii: "+") || byte == UInt8(ascii: "*") {
+                let previous = index > 0 ? bytes[index - 1] : 0
+                if previous != UInt8(ascii: "(") && previous != UInt8(ascii: "?"), !stack.isEmpty { stack[stack.count - 1].unbounded = true }
+            } else if byte == UInt8(ascii: ")"), let group = stack.popLast() {
+                let next = index + 1 < bytes.count ? bytes[index + 1] : 0
+                let possessive = index + 2 < bytes.count && bytes[index + 2] == UInt8(ascii: "+")
+                if group.unbounded, next == UInt8(ascii: "+") || next == UInt8(ascii: "*"), !possessive,
+                   !isAtomic(bytes, group.start), !isSimpleSpaceRun(bytes, group.start..<(index + 1)) {
+                    return String(decoding: bytes[group.start...min(index + 1, bytes.count - 1)], as: UTF8.self)
+                }
+                if group.unbounded, !stack.isEmpty { stack[stack.count - 1].unbounded = true }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    private func isAtomic(_ bytes: [UInt8], _ start: Int) -> Bool {
+        start + 2 < bytes.count && bytes[start + 1] == UInt8(ascii: "?") && bytes[start + 2] == UInt8(ascii: ">")
+    }
+
+    /// The `{sp}` expansion and similar alternations of single spaces: repeated, but each branch is fixed-width.
+    private func isSimpleSpaceRun(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        let text = String(decoding: bytes[range], as: UTF8.self)
+        return PatternExpander.tokens.values.contains { $0.contains(text) }
+    }
+}

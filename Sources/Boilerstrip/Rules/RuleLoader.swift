@@ -1,0 +1,202 @@
+import PCRE2
+import Yams
+
+/// Reads rule files (YAML, the schema in CONTRIBUTING.md) into compiled rules.
+///
+/// Checks as it loads: the schema, that patterns expand and compile, that every rule has `match` and `keep`
+/// examples and that they behave at the pattern level (each `match` example matches, no `keep` example does).
+/// The full check of examples (spans, scores, typographic variants) is ``RuleExampleRunner``.
+public enum RuleLoader {
+    static let knownRuleKeys: Set<String> = [
+        "id", "description", "source", "pattern", "position", "weight", "requires", "examples", "skip_variants",
+    ]
+    static let knownFileKeys: Set<String> = ["family", "language", "rules", "source", "description"]
+
+    /// Loads the rules of one file.
+    /// - Parameters:
+    ///   - text: the YAML text.
+    ///   - path: the name used in errors (and in ``RuleLocation``).
+    public static func load(yaml text: String, path: String) throws(RuleLoadError) -> [Rule] {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw RuleLoadError(file: path, line: 1, message: "the file is empty")
+            }
+            root = node
+        } catch let error as RuleLoadError {
+            throw error
+        } catch let error as YamlError {
+            throw yamlError(error, path: path)
+        } catch {
+            throw RuleLoadError(file: path, line: 1, message: "cannot parse YAML: \(error)")
+        }
+        guard let top = root.mapping else {
+            throw RuleLoadError(file: path, line: line(root), message: "the file must be a mapping with family, language and rules")
+        }
+        for (key, _) in top where !knownFileKeys.contains(key.string ?? "") {
+            throw RuleLoadError(file: path, line: line(key), message: "unknown key '\(key.string ?? "?")' (expected \(knownFileKeys.sorted().joined(separator: ", ")))")
+        }
+        guard let familyName = top["family"]?.string else {
+            throw RuleLoadError(file: path, line: line(root), message: "missing 'family'")
+        }
+        guard let family = Family(rawValue: familyName) else {
+            throw RuleLoadError(file: path, line: line(top["family"]!), message: "unknown family '\(familyName)' (expected \(Family.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        guard let language = top["language"]?.string, !language.isEmpty else {
+            throw RuleLoadError(file: path, line: line(root), message: "missing 'language'")
+        }
+        guard let rulesNode = top["rules"], let list = rulesNode.sequence else {
+            throw RuleLoadError(file: path, line: line(root), message: "missing 'rules' (a list)")
+        }
+        var rules: [Rule] = []
+        for node in list {
+            rules.append(try rule(from: node, family: family, language: language, path: path))
+        }
+        return rules
+    }
+
+    static func rule(from node: Node, family: Family, language: String, path: String) throws(RuleLoadError) -> Rule {
+        let at = line(node)
+        guard let map = node.mapping else {
+            throw RuleLoadError(file: path, line: at, message: "a rule must be a mapping")
+        }
+        let id = map["id"]?.string
+        func fail(_ message: String, _ where: Node? = nil) -> RuleLoadError {
+            RuleLoadError(file: path, line: `where`.map(line) ?? at, ruleID: id, message: message)
+        }
+        for (key, _) in map where !knownRuleKeys.contains(key.string ?? "") {
+            throw fail("unknown key '\(key.string ?? "?")' (expected \(knownRuleKeys.sorted().joined(separator: ", ")))", key)
+        }
+        guard let id, !id.isEmpty else { throw fail("missing 'id'") }
+        guard id.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }) else {
+            throw fail("an id is lowercase letters, digits and '-'", map["id"])
+        }
+        guard let patternNode = map["pattern"], let pattern = patternNode.string, !pattern.isEmpty else {
+            throw fail("missing 'pattern'")
+        }
+        let positionName = map["position"]?.string ?? "any"
+        guard let position = Position(rawValue: positionName) else {
+            throw fail("unknown position '\(positionName)' (expected tail, head or any)", map["position"])
+        }
+        var weight = 0.9
+        if let weightNode = map["weight"] {
+            guard let value = weightNode.float, (0...1).contains(value) else { throw fail("weight must be a number from 0 to 1", weightNode) }
+            weight = value
+        }
+        // Pattern: expand, then compile.
+        let expansion: PatternExpander.Expansion
+        do {
+            expansion = try PatternExpander.expand(pattern)
+        } catch {
+            throw fail("unknown token {\(error.name)} in pattern (known: \(PatternExpander.tokens.keys.sorted().map { "{\($0)}" }.joined(separator: " ")))", patternNode)
+        }
+        let regex: Regex
+        do {
+            regex = try Regex(expansion.pattern)
+        } catch {
+            let offset = expansion.sourceOffset(for: error.offset)
+            throw fail("pattern does not compile: \(error.message) at offset \(offset) of the pattern: \(excerpt(pattern, at: offset))", patternNode)
+        }
+        // Screen literals.
+        var literals: [String] = []
+        var declared = false
+        if let requires = map["requires"] {
+            guard let items = requires.sequence else { throw fail("'requires' must be a list of strings", requires) }
+            for item in items {
+                guard let literal = item.string, !literal.isEmpty else { throw fail("'requires' must be a list of non-empty strings", item) }
+                literals.append(asciiLowercased(literal))
+            }
+            declared = true
+        } else if let derived = LiteralExtractor.requiredLiterals(of: pattern) {
+            literals = derived
+        }
+        // Examples.
+        guard let examples = map["examples"]?.mapping else { throw fail("missing 'examples' with 'match' and 'keep' lists") }
+        func list(_ key: String) throws(RuleLoadError) -> [RuleExample] {
+            guard let items = examples[key]?.sequence, !items.isEmpty else {
+                throw fail("needs at least one '\(key)' example", map["examples"])
+            }
+            var result: [RuleExample] = []
+            for item in items {
+                guard let text = item.string else { throw fail("examples are strings", item) }
+                do {
+                    result.append(try RuleExample(marked: text, line: line(item)))
+                } catch {
+                    throw fail(error.message, item)
+                }
+            }
+            return result
+        }
+        let matches = try list("match")
+        let keeps = try list("keep")
+        var skips: [String: String] = [:]
+        if let skipNode = map["skip_variants"] {
+            guard let skipMap = skipNode.mapping else { throw fail("'skip_variants' maps a variant to the reason", skipNode) }
+            for (key, value) in skipMap {
+                guard let name = key.string, ExampleVariant(rawValue: name) != nil else {
+                    throw fail("unknown variant '\(key.string ?? "?")' (expected \(ExampleVariant.allCases.map(\.rawValue).joined(separator: ", ")))", key)
+                }
+                guard let reason = value.string, !reason.isEmpty else { throw fail("say why the rule does not hold under '\(name)'", value) }
+                skips[name] = reason
+            }
+        }
+        let rule = Rule(
+            id: id, family: family, language: language, description: map["description"]?.string ?? "",
+            source: map["source"]?.string, pattern: pattern, expandedPattern: expansion.pattern,
+            position: position, weight: weight, literals: literals, literalsDeclared: declared,
+            matchExamples: matches, keepExamples: keeps, skipVariants: skips,
+            location: RuleLocation(file: path, line: at), regex: regex
+        )
+        // Pattern-level behaviour of the examples.
+        let scratch = MatchScratch()
+        for example in matches {
+            if !(try patternMatches(rule, example.text, scratch)) {
+                throw RuleLoadError(file: path, line: example.line, ruleID: id, message: "the match example does not match the pattern: \(example.text)")
+            }
+        }
+        for example in keeps {
+            if try patternMatches(rule, example.text, scratch) {
+                throw RuleLoadError(file: path, line: example.line, ruleID: id, message: "the keep example matches the pattern: \(example.text)")
+            }
+        }
+        return rule
+    }
+
+    /// Whether the rule's pattern matches any line of `text`.
+    static func patternMatches(_ rule: Rule, _ text: String, _ scratch: MatchScratch) throws(RuleLoadError) -> Bool {
+        let document = Document(text)
+        do {
+            return try document.bytes.withUnsafeBufferPointer { buffer throws(MatchError) in
+                for segment in document.segments {
+                    let line = UnsafeBufferPointer(rebasing: buffer[segment.content])
+                    if try rule.regex.matches(line, scratch: scratch) { return true }
+                }
+                return false
+            }
+        } catch {
+            throw RuleLoadError(file: rule.location.file, line: rule.location.line, ruleID: rule.id, message: "matching an example failed: \(error)")
+        }
+    }
+
+    static func line(_ node: Node) -> Int { node.mark?.line ?? 1 }
+
+    static func excerpt(_ pattern: String, at offset: Int) -> String {
+        let bytes = Array(pattern.utf8)
+        let cut = min(max(offset, 0), bytes.count)
+        return String(decoding: bytes[..<cut], as: UTF8.self) + "⟨here⟩" + String(decoding: bytes[cut...], as: UTF8.self)
+    }
+
+    static func yamlError(_ error: YamlError, path: String) -> RuleLoadError {
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            let where_ = context.map { " \($0.text)" } ?? ""
+            return RuleLoadError(file: path, line: mark.line, column: mark.column, message: "invalid YAML: \(problem)\(where_)")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return RuleLoadError(file: path, line: context.mark.line, column: context.mark.column,
+                                 message: "duplicate keys \(duplicates.joined(separator: ", "))")
+        default:
+            return RuleLoadError(file: path, line: 1, message: "invalid YAML: \(error)")
+        }
+    }
+}

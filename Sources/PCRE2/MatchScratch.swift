@@ -1,0 +1,57 @@
+import CPCRE2
+
+/// Per-thread match state: PCRE2 match data, a match context carrying the limits, and a JIT stack.
+///
+/// Not thread-safe: give each thread its own. Reusing one scratch for every match of a thread keeps the
+/// hot path free of allocations.
+public final class MatchScratch {
+    /// Limits that stop a runaway pattern.
+    public struct Limits: Sendable {
+        /// pcre2_set_match_limit: calls of the internal match function (or JIT equivalents).
+        public var match: UInt32
+        /// pcre2_set_depth_limit: backtracking depth (interpreter only).
+        public var depth: UInt32
+        /// pcre2_set_heap_limit, in KiB.
+        public var heapKiB: UInt32
+        public init(match: UInt32 = 500_000, depth: UInt32 = 5_000, heapKiB: UInt32 = 32 * 1024) {
+            self.match = match
+            self.depth = depth
+            self.heapKiB = heapKiB
+        }
+    }
+
+    nonisolated(unsafe) static let emptySubject: UnsafePointer<UInt8> = {
+        let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        pointer.initialize(to: 0)
+        return UnsafePointer(pointer)
+    }()
+
+    private(set) var matchData: OpaquePointer
+    private var pairs: Int
+    let context: OpaquePointer
+    private let jitStack: OpaquePointer?
+
+    public init(limits: Limits = Limits()) {
+        pairs = 16
+        matchData = pcre2_match_data_create_8(UInt32(pairs), nil)
+        context = pcre2_match_context_create_8(nil)
+        pcre2_set_match_limit_8(context, limits.match)
+        pcre2_set_depth_limit_8(context, limits.depth)
+        pcre2_set_heap_limit_8(context, limits.heapKiB)
+        jitStack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil)
+        if let jitStack { pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack)) }
+    }
+
+    deinit {
+        pcre2_match_data_free_8(matchData)
+        pcre2_match_context_free_8(context)
+        if let jitStack { pcre2_jit_stack_free_8(jitStack) }
+    }
+
+    func reserve(groups: Int) {
+        guard groups + 1 > pairs else { return }
+        pcre2_match_data_free_8(matchData)
+        pairs = groups + 1
+        matchData = pcre2_match_data_create_8(UInt32(pairs), nil)
+    }
+}

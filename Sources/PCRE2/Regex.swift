@@ -1,0 +1,166 @@
+import CPCRE2
+
+/// A compiled PCRE2 pattern (8-bit code units), JIT-compiled when the platform allows.
+///
+/// A `Regex` is immutable after compilation and can be shared between threads; each thread brings its
+/// own ``MatchScratch`` to match with. Subjects are UTF-8 bytes; with ``Options/matchInvalidUTF`` invalid
+/// sequences never match anything but do not stop the search.
+public final class Regex: @unchecked Sendable {
+    /// Compile options.
+    public struct Options: OptionSet, Sendable {
+        public let rawValue: UInt32
+        public init(rawValue: UInt32) { self.rawValue = rawValue }
+        public static let utf = Options(rawValue: UInt32(PCRE2_UTF))
+        public static let ucp = Options(rawValue: UInt32(PCRE2_UCP))
+        public static let matchInvalidUTF = Options(rawValue: UInt32(PCRE2_MATCH_INVALID_UTF))
+        public static let caseless = Options(rawValue: UInt32(PCRE2_CASELESS))
+        public static let dupNames = Options(rawValue: UInt32(PCRE2_DUPNAMES))
+        public static let multiline = Options(rawValue: UInt32(PCRE2_MULTILINE))
+        /// What boilerstrip uses: Unicode-aware, tolerant of invalid UTF-8, duplicate capture names allowed.
+        public static let standard: Options = [.utf, .ucp, .matchInvalidUTF, .dupNames]
+    }
+
+    /// The pattern as given.
+    public let pattern: String
+    /// Capture group numbers by name (several when the pattern uses a name more than once).
+    public let namedGroups: [String: [Int]]
+    /// The number of capture groups (not counting the whole match).
+    public let captureCount: Int
+    /// Whether the pattern was JIT-compiled.
+    public let isJITCompiled: Bool
+
+    let code: OpaquePointer
+
+    /// Compiles `pattern`.
+    /// - Throws: ``CompileError`` with the byte offset in `pattern` where PCRE2 stopped.
+    public init(_ pattern: String, options: Options = .standard, jit: Bool = true) throws(CompileError) {
+        self.pattern = pattern
+        var errorCode: Int32 = 0
+        var errorOffset: Int = 0
+        let compiled: OpaquePointer? = pattern.utf8.withContiguousStorageIfAvailable { bytes in
+            pcre2_compile_8(bytes.baseAddress, bytes.count, options.rawValue, &errorCode, &errorOffset, nil)
+        } ?? {
+            var copy = Array(pattern.utf8)
+            return copy.withUnsafeMutableBufferPointer { bytes in
+                pcre2_compile_8(bytes.baseAddress, bytes.count, options.rawValue, &errorCode, &errorOffset, nil)
+            }
+        }()
+        guard let compiled else {
+            throw CompileError(offset: errorOffset, message: Regex.message(for: errorCode))
+        }
+        code = compiled
+        isJITCompiled = jit && pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
+
+        var count: UInt32 = 0
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
+        captureCount = Int(count)
+
+        var nameCount: UInt32 = 0
+        var entrySize: UInt32 = 0
+        var table: UnsafePointer<UInt8>? = nil
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_NAMECOUNT), &nameCount)
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_NAMEENTRYSIZE), &entrySize)
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_NAMETABLE), &table)
+        var names: [String: [Int]] = [:]
+        if let table, nameCount > 0 {
+            for entry in 0..<Int(nameCount) {
+                let base = table + entry * Int(entrySize)
+                let group = Int(base[0]) << 8 | Int(base[1])
+                var length = 0
+                while length < Int(entrySize) - 2 && base[2 + length] != 0 { length += 1 }
+                let name = String(decoding: UnsafeBufferPointer(start: base + 2, count: length), as: UTF8.self)
+                names[name, default: []].append(group)
+            }
+        }
+        namedGroups = names
+    }
+
+    deinit { pcre2_code_free_8(code) }
+
+    /// Finds the first match in `subject` at or after byte `start`.
+    ///
+    /// `^` and `$` refer to the bounds of `subject`; pass a slice to match one line.
+    /// - Returns: the match, or nil.
+    /// - Throws: ``MatchError`` when a limit stopped the search or PCRE2 failed.
+    public func firstMatch(
+        in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0, scratch: MatchScratch
+    ) throws(MatchError) -> Match? {
+        scratch.reserve(groups: captureCount)
+        // An empty buffer may have a nil base address; PCRE2 wants a valid pointer.
+        let base = subject.baseAddress ?? MatchScratch.emptySubject
+        let rc = pcre2_match_8(code, base, subject.count, start, 0, scratch.matchData, scratch.context)
+        if rc == PCRE2_ERROR_NOMATCH { return nil }
+        if rc < 0 {
+            switch rc {
+            case PCRE2_ERROR_MATCHLIMIT: throw .matchLimit
+            case PCRE2_ERROR_DEPTHLIMIT: throw .depthLimit
+            case PCRE2_ERROR_HEAPLIMIT: throw .heapLimit
+            case PCRE2_ERROR_JIT_STACKLIMIT: throw .jitStackLimit
+            default: throw .failed(code: Int(rc), message: Regex.message(for: rc))
+            }
+        }
+        let ovector = pcre2_get_ovector_pointer_8(scratch.matchData)!
+        var ranges: [Range<Int>?] = []
+        ranges.reserveCapacity(captureCount + 1)
+        for group in 0...captureCount {
+            let lower = ovector[2 * group], upper = ovector[2 * group + 1]
+            if group < Int(rc), lower != PCRE2Unset, upper >= lower {
+                ranges.append(lower..<upper)
+            } else {
+                ranges.append(nil)
+            }
+        }
+        return Match(groups: ranges)
+    }
+
+    /// Whether the pattern matches anywhere in `subject`.
+    public func matches(_ subject: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) throws(MatchError) -> Bool {
+        try firstMatch(in: subject, scratch: scratch) != nil
+    }
+
+    /// The byte range of the named group in `match`: the first of its numbers that took part.
+    public func range(named name: String, in match: Match) -> Range<Int>? {
+        guard let groups = namedGroups[name] else { return nil }
+        for group in groups { if let range = match.groups[group] { return range } }
+        return nil
+    }
+
+    static func message(for code: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let length = buffer.withUnsafeMutableBufferPointer { pcre2_get_error_message_8(code, $0.baseAddress, 256) }
+        return length > 0 ? String(decoding: buffer[0..<Int(length)], as: UTF8.self) : "PCRE2 error \(code)"
+    }
+}
+
+/// PCRE2_UNSET (~(size_t)0) as Swift sees a PCRE2_SIZE.
+let PCRE2Unset = ~0
+
+/// A successful match: byte ranges of the whole match (group 0) and of each capture group.
+public struct Match: Sendable, Equatable {
+    public let groups: [Range<Int>?]
+    /// The whole match.
+    public var range: Range<Int> { groups[0]! }
+}
+
+/// Why a pattern did not compile, with the byte offset in the pattern where PCRE2 stopped.
+public struct CompileError: Error, Equatable, CustomStringConvertible {
+    public let offset: Int
+    public let message: String
+    public var description: String { "\(message) at offset \(offset)" }
+}
+
+/// Why a match attempt failed (as opposed to finding no match).
+public enum MatchError: Error, Equatable, CustomStringConvertible {
+    case matchLimit, depthLimit, heapLimit, jitStackLimit
+    case failed(code: Int, message: String)
+
+    public var description: String {
+        switch self {
+        case .matchLimit: "match limit exceeded (catastrophic backtracking?)"
+        case .depthLimit: "depth limit exceeded"
+        case .heapLimit: "heap limit exceeded"
+        case .jitStackLimit: "JIT stack limit exceeded"
+        case let .failed(code, message): "PCRE2 error \(code): \(message)"
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import ArgumentParser
+import Boilerstrip
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The main job: clean documents or records.
+struct Clean: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Clean documents (the default command).",
+        discussion: """
+        Plain text (default): each FILE, or stdin, is one document; the cleaned text goes to stdout.
+        --json: one {"text": …, "boilerstrip": {…}} object per document.
+        --jsonl: JSON Lines records in and out; the text field is cleaned in place, the metadata added, every \
+        other field left byte for byte as it was.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Input files; none or '-' reads stdin.", valueName: "file"))
+    var files: [String] = []
+
+    @Flag(help: "Write a JSON object with the cleaned text and the metadata for each document.")
+    var json = false
+
+    @Flag(help: "Read and write JSON Lines records.")
+    var jsonl = false
+
+    @Option(help: ArgumentHelp("The record field that holds the text (--jsonl).", valueName: "name"))
+    var textField = "text"
+
+    @Option(help: ArgumentHelp("The field the metadata is written to (--json, --jsonl).", valueName: "name"))
+    var metaField = "boilerstrip"
+
+    @Option(help: ArgumentHelp("Remove spans scoring at or above this (0…1).", valueName: "score"))
+    var threshold = Scorer.Thresholds().remove
+
+    @Option(help: ArgumentHelp("Flag (and keep) spans scoring at or above this and below --threshold.", valueName: "score"))
+    var flagThreshold = Scorer.Thresholds().flag
+
+    @Option(help: ArgumentHelp("What to do with a malformed record: fail (exit 65) or pass (write it through, warn).", valueName: "fail|pass"))
+    var onError: OnErrorOption = .fail
+
+    @Option(help: ArgumentHelp("Worker threads for --jsonl (default: the number of cores).", valueName: "n"))
+    var jobs: Int = ProcessInfoShim.activeProcessorCount
+
+    @Flag(help: "Add each span's score factors to the metadata.")
+    var verbose = false
+
+    @OptionGroup var rules: RuleOptions
+
+    func validate() throws {
+        if json && jsonl { throw ValidationError("--json and --jsonl cannot be combined.") }
+        guard (0...1).contains(threshold), (0...1).contains(flagThreshold) else { throw ValidationError("thresholds are between 0 and 1.") }
+        guard flagThreshold <= threshold else { throw ValidationError("--flag-threshold must not exceed --threshold.") }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1.") }
+    }
+
+    func run() throws {
+        let catalogue = try rules.catalogue()
+        let cleaner: Cleaner
+        do {
+            cleaner = try Cleaner(catalogue: catalogue, thresholds: Scorer.Thresholds(remove: threshold, flag: flagThreshold))
+        } catch {
+            Diagnostics.say(error.description)
+            throw ExitCode(Exit.config)
+        }
+        let records = RecordCleaner(cleaner: cleaner, textField: textField, metaField: metaField, verbose: verbose)
+        var output = Output()
+        let inputs = files.isEmpty ? ["-"] : files
+        var missing = false
+        for path in inputs {
+            let input: Input
+            do {
+                input = try Input.open(path)
+            } catch {
+                Diagnostics.say(error.description)
+                missing = true
+                continue
+            }
+            defer { input.close() }
+            if jsonl {
+                try runJSONL(input, records: records, output: &output)
+            } else {
+                let bytes: [UInt8]
+                do { bytes = try input.readAll() } catch {
+                    Diagnostics.say(error.description)
+                    missing = true
+                    continue
+                }
+                let workspace = cleaner.makeWorkspace()
+                if json {
+                    var out: [UInt8] = []
+                    let decision = records.cleanDocumentAsJSON(bytes, in: workspace, to: &out)
+                    out.append(0x0A)
+                    if let failure = decision.failure { Diagnostics.say("\(input.name): \(failure)") }
+                    if !output.write(out) { return }
+                } else {
+                    let decision = cleaner.clean(bytes, in: workspace)
+                    if let failure = decision.failure { Diagnostics.say("\(input.name): \(failure)") }
+                    if !output.write(decision.cleanedBytes) { return }
+                }
+            }
+            if output.closed { return }
+        }
+        if missing { throw ExitCode(Exit.noInput) }
+    }
+
+    private func runJSONL(_ input: Input, records: RecordCleaner, output: inout Output) throws {
+        var stream = JSONLStream(records: records, jobs: jobs, onError: onError.value)
+        let name = input.name
+        stream.warn = { line, message in Diagnostics.say("\(name):\(line): \(message)") }
+        do {
+            var sink = output
+            _ = try stream.run(
+                read: { buffer in try input.read(into: &buffer) },
+                write: { bytes in sink.write(bytes) }
+            )
+            output = sink
+        } catch let stop as JSONLStream.Stop {
+            Diagnostics.say("\(name):\(stop.line): malformed record: \(stop.problem) (use --on-error pass to write it through)")
+            throw ExitCode(Exit.dataError)
+        } catch let error as InputError {
+            Diagnostics.say(error.description)
+            throw ExitCode(Exit.noInput)
+        }
+    }
+}
+
+enum OnErrorOption: String, ExpressibleByArgument, CaseIterable {
+    case fail, pass
+    var value: RecordCleaner.OnError { self == .fail ? .fail : .pass }
+}
+
+enum ProcessInfoShim {
+    static var activeProcessorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}

@@ -1,0 +1,92 @@
+import Boilerstrip
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Exit codes, as in sysexits.h.
+enum Exit {
+    static let usage: Int32 = 64       // EX_USAGE
+    static let dataError: Int32 = 65   // EX_DATAERR: a malformed record
+    static let noInput: Int32 = 66     // EX_NOINPUT: a missing or unreadable file
+    static let ioError: Int32 = 74     // EX_IOERR
+    static let config: Int32 = 78      // EX_CONFIG: a bad rule file
+}
+
+/// Messages on stderr.
+enum Diagnostics {
+    static func say(_ message: String) {
+        var bytes = Array(("boilerstrip: " + message + "\n").utf8)
+        _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+    }
+}
+
+/// An input source: a file (by path) or stdin.
+struct Input {
+    let name: String
+    let descriptor: Int32
+
+    /// Opens `path` ("-" for stdin).
+    static func open(_ path: String) throws(InputError) -> Input {
+        if path == "-" { return Input(name: "<stdin>", descriptor: 0) }
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw InputError(path: path, problem: String(cString: strerror(errno))) }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw InputError(path: path, problem: "is a directory") }
+        let descriptor = Glibc.open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw InputError(path: path, problem: String(cString: strerror(errno))) }
+        return Input(name: path, descriptor: descriptor)
+    }
+
+    /// Reads up to `buffer.count` bytes; 0 at the end.
+    func read(into buffer: inout [UInt8]) throws(InputError) -> Int {
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count >= 0 { return count }
+            if errno == EINTR { continue }
+            throw InputError(path: name, problem: String(cString: strerror(errno)))
+        }
+    }
+
+    /// Reads everything.
+    func readAll() throws(InputError) -> [UInt8] {
+        var result: [UInt8] = []
+        var block = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = try read(into: &block)
+            if count == 0 { return result }
+            result.append(contentsOf: block[0..<count])
+        }
+    }
+
+    func close() { if descriptor > 2 { _ = Glibc.close(descriptor) } }
+}
+
+struct InputError: Error, CustomStringConvertible {
+    let path: String
+    let problem: String
+    var description: String { "\(path): \(problem)" }
+}
+
+/// Standard output with retries on short writes and EINTR. A closed pipe (EPIPE) is reported as `false`,
+/// so the run can end quietly, like `head` expects.
+struct Output {
+    private(set) var closed = false
+
+    init() { signal(SIGPIPE, SIG_IGN) }
+
+    @discardableResult
+    mutating func write(_ bytes: [UInt8]) -> Bool {
+        guard !closed else { return false }
+        return bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(1, raw.baseAddress! + offset, raw.count - offset)
+                if written > 0 { offset += written; continue }
+                if written < 0 && errno == EINTR { continue }
+                closed = true
+                if errno != EPIPE { Diagnostics.say("cannot write the output: \(String(cString: strerror(errno)))") }
+                return false
+            }
+            return true
+        }
+    }
+}

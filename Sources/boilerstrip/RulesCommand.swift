@@ -1,0 +1,90 @@
+import ArgumentParser
+import Boilerstrip
+
+/// `boilerstrip rules list|test|lint|export`
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "Inspect, test and export the rule catalogue.",
+        subcommands: [List.self, Test.self, Lint.self, Export.self]
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the rules.")
+        @Flag(help: "One JSON object per rule (JSON Lines).") var json = false
+        @OptionGroup var rules: RuleOptions
+
+        func run() throws {
+            let catalogue = try rules.catalogue()
+            var out: [UInt8] = []
+            for rule in catalogue.rules {
+                if json {
+                    out.append(contentsOf: RuleListing.json(rule).utf8)
+                } else {
+                    let pad = { (text: String, width: Int) in text + String(repeating: " ", count: max(1, width - text.count)) }
+                    out.append(contentsOf: (pad(rule.id, 40) + pad(rule.family.rawValue, 13) + pad(rule.language, 7)
+                        + pad(rule.position.rawValue, 6) + String(rule.weight) + "  " + rule.description).utf8)
+                }
+                out.append(0x0A)
+            }
+            var output = Output()
+            output.write(out)
+        }
+    }
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run every rule's examples, as written and in typographic variants.",
+            discussion: "Exits 1 naming each rule and example that failed.")
+        @Option(help: ArgumentHelp("Only this rule (repeatable).", valueName: "id")) var rule: [String] = []
+        @OptionGroup var rules: RuleOptions
+
+        func run() throws {
+            let catalogue = try rules.catalogue()
+            let cleaner = try Cleaner(catalogue: catalogue)
+            var runner = RuleExampleRunner(cleaner: cleaner)
+            let failures = runner.run(ruleIDs: rule.isEmpty ? nil : Set(rule))
+            for failure in failures { print(failure) }
+            let checked = rule.isEmpty ? catalogue.rules.count : rule.count
+            if failures.isEmpty {
+                print("rules test: \(checked) rules, \(runner.runs) example runs, all passed")
+            } else {
+                print("rules test: \(failures.count) of \(runner.runs) example runs failed")
+                throw ExitCode.failure
+            }
+        }
+    }
+
+    struct Lint: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Find patterns prone to catastrophic backtracking, rules that shadow each other, rules the screen cannot pre-filter.",
+            discussion: "Exits 1 when a pattern can run away.")
+        @OptionGroup var rules: RuleOptions
+
+        func run() throws {
+            let catalogue = try rules.catalogue()
+            let findings = try RuleLinter(catalogue: catalogue).lint()
+            for finding in findings { print(finding) }
+            let errors = findings.filter { $0.severity == .error }.count
+            print("rules lint: \(catalogue.rules.count) rules, \(errors) errors, \(findings.count - errors) warnings")
+            if errors > 0 { throw ExitCode.failure }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the expanded PCRE2 patterns, one per line (usable with grep -P).")
+        @OptionGroup var rules: RuleOptions
+
+        func run() throws {
+            let catalogue = try rules.catalogue()
+            var out: [UInt8] = []
+            for rule in catalogue.rules {
+                out.append(contentsOf: RuleListing.grepPattern(rule).utf8)
+                out.append(0x0A)
+            }
+            var output = Output()
+            output.write(out)
+        }
+    }
+}
