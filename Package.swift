@@ -36,6 +36,6 @@ let package = Package(
         .plugin(name: "EmbedRules", capability: .buildTool(), dependencies: ["RuleEmbedder"]),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "BoilerstripTests", dependencies: ["Boilerstrip"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Boilerstrip"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Boilerstrip", "boilerstrip"]),
     ]
 )

@@ -20,7 +20,7 @@ public enum PatternExpander {
     public struct Expansion: Sendable {
         /// The PCRE2 pattern.
         public let pattern: String
-        /// For each UTF-8 byte of `pattern`, the byte offset in the source it came from.
+        /// For each UTF-8 byte of `pattern`, the byte offset in the source it came from; one more entry for the end.
         public let sourceOffsets: [Int]
 
         /// The source offset for a PCRE2 error offset in the expanded pattern.
@@ -127,6 +127,7 @@ public enum PatternExpander {
                 index += 1
             }
         }
+        map.append(bytes.count)  // the end of the pattern maps to the end of the source
         return Expansion(pattern: String(decoding: out, as: UTF8.self), sourceOffsets: map)
     }
 

@@ -30,4 +30,9 @@ public enum RuleListing {
         let repeated = rule.regex.namedGroups.values.contains { $0.count > 1 }
         return (repeated ? "(?J)" : "") + rule.expandedPattern
     }
+
+    /// Every rule's pattern as one alternation, with duplicate capture names allowed.
+    public static func alternation(_ rules: [Rule]) -> String {
+        "(?J)" + rules.map { "(?:" + $0.expandedPattern + ")" }.joined(separator: "|")
+    }
 }

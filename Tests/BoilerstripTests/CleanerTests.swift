@@ -1,0 +1,108 @@
+@testable import Boilerstrip
+import Testing
+
+@Suite struct CleanerTests {
+    @Test func theExampleLosesItsLastTwoLinesOnly() throws {
+        let text = Support.example
+        let decision = Support.clean(text)
+        let cleaned = Support.string(decision.cleanedBytes)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(cleaned.contains("Un partenaire soucieux de sa souveraineté\n"))
+        #expect(cleaned == lines.dropLast(2).joined(separator: "\n") + "\n")
+        #expect(decision.removed.map { Support.builtin.rules[$0.evidence.rule].id } == ["lemonde-remaining-fr", "yoast-footer-fr"])
+        let meta = decision.metadata
+        #expect(meta.paywalled)
+        #expect(meta.truncated)
+        #expect(meta.remainingPercent == 64.96)
+        #expect(meta.syndication.originalTitle == "Entre le Kazakhstan et la Russie, une relation ambivalente")
+        #expect(meta.syndication.originalSite == "zimo news")
+        #expect(meta.confidence > 0.9)
+    }
+
+    @Test func cleanedTextAndRemovedSpansRebuildTheInput() {
+        for text in [Support.example, "Intro.\n\nThe post A appeared first on B.\n", "x\r\nRead more\r\n", "A long line. Read more"] {
+            let decision = Support.clean(text)
+            var rebuilt: [UInt8] = []
+            var cursor = 0
+            for span in decision.removed {
+                rebuilt += decision.document.bytes[cursor..<span.span.lowerBound]
+                rebuilt += decision.document.bytes[span.span]
+                cursor = span.span.upperBound
+            }
+            rebuilt += decision.document.bytes[cursor...]
+            #expect(rebuilt == Array(text.utf8))
+            #expect(decision.cleanedBytes.count + decision.removed.map(\.span.count).reduce(0, +) == text.utf8.count)
+        }
+    }
+
+    @Test func cleaningTwiceRemovesNothingMore() {
+        for text in [Support.example, "Intro.\n\nThe post A appeared first on B.\n\n", "Text here. Read more"] {
+            let once = Support.clean(text)
+            let twice = Support.clean(Support.string(once.cleanedBytes))
+            #expect(twice.removed.isEmpty, "\(text.debugDescription)")
+        }
+    }
+
+    @Test func noBlankLinesLeftBehind() {
+        let decision = Support.clean("First paragraph.\n\nSecond paragraph.\n\nThe post A appeared first on B.\n\n")
+        #expect(Support.string(decision.cleanedBytes) == "First paragraph.\n\nSecond paragraph.\n")
+    }
+
+    @Test func aTailRuleInTheMiddleIsOnlyFlagged() {
+        let text = "The post office appeared first on a hill.\n" + (1...5).map { "Paragraph \($0) of the article.\n" }.joined()
+        let decision = Support.clean("The post Mid appeared first on Site.\n" + (1...5).map { "Paragraph \($0) of the article.\n" }.joined())
+        #expect(decision.removed.isEmpty)
+        #expect(decision.flagged.count == 1)
+        #expect(decision.flagged[0].score < 0.5)
+        #expect(Support.clean(text).removed.isEmpty)
+    }
+
+    @Test func inAOneLineArticleOnlyTheSpanGoes() {
+        let text = "Le ministre a parlé longuement. Il a annoncé un plan. Il vous reste 40% de cet article à lire."
+        let decision = Support.clean(text)
+        #expect(Support.string(decision.cleanedBytes) == "Le ministre a parlé longuement. Il a annoncé un plan.")
+        #expect(decision.metadata.remainingPercent == 40)
+        #expect(decision.removed.count == 1)
+        #expect(!decision.removed[0].wholeLine)
+    }
+
+    @Test func spanAtTheEndOfALineTakesItsSpaces() {
+        let decision = Support.clean("He said the plan would come next week […]\n")
+        #expect(Support.string(decision.cleanedBytes) == "He said the plan would come next week\n")
+        #expect(decision.metadata.truncated)
+        #expect(!decision.metadata.paywalled)
+    }
+
+    @Test func ellipsisEndingIsACutOff() {
+        let decision = Support.clean("The minister said that the reform would be presented to the cabinet once the unions had…")
+        #expect(decision.metadata.truncated)
+        #expect(decision.metadata.truncatedBy == "cut-off:ellipsis")
+        #expect(decision.removed.isEmpty)
+    }
+
+    @Test func cleanTextComesBackUnchanged() {
+        let text = "Subscribers to the service rose 12% last year, the company said.\nIt first appeared on the market in 2010.\n"
+        let decision = Support.clean(text)
+        #expect(decision.removed.isEmpty)
+        #expect(decision.cleanedBytes == Array(text.utf8))
+        #expect(!decision.metadata.truncated && !decision.metadata.paywalled)
+    }
+
+    @Test func aRunawayUserRuleLeavesTheDocumentUnchanged() throws {
+        let yaml = Support.ruleFile(id: "runaway", family: "promo", pattern: "^(a+)+$", position: "any", match: ["aaa"], keep: ["b"],
+                                    extra: "    requires: [a]")
+        let cleaner = try Cleaner(catalogue: Support.catalogue(yaml))
+        let text = String(repeating: "a", count: 5000) + "!"
+        let decision = cleaner.clean(Array(text.utf8), in: Cleaner.Workspace(limits: .init(match: 10_000)))
+        #expect(decision.failure?.ruleID == "runaway")
+        #expect(decision.removed.isEmpty)
+        #expect(decision.cleanedBytes == Array(text.utf8))
+    }
+
+    @Test func invalidUTF8IsWrittenBackByteForByte() {
+        var bytes = Array("Texte valide ".utf8) + [0xFF, 0xC3] + Array(" suite.\nRead more\n".utf8)
+        let decision = Support.cleaner.clean(bytes, in: Support.cleaner.makeWorkspace())
+        bytes.removeLast("Read more\n".utf8.count)
+        #expect(decision.cleanedBytes == bytes)
+    }
+}

@@ -1,0 +1,45 @@
+@testable import Boilerstrip
+import Testing
+
+@Suite struct DocumentTests {
+    @Test func splitsOnEveryKindOfLineBreak() {
+        let document = Document("a\nbb\r\nc\rd")
+        #expect(document.segments.map(\.content) == [0..<1, 2..<4, 6..<7, 8..<9])
+        #expect(document.segments.map(\.end) == [2, 6, 8, 9])
+    }
+
+    @Test func segmentsTileTheBytes() {
+        for text in ["", "\n", "\n\n", "x", "x\n", "a\r\n\r\nb\n", "é\u{2028}f"] {
+            let document = Document(text)
+            var cursor = 0
+            for segment in document.segments {
+                #expect(segment.content.lowerBound == cursor)
+                cursor = segment.end
+            }
+            #expect(cursor == document.bytes.count, "\(text.debugDescription)")
+        }
+    }
+
+    @Test func emptyDocumentHasOneEmptySegment() {
+        #expect(Document("").segments.count == 1)
+        #expect(Document("").segments[0].content.isEmpty)
+    }
+
+    @Test func blankLinesIncludeNBSPAndZeroWidthSpaces() {
+        let document = Document("  \u{00A0}\u{200B}\t\ntext")
+        #expect(document.isBlank(document.segments[0]))
+        #expect(!document.isBlank(document.segments[1]))
+    }
+
+    @Test func codePointOffsetsCountLikePython() {
+        // "é" is 2 bytes, "日" 3, "🇫" 4; an invalid byte counts as one.
+        let bytes = Array("é日🇫x".utf8) + [0xFF, 0x61]
+        var index = CodePointIndex(bytes: bytes)
+        #expect(index.codePoints(before: 2) == 1)
+        #expect(index.codePoints(before: 5) == 2)
+        #expect(index.codePoints(before: 9) == 3)
+        #expect(index.codePoints(before: 10) == 4)
+        #expect(index.codePoints(before: 11) == 5)
+        #expect(index.codePoints(before: 0) == 0)  // going back works too
+    }
+}

@@ -1,0 +1,85 @@
+@testable import Boilerstrip
+import PCRE2
+import Testing
+
+@Suite struct PatternExpanderTests {
+    func matches(_ pattern: String, _ text: String) throws -> Bool {
+        let regex = try Regex(PatternExpander.expand(pattern).pattern)
+        return try Array(text.utf8).withUnsafeBufferPointer { try regex.matches($0, scratch: MatchScratch()) }
+    }
+
+    @Test func looseSpacesMatchEverySpaceForm() throws {
+        for text in ["Read more", "Read\u{00A0}more", "Read&nbsp;more", "Read \t more", "Read\u{202F}more", "Read&#160;more"] {
+            #expect(try matches("^Read more$", text), "\(text.debugDescription)")
+        }
+        #expect(try !matches("^Read more$", "Readmore"))
+    }
+
+    @Test func looseApostrophesMatchEveryApostropheForm() throws {
+        for text in ["L’article", "L'article", "L&#8217;article", "L&rsquo;article", "Lʼarticle", "L\\'article"] {
+            #expect(try matches("^L’article$", text), "\(text.debugDescription)")
+            #expect(try matches("^L'article$", text), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func optionalSpaceStaysOptional() throws {
+        #expect(try matches("^news ?\\.$", "news."))
+        #expect(try matches("^news ?\\.$", "news ."))
+    }
+
+    @Test func percentTokenCapturesTheNumber() throws {
+        let expansion = try PatternExpander.expand("reste {percent} de")
+        let regex = try Regex(expansion.pattern)
+        for (text, number) in [("reste 64.96% de", "64.96"), ("reste 64,96 % de", "64,96"), ("reste 85&nbsp;% de", "85")] {
+            let bytes = Array(text.utf8)
+            let match = try #require(try bytes.withUnsafeBufferPointer { try regex.firstMatch(in: $0, scratch: MatchScratch()) })
+            let range = try #require(regex.range(named: "percent", in: match))
+            #expect(String(decoding: bytes[range], as: UTF8.self) == number)
+        }
+    }
+
+    @Test func classesAndEscapesAreLeftAlone() throws {
+        let expansion = try PatternExpander.expand(#"[ '] \ x\x{200B}{2}"#)
+        #expect(expansion.pattern.hasPrefix("[ ']"))
+        #expect(expansion.pattern.contains(#"\ x\x{200B}{2}"#))
+    }
+
+    @Test func unknownTokenIsAnError() {
+        #expect(throws: PatternExpander.UnknownToken(name: "nope", offset: 2)) { try PatternExpander.expand("a {nope}") }
+    }
+
+    @Test func sourceOffsetsPointIntoTheWrittenPattern() throws {
+        let expansion = try PatternExpander.expand("a b(")
+        #expect(expansion.sourceOffset(for: expansion.sourceOffsets.count - 2) == 3)
+        #expect(expansion.sourceOffset(for: expansion.pattern.utf8.count) == 4)
+    }
+}
+
+@Suite struct LiteralExtractorTests {
+    @Test func longestMandatoryLiteral() {
+        #expect(LiteralExtractor.requiredLiterals(of: "{bos}Il vous reste {percent} de cet article") == ["article"])
+        #expect(LiteralExtractor.requiredLiterals(of: "The post (?<title>.+?) appeared first on (?<site>.+?)") == ["appeared"])
+    }
+
+    @Test func alternativesGiveAnyOf() {
+        #expect(LiteralExtractor.requiredLiterals(of: "^(?:Read more|Continue reading)$") == ["continue", "read"])
+        #expect(LiteralExtractor.requiredLiterals(of: "^(?:Read more|.+)$") == nil)
+    }
+
+    @Test func optionalPartsAreNotRequired() {
+        #expect(LiteralExtractor.requiredLiterals(of: "^(?:Subscribers)? only") == ["only"])
+        #expect(LiteralExtractor.requiredLiterals(of: "colou?r") == ["colo"])
+        #expect(LiteralExtractor.requiredLiterals(of: "[abc]+ x*") == nil)
+    }
+
+    @Test func caselessPatternsStopAtNonASCIILetters() {
+        #expect(LiteralExtractor.requiredLiterals(of: "(?i)réservée") == ["serv"])
+        #expect(LiteralExtractor.requiredLiterals(of: "Réservé") == ["réservé"])
+    }
+
+    @Test func escapesAndTokensBreakLiterals() {
+        #expect(LiteralExtractor.requiredLiterals(of: #"\x{200B}abc\d+"#) == ["abc"])
+        #expect(LiteralExtractor.requiredLiterals(of: #"\[…\]"#) == ["[…]"])
+        #expect(LiteralExtractor.requiredLiterals(of: "(?=look)ahead") == ["ahead"])
+    }
+}

@@ -1,0 +1,202 @@
+@testable import Boilerstrip
+import Foundation
+import Testing
+
+@Suite struct JSONStringTests {
+    func decode(_ body: String) -> [UInt8] { Array(body.utf8).withUnsafeBufferPointer { JSONString.decode($0) } }
+    func encode(_ bytes: [UInt8]) -> String { var out: [UInt8] = []; JSONString.encode(bytes, to: &out); return String(decoding: out, as: UTF8.self) }
+
+    @Test func decodesEveryEscape() {
+        #expect(decode(#"a\"b\\c\/d\n\r\t\b\f"#) == Array("a\"b\\c/d\n\r\t\u{8}\u{c}".utf8))
+        #expect(decode(#"L\u2019article"#) == Array("L’article".utf8))
+        #expect(decode(#"\ud83c\uddeb\ud83c\uddf7"#) == Array("🇫🇷".utf8))
+    }
+
+    @Test func loneSurrogatesRoundTrip() {
+        let bytes = decode(#"x\ud800y\udfffz"#)
+        #expect(bytes == [0x78, 0xED, 0xA0, 0x80, 0x79, 0xED, 0xBF, 0xBF, 0x7A])
+        #expect(encode(bytes) == #""x\ud800y\udfffz""#)
+    }
+
+    @Test func encodesControlsAndKeepsUnicodeRaw() {
+        #expect(encode(Array("a\"\\\n\u{1}é’".utf8)) == "\"a\\\"\\\\\\n\\u0001é’\"")
+        #expect(encode([0x61, 0xFF]) == "\"a\u{FFFD}\"")
+    }
+
+    @Test func decodeThenEncodeIsJSONEquivalent() throws {
+        let original = #"{"t":"L\u2019article \/ caf\u00e9 \ud83d\ude00 \"q\" \\ \n"}"#
+        let body = String(original.dropFirst(6).dropLast(2))
+        let reencoded = "{\"t\":" + encode(decode(body)) + "}"
+        let a = try JSONSerialization.jsonObject(with: Data(original.utf8)) as! [String: String]
+        let b = try JSONSerialization.jsonObject(with: Data(reencoded.utf8)) as! [String: String]
+        #expect(a == b)
+    }
+}
+
+@Suite struct RecordScannerTests {
+    let scanner = RecordScanner(textField: "text", metaField: "boilerstrip")
+
+    func scan(_ line: String) throws(RecordScanner.Malformed) -> RecordScanner.Layout {
+        let bytes = Array(line.utf8)
+        return try bytes.withUnsafeBufferPointer { buffer throws(RecordScanner.Malformed) in try scanner.scan(buffer) }
+    }
+
+    @Test func findsTheTextFieldAmongOthers() throws {
+        let line = #"{"id":1,"nested":{"text":"no"},"list":[1,2.5e3,null,true],"text":"yes","x":"é"}"#
+        let layout = try scan(line)
+        let value = try #require(layout.textValue)
+        #expect(Array(Array(line.utf8)[value]) == Array(#""yes""#.utf8))
+        #expect(layout.textIsString)
+        #expect(layout.memberCount == 5)
+    }
+
+    @Test func textThatIsNotAStringIsReported() throws {
+        let layout = try scan(#"{"text": 42}"#)
+        #expect(layout.textValue != nil)
+        #expect(!layout.textIsString)
+        #expect(try scan(#"[1,2]"#).isObject == false)
+    }
+
+    @Test func escapedKeysAreMatched() throws {
+        #expect(try scan(#"{"te\u0078t":"a"}"#).textValue != nil)
+    }
+
+    @Test func malformedRecordsSayWhatAndWhere() {
+        let cases: [(String, String, Int)] = [
+            (#"{"text":"a"#, "unterminated string", 8),
+            (#"{"text":"a",}"#, "expected a member name", 12),
+            (#"{"text":"a"} x"#, "after the record", 13),
+            (#"{"n":01}"#, "leading zero", 5),
+            (#"{"s":"\x"}"#, "invalid escape", 6),
+            ("{\"s\":\"a\tb\"}", "control character", 7),
+            (#"{"a":tru}"#, "invalid literal", 5),
+            (#"{"a" 1}"#, "expected ':'", 5),
+            ("", "empty record", 0),
+        ]
+        for (line, message, offset) in cases {
+            do {
+                _ = try scan(line)
+                Issue.record("\(line) should be malformed")
+            } catch {
+                #expect(error.message.contains(message), "\(line): \(error)")
+                #expect(error.offset == offset, "\(line): \(error)")
+            }
+        }
+    }
+
+    @Test func invalidUTF8InAStringIsMalformed() {
+        let bytes: [UInt8] = Array(#"{"text":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
+        #expect(throws: RecordScanner.Malformed.self) { try bytes.withUnsafeBufferPointer { try scanner.scan($0) } }
+    }
+
+    @Test func deepNestingIsRefused() {
+        let line = "{\"a\":" + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "}"
+        #expect(throws: RecordScanner.Malformed.self) { try scan(line) }
+    }
+}
+
+@Suite struct RecordCleanerTests {
+    let records = RecordCleaner(cleaner: Support.cleaner)
+
+    func clean(_ line: String) -> (String, RecordCleaner.Outcome) {
+        var out: [UInt8] = []
+        let outcome = Array(line.utf8).withUnsafeBufferPointer { records.cleanRecord($0, in: Support.cleaner.makeWorkspace(), to: &out) }
+        return (String(decoding: out, as: UTF8.self), outcome)
+    }
+
+    @Test func otherFieldsStayByteForByte() throws {
+        let example = Support.example
+        var encoded: [UInt8] = []
+        JSONString.encode(Array(example.utf8), to: &encoded)
+        let prefix = #"{"id": "lm-1",  "meta":{"n":[1, 2.50, null, {"é":"ü"}], "t":"\u00e9"}, "text": "#
+        let suffix = #", "score": -0.0e+1, "lang":"fr"}"#
+        let line = prefix + String(decoding: encoded, as: UTF8.self) + suffix
+        let (output, outcome) = clean(line)
+        #expect(outcome == .cleaned(removed: 2, truncated: true, paywalled: true))
+        #expect(output.hasPrefix(prefix))
+        #expect(output.contains(#", "score": -0.0e+1, "lang":"fr","boilerstrip":{"paywalled":true"#))
+        let object = try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any]
+        let text = object["text"] as! String
+        #expect(text.hasSuffix("la Constitution.\n"))
+        let meta = object["boilerstrip"] as! [String: Any]
+        #expect(meta["remaining_percent"] as? Double == 64.96)
+        let removed = meta["removed"] as! [[String: Any]]
+        for span in removed {
+            let start = span["start"] as! Int, end = span["end"] as! Int
+            let scalars = Array(example.unicodeScalars)
+            #expect(String(String.UnicodeScalarView(scalars[start..<end])) == span["text"] as! String)
+        }
+    }
+
+    @Test func recordWithoutBoilerplateKeepsItsTextToken() {
+        let line = #"{"text":"Caf\u00e9 \/ propre.","n":1}"#
+        let (output, _) = clean(line)
+        #expect(output.hasPrefix(#"{"text":"Caf\u00e9 \/ propre.","n":1,"boilerstrip":{"paywalled":false,"truncated":false"#))
+    }
+
+    @Test func existingMetadataIsReplacedNotDuplicated() {
+        let (output, _) = clean(#"{"boilerstrip":{"old":1},"text":"Fine text.","k":2}"#)
+        #expect(output.hasPrefix(#"{"text":"Fine text.","k":2,"boilerstrip":{"paywalled":false"#))
+        #expect(!output.contains("old"))
+    }
+
+    @Test func recordsWithoutTextPassThrough() {
+        for line in [#"{"id":1}"#, #"{"text":null}"#, #"{"text":["a"]}"#, #"[1]"#, #""str""#] {
+            let (output, outcome) = clean(line)
+            #expect(output == line)
+            if case .skipped = outcome {} else { Issue.record("\(line): \(outcome)") }
+        }
+    }
+
+    @Test func malformedRecordIsReturnedUnchanged() {
+        let (output, outcome) = clean(#"{"text":"abc"#)
+        #expect(output == #"{"text":"abc"#)
+        if case .malformed = outcome {} else { Issue.record("\(outcome)") }
+    }
+}
+
+@Suite struct JSONLStreamTests {
+    func run(_ input: String, jobs: Int = 1, onError: RecordCleaner.OnError = .fail, batchBytes: Int = 64) throws -> (String, JSONLStream.Counts) {
+        let stream = JSONLStream(records: RecordCleaner(cleaner: Support.cleaner), jobs: jobs, onError: onError, batchBytes: batchBytes)
+        var remaining = Array(input.utf8)[...]
+        var output: [UInt8] = []
+        let counts = try stream.run(read: { buffer in
+            let count = min(7, remaining.count)  // tiny reads: records straddle blocks
+            for index in 0..<count { buffer[index] = remaining[remaining.startIndex + index] }
+            remaining = remaining.dropFirst(count)
+            return count
+        }, write: { output += $0; return true })
+        return (String(decoding: output, as: UTF8.self), counts)
+    }
+
+    @Test func oneRecordOutForEachRecordIn() throws {
+        let lines = (0..<50).map { #"{"id":\#($0),"text":"Line \#($0). Read more"}"# }
+        for jobs in [1, 2, 3] {
+            let (output, counts) = try run(lines.joined(separator: "\n") + "\n", jobs: jobs)
+            let outLines = output.split(separator: "\n")
+            #expect(outLines.count == 50)
+            #expect(counts.records == 50 && counts.changed == 50)
+            for (index, line) in outLines.enumerated() { #expect(line.hasPrefix(#"{"id":\#(index),"text":"Line \#(index).""#)) }
+        }
+    }
+
+    @Test func malformedRecordStopsWithItsLineNumber() throws {
+        let input = "{\"text\":\"a\"}\n{\"text\":\"b\"}\n{bad\n{\"text\":\"c\"}\n"
+        do {
+            _ = try run(input)
+            Issue.record("expected a stop")
+        } catch let stop as JSONLStream.Stop {
+            #expect(stop.line == 3)
+        }
+        let (output, counts) = try run(input, onError: .pass)
+        #expect(output.split(separator: "\n").count == 4)
+        #expect(output.contains("\n{bad\n"))
+        #expect(counts.malformed == 1)
+    }
+
+    @Test func lastLineWithoutBreakAndCRLFAreKept() throws {
+        let (output, _) = try run("{\"text\":\"a\"}\r\n{\"text\":\"b\"}")
+        #expect(output.hasSuffix("}"))
+        #expect(output.contains("}\r\n{"))
+    }
+}

@@ -1,0 +1,50 @@
+@testable import Boilerstrip
+import Testing
+
+/// Every rule's examples, as written and in every typographic variant, through the whole pipeline.
+@Suite struct RuleExamplesTests {
+    @Test func everyRuleExampleBehaves() {
+        var runner = RuleExampleRunner(cleaner: Support.cleaner)
+        let failures = runner.run()
+        #expect(runner.runs >= Support.builtin.rules.count * 2 * 7)
+        for failure in failures { Issue.record("\(failure)") }
+    }
+
+    /// The screen may let through lines that do not match, never hide one that does.
+    @Test func theScreenNeverHidesAMatch() throws {
+        let catalogue = Support.builtin
+        for (index, rule) in catalogue.rules.enumerated() {
+            for example in rule.matchExamples + rule.keepExamples {
+                var texts = [example.text]
+                for variant in ExampleVariant.allCases { if let (text, _) = variant.apply(to: example, position: rule.position) { texts.append(text) } }
+                for text in texts {
+                    let document = Document(text)
+                    let candidates = Set(catalogue.screen.candidates(in: document).filter { $0.rule == Int32(index) }.map(\.segment))
+                    try document.bytes.withUnsafeBufferPointer { buffer in
+                        for segment in document.segments {
+                            let line = UnsafeBufferPointer(rebasing: buffer[segment.content])
+                            if try rule.regex.matches(line, scratch: .init()) {
+                                #expect(candidates.contains(Int32(segment.index)), "\(rule.id) hidden by the screen on \(text.debugDescription)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func runnerReportsAFailingExample() throws {
+        // A rule whose match example sits mid-document: the position factor keeps it below the threshold there,
+        // but as its own document it is removed; its keep example must not fire.
+        let yaml = Support.ruleFile(id: "t-wrong-span", pattern: "Subscribe now{eos}", match: ["Great news. «Subscribe now»"], keep: ["x"])
+        let cleaner = try Cleaner(catalogue: Support.catalogue(yaml))
+        var runner = RuleExampleRunner(cleaner: cleaner)
+        #expect(runner.run().isEmpty)
+        let wrong = Support.ruleFile(id: "t-wrong-span", pattern: "Subscribe now{eos}", match: ["«Great news.» Subscribe now"], keep: ["x"])
+        var failing = RuleExampleRunner(cleaner: try Cleaner(catalogue: Support.catalogue(wrong)))
+        let failures = failing.run()
+        #expect(!failures.isEmpty)
+        #expect(failures.first?.ruleID == "t-wrong-span")
+        #expect(failures.first?.problem.contains("expected") == true)
+    }
+}

@@ -1,0 +1,94 @@
+@testable import Boilerstrip
+import Testing
+
+@Suite struct RuleLoaderTests {
+    func loadError(_ yaml: String, path: String = "Rules/x/en.yaml") -> RuleLoadError? {
+        do {
+            _ = try Catalogue(rules: RuleLoader.load(yaml: yaml, path: path))
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func loadsAValidRule() throws {
+        let rules = try RuleLoader.load(yaml: Support.ruleFile(pattern: "^Subscribe now{eos}", match: ["Subscribe now"], keep: ["Subscribe now to the idea"]), path: "a.yaml")
+        #expect(rules.count == 1)
+        #expect(rules[0].id == "t-rule")
+        #expect(rules[0].family == .paywall)
+        #expect(rules[0].literals == ["subscribe"])
+        #expect(!rules[0].literalsDeclared)
+        #expect(rules[0].location == RuleLocation(file: "a.yaml", line: 4))
+    }
+
+    @Test func brokenPatternNamesFileLineRuleAndOffset() throws {
+        let error = try #require(loadError(Support.ruleFile(id: "bad-one", pattern: "^Subscribe (now", match: ["Subscribe now"], keep: ["x"])))
+        #expect(error.file == "Rules/x/en.yaml")
+        #expect(error.line == 6)
+        #expect(error.ruleID == "bad-one")
+        #expect(error.message.contains("does not compile"))
+        #expect(error.message.contains("offset 15"))
+        #expect(error.description.hasPrefix("Rules/x/en.yaml:6: error: rule bad-one: "))
+    }
+
+    @Test func duplicateIDsAreRejectedWithBothPlaces() throws {
+        let one = Support.ruleFile(id: "same", pattern: "^A$", match: ["A"], keep: ["B"])
+        let rules = try RuleLoader.load(yaml: one, path: "a.yaml") + RuleLoader.load(yaml: one, path: "b.yaml")
+        #expect(throws: RuleLoadError.self) { try Catalogue(rules: rules) }
+        do { _ = try Catalogue(rules: rules) } catch {
+            #expect(error.file == "b.yaml")
+            #expect(error.ruleID == "same")
+            #expect(error.message.contains("a.yaml:4"))
+        }
+    }
+
+    @Test func ruleWithoutExamplesDoesNotLoad() throws {
+        let yaml = """
+        family: promo
+        language: en
+        rules:
+          - id: no-examples
+            pattern: '^Advertisement$'
+        """
+        let error = try #require(loadError(yaml))
+        #expect(error.ruleID == "no-examples")
+        #expect(error.line == 4)
+        #expect(error.message.contains("examples"))
+        let onlyMatch = yaml + "\n    examples:\n      match: ['Advertisement']\n"
+        #expect(try #require(loadError(onlyMatch)).message.contains("keep"))
+    }
+
+    @Test func badYAMLNamesTheLine() throws {
+        let error = try #require(loadError("family: promo\nlanguage: en\nrules:\n  - id: x\n   pattern: [unclosed\n"))
+        #expect(error.line >= 4)
+        #expect(error.message.contains("YAML"))
+    }
+
+    @Test func examplesMustBehaveAtLoad() throws {
+        let firing = try #require(loadError(Support.ruleFile(id: "fires", pattern: "Subscribe", match: ["Subscribe now"], keep: ["Subscribe to the idea"])))
+        #expect(firing.ruleID == "fires")
+        #expect(firing.line == 14)
+        #expect(firing.message.contains("keep example matches"))
+        let silent = try #require(loadError(Support.ruleFile(id: "silent", pattern: "^Nope$", match: ["Subscribe now"], keep: ["x"])))
+        #expect(silent.message.contains("does not match"))
+    }
+
+    @Test func unknownKeysFamiliesAndTokensAreErrors() throws {
+        #expect(try #require(loadError(Support.ruleFile(family: "nonsense", pattern: "^A$", match: ["A"], keep: ["B"]))).message.contains("unknown family"))
+        #expect(try #require(loadError(Support.ruleFile(pattern: "^A{nope}$", match: ["A"], keep: ["B"]))).message.contains("{nope}"))
+        #expect(try #require(loadError(Support.ruleFile(pattern: "^A$", match: ["A"], keep: ["B"], extra: "    colour: red"))).message.contains("unknown key 'colour'"))
+    }
+
+    @Test func declaredLiteralsAreLowercased() throws {
+        let rules = try RuleLoader.load(yaml: Support.ruleFile(pattern: "^(?i)abonnés", match: ["Abonnés"], keep: ["x"], extra: "    requires: [ABONN]"), path: "a.yaml")
+        #expect(rules[0].literals == ["abonn"])
+        #expect(rules[0].literalsDeclared)
+    }
+
+    @Test func builtinCatalogueLoadsWithUniqueIDs() {
+        #expect(Support.builtin.rules.count >= 5)
+        #expect(Set(Support.builtin.rules.map(\.id)).count == Support.builtin.rules.count)
+        #expect(Support.builtin.rule(id: "lemonde-remaining-fr") != nil)
+        #expect(Support.builtin.rule(id: "yoast-footer-fr") != nil)
+    }
+}

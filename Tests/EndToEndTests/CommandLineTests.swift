@@ -1,0 +1,209 @@
+import Foundation
+import Testing
+
+@Suite struct CleanCommandTests {
+    @Test func plainTextDropsTheLastTwoLinesOfTheExample() throws {
+        let result = try Binary.run([Binary.example])
+        #expect(result.status == 0)
+        let input = try String(contentsOfFile: Binary.example, encoding: .utf8)
+        let lines = input.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(result.text == lines.dropLast(2).joined(separator: "\n") + "\n")
+        #expect(result.text.contains("\nUn partenaire soucieux de sa souveraineté\n"))
+    }
+
+    @Test func jsonReportsTheVerdictsAndMetadata() throws {
+        let result = try Binary.run(["--json", Binary.example])
+        #expect(result.status == 0)
+        let object = try JSONSerialization.jsonObject(with: result.stdout) as! [String: Any]
+        let meta = object["boilerstrip"] as! [String: Any]
+        #expect(meta["paywalled"] as? Bool == true)
+        #expect(meta["truncated"] as? Bool == true)
+        #expect(meta["remaining_percent"] as? Double == 64.96)
+        let syndication = meta["syndication"] as! [String: Any]
+        #expect(syndication["original_title"] as? String == "Entre le Kazakhstan et la Russie, une relation ambivalente")
+        #expect(syndication["original_site"] as? String == "zimo news")
+        #expect(syndication["original_url"] is NSNull)
+        let input = Array(try String(contentsOfFile: Binary.example, encoding: .utf8).unicodeScalars)
+        let removed = meta["removed"] as! [[String: Any]]
+        #expect(removed.map { $0["rule"] as! String } == ["lemonde-remaining-fr", "yoast-footer-fr"])
+        #expect(removed.map { $0["family"] as! String } == ["paywall", "syndication"])
+        for span in removed {
+            let start = span["start"] as! Int, end = span["end"] as! Int
+            #expect(String(String.UnicodeScalarView(input[start..<end])) == span["text"] as! String)
+        }
+        #expect((meta["flagged"] as! [Any]).isEmpty)
+    }
+
+    @Test func stdinIsOneDocument() throws {
+        let result = try Binary.run([], input: Data("Body text.\nThe post X appeared first on Y.\n".utf8))
+        #expect(result.text == "Body text.\n")
+    }
+
+    @Test func jsonlKeepsEveryOtherFieldByteForByte() throws {
+        let example = try String(contentsOfFile: Binary.example, encoding: .utf8)
+        let textJSON = String(decoding: try JSONSerialization.data(withJSONObject: [example], options: [.withoutEscapingSlashes]), as: UTF8.self).dropFirst().dropLast()
+        let head = #"{"id":"lm-1","n":3.25e2,"none":null,"tags":["é","日本"],"nested":{"a":{"b":[true,false]}},"text":"#
+        let tail = #","ünïcode":"ça va","big":12345678901234567890}"#
+        let clean = #"{"id":"c","text":"Nothing to see here.\nJust an article.","x":[1,{"y":null}]}"#
+        let input = head + textJSON + tail + "\n" + clean + "\n"
+        let result = try Binary.run(["--jsonl"], input: Data(input.utf8))
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 3 && lines[2].isEmpty)
+        #expect(lines[0].hasPrefix(head))
+        #expect(lines[0].contains(tail.dropLast() + #","boilerstrip":{"paywalled":true,"truncated":true"#))
+        #expect(lines[1].hasPrefix(#"{"id":"c","text":"Nothing to see here.\nJust an article.","x":[1,{"y":null}],"boilerstrip":{"paywalled":false"#))
+        let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as! [String: Any]
+        #expect((first["text"] as! String).hasSuffix("quitte à modifier pour cela la Constitution.\n"))
+        #expect(first["ünïcode"] as? String == "ça va")
+    }
+
+    @Test func textFieldAndMetaFieldCanBeRenamed() throws {
+        let result = try Binary.run(["--jsonl", "--text-field", "body", "--meta-field", "bs"], input: Data(#"{"body":"A.\nRead more","text":"Read more"}"#.utf8))
+        #expect(result.text == #"{"body":"A.\n","text":"Read more","bs":{"paywalled":false,"truncated":true"# + result.text.dropFirst(#"{"body":"A.\n","text":"Read more","bs":{"paywalled":false,"truncated":true"#.count))
+        #expect(result.text.hasPrefix(#"{"body":"A.\n","text":"Read more","bs":{"#))
+    }
+
+    @Test func verboseAddsFactors() throws {
+        let result = try Binary.run(["--json", "--verbose", Binary.example])
+        #expect(result.text.contains(#""factors":{"prior":0.98,"coverage":1,"position":1}"#))
+    }
+
+    @Test func userRulesAreAddedWithRules() throws {
+        let directory = try Binary.temporaryDirectory()
+        try """
+        family: promo
+        language: en
+        rules:
+          - id: user-promo-en
+            pattern: '^Sponsored by (?<site>.+){eos}'
+            position: any
+            weight: 0.9
+            examples:
+              match: ['Sponsored by ACME']
+              keep: ['The event was sponsored by ACME.']
+        """.write(to: directory.appendingPathComponent("promo.yaml"), atomically: true, encoding: .utf8)
+        let input = Data("Sponsored by ACME\nReal text.\n".utf8)
+        #expect(try Binary.run(["--rules", directory.path], input: input).text == "Real text.\n")
+        #expect(try Binary.run([], input: input).text == "Sponsored by ACME\nReal text.\n")
+    }
+
+    @Test func theBinaryCarriesItsRules() throws {
+        let directory = try Binary.temporaryDirectory()
+        let copy = directory.appendingPathComponent("boilerstrip").path
+        try FileManager.default.copyItem(atPath: Binary.path, toPath: copy)
+        let result = try Binary.run([], input: Data("Text.\nIl vous reste 10% de cet article à lire.\n".utf8), executable: copy, directory: directory.path)
+        #expect(result.text == "Text.\n")
+    }
+}
+
+@Suite struct ExitCodeTests {
+    @Test func malformedRecordExits65NamingTheLine() throws {
+        let input = Data("{\"text\":\"a\"}\n{\"text\":\"b\"\n{\"text\":\"c\"}\n".utf8)
+        let result = try Binary.run(["--jsonl"], input: input)
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("<stdin>:2: malformed record"))
+        #expect(result.text.split(separator: "\n").count == 1)
+        let passed = try Binary.run(["--jsonl", "--on-error", "pass"], input: input)
+        #expect(passed.status == 0)
+        #expect(passed.text.split(separator: "\n").count == 3)
+        #expect(passed.stderr.contains("<stdin>:2: malformed record passed through"))
+    }
+
+    @Test func badRuleFileExits78NamingFileLineAndRule() throws {
+        let directory = try Binary.temporaryDirectory()
+        try """
+        family: promo
+        language: en
+        rules:
+          - id: broken-rule
+            pattern: '^(unclosed'
+            examples:
+              match: ['x']
+              keep: ['y']
+        """.write(to: directory.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+        let result = try Binary.run(["--rules", directory.path], input: Data("x".utf8))
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("bad.yaml:5: error: rule broken-rule: pattern does not compile"))
+    }
+
+    @Test func missingFileAndDirectoryExit66() throws {
+        let missing = try Binary.run(["/nonexistent/file.txt"])
+        #expect(missing.status == 66)
+        #expect(missing.stderr.contains("/nonexistent/file.txt"))
+        let directory = try Binary.run(["/tmp"])
+        #expect(directory.status == 66)
+        #expect(directory.stderr.contains("is a directory"))
+    }
+
+    @Test func usageErrorExits64() throws {
+        #expect(try Binary.run(["--json", "--jsonl"]).status == 64)
+        #expect(try Binary.run(["--threshold", "2"]).status == 64)
+        #expect(try Binary.run(["--no-such-flag"]).status == 64)
+    }
+
+    @Test func closedStdoutEndsQuietly() throws {
+        let script = "yes '{\"text\":\"Some text. Read more\"}' | head -n 200000 | '\(Binary.path)' --jsonl | head -n 1 > /dev/null; echo \"${PIPESTATUS[2]}\""
+        let result = try Binary.shell(script)
+        #expect(result.text.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        #expect(!result.stderr.contains("boilerstrip"))
+    }
+}
+
+@Suite struct RulesCommandTests {
+    @Test func rulesTestPasses() throws {
+        let result = try Binary.run(["rules", "test"])
+        #expect(result.status == 0, "\(result.text)")
+        #expect(result.text.contains("all passed"))
+    }
+
+    @Test func rulesTestNamesAFailingRuleAndExample() throws {
+        let directory = try Binary.temporaryDirectory()
+        try """
+        family: truncation
+        language: en
+        rules:
+          - id: fragile-rule
+            pattern: 'Read\\x20more{eos}'
+            position: tail
+            requires: [read]
+            examples:
+              match: ['Intro. «Read more»']
+              keep: ['We read more books.']
+        """.write(to: directory.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
+        let result = try Binary.run(["rules", "test", "--no-builtin", "--rules", directory.path])
+        #expect(result.status == 1)
+        #expect(result.text.contains("t.yaml:9: rule fragile-rule:"))
+    }
+
+    @Test func rulesListJSONHasTheFields() throws {
+        let result = try Binary.run(["rules", "list", "--json"])
+        let lines = result.text.split(separator: "\n")
+        #expect(lines.count >= 5)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            for key in ["id", "family", "language", "position", "weight", "match_examples", "keep_examples"] {
+                #expect(object[key] != nil, "\(key) missing in \(line)")
+            }
+        }
+    }
+
+    @Test func exportedPatternsWorkWithGrepP() throws {
+        let count = try Binary.run(["rules", "list", "--json"]).text.split(separator: "\n").count
+        let export = try Binary.run(["rules", "export"])
+        #expect(export.text.split(separator: "\n").count == count)
+        let directory = try Binary.temporaryDirectory()
+        let patterns = directory.appendingPathComponent("patterns.txt")
+        try export.stdout.write(to: patterns)
+        let one = try Binary.run(["rules", "export", "--alternation"])
+        try one.stdout.write(to: patterns)
+        let grep = try Binary.shell("LC_ALL=C.UTF-8 grep -c -P -f '\(patterns.path)' '\(Binary.example)'")
+        #expect(grep.text.trimmingCharacters(in: .whitespacesAndNewlines) == "2", "\(grep.stderr)")
+    }
+
+    @Test func lintRuns() throws {
+        let result = try Binary.run(["rules", "lint"])
+        #expect(result.status == 0, "\(result.text)")
+        #expect(result.text.contains("rules lint:"))
+    }
+}
