@@ -12,7 +12,7 @@ struct BoilerstripCommand: ParsableCommand {
         66 a missing input, 78 a bad rule file.
         """,
         version: BoilerstripVersion.string,
-        subcommands: [Clean.self, RulesCommand.self],
+        subcommands: [Clean.self, RulesCommand.self, EvalCommand.self],
         defaultSubcommand: Clean.self
     )
 }
