@@ -74,16 +74,18 @@ struct RulesCommand: ParsableCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the expanded PCRE2 patterns, one per line (each usable with grep -P).",
-            discussion: "grep -P takes one pattern: --alternation prints them all as one, e.g. grep -P \"$(boilerstrip rules export --alternation)\".")
-        @Flag(help: "Print one pattern: every rule's pattern as one alternation.") var alternation = false
+            discussion: "grep -P takes one pattern: --alternation joins them into as few alternations as PCRE2's size limit allows (one per line).")
+        @Flag(help: "Print every rule's pattern joined into as few alternations as fit PCRE2's size limit.") var alternation = false
         @OptionGroup var rules: RuleOptions
 
         func run() throws {
             let catalogue = try rules.catalogue()
             var out: [UInt8] = []
             if alternation {
-                out.append(contentsOf: RuleListing.alternation(catalogue.rules).utf8)
-                out.append(0x0A)
+                for pattern in RuleListing.alternations(catalogue.rules) {
+                    out.append(contentsOf: pattern.utf8)
+                    out.append(0x0A)
+                }
             } else {
                 for rule in catalogue.rules {
                     out.append(contentsOf: RuleListing.grepPattern(rule).utf8)

@@ -105,4 +105,30 @@ import Testing
         bytes.removeLast("Read more\n".utf8.count)
         #expect(decision.cleanedBytes == bytes)
     }
+
+    @Test func aWholeLineMatchWinsOverAHigherScoringSentenceOfIt() throws {
+        let yaml = """
+        family: paywall
+        language: fr
+        rules:
+          - id: t-line
+            pattern: '^Vous avez envie de lire la suite \\? Débloquez tous les articles\\.$'
+            position: tail
+            weight: 0.9
+            examples:
+              match: ['Vous avez envie de lire la suite ? Débloquez tous les articles.']
+              keep: ['x']
+          - id: t-sentence
+            pattern: 'Débloquez tous les articles\\.$'
+            position: tail
+            weight: 0.99
+            examples:
+              match: ['«Débloquez tous les articles.»']
+              keep: ['x']
+        """
+        let cleaner = try Cleaner(catalogue: Support.catalogue(yaml))
+        let decision = Support.clean("Texte.\nVous avez envie de lire la suite ? Débloquez tous les articles.\n", with: cleaner)
+        #expect(Support.string(decision.cleanedBytes) == "Texte.\n")
+        #expect(decision.removed.map { cleaner.catalogue.rules[$0.evidence.rule].id } == ["t-line"])
+    }
 }

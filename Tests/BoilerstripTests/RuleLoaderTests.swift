@@ -91,4 +91,12 @@ import Testing
         #expect(Support.builtin.rule(id: "lemonde-remaining-fr") != nil)
         #expect(Support.builtin.rule(id: "yoast-footer-fr") != nil)
     }
+
+    @Test func guillemetsInExamples() throws {
+        let marked = try RuleExample(marked: #"Il a dit \« non \».«[…]»"#, line: 1)
+        #expect(marked.text == "Il a dit « non ».[…]")
+        #expect(marked.span == Array("Il a dit « non ».".utf8).count..<Array("Il a dit « non ».[…]".utf8).count)
+        let keep = RuleExample(text: "Il a dit « non ».", line: 1)
+        #expect(keep.span == nil && keep.text == "Il a dit « non ».")
+    }
 }

@@ -8,6 +8,7 @@
 # Skips (exit 0) when the shared corpus ../shared/corpus/news.jsonl.gz is absent.
 # Environment: PYSPARK_VERSION overrides the pin; SPARK_TEST_RECORDS the record count (3000).
 set -euo pipefail
+export PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
 
 PYSPARK_VERSION="${PYSPARK_VERSION:-4.0.5}"   # Spark 4.0: Java 17/21, Python 3.9+
 

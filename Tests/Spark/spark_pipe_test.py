@@ -155,10 +155,13 @@ def first_diff(a, b):
 def make_log4j2(scratch):
     path = os.path.join(scratch, "spark-test-log4j2.properties")
     with open(path, "w") as f:
-        f.write("rootLogger.level = error\nrootLogger.appenderRef.stderr.ref = console\n"
+        # WARN at the root: the level Spark picks for a shell anyway, so it does not announce its default;
+        # the one warning every local run prints is silenced, and setLogLevel("ERROR") follows the start.
+        f.write("rootLogger.level = warn\nrootLogger.appenderRef.stderr.ref = console\n"
                 "appender.console.type = Console\nappender.console.name = console\n"
                 "appender.console.target = SYSTEM_ERR\nappender.console.layout.type = PatternLayout\n"
-                "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n\n")
+                "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n%ex\n"
+                "logger.hadoop.name = org.apache.hadoop.util.NativeCodeLoader\nlogger.hadoop.level = error\n")
     return path
 
 
@@ -206,8 +209,7 @@ def main():
             .set("spark.ui.showConsoleProgress", "false")
             .set("spark.driver.host", "127.0.0.1")
             .set("spark.driver.bindAddress", "127.0.0.1")
-            .set("spark.driver.extraJavaOptions", f"-Dlog4j.configurationFile=file:{log4j} -Dlog4j2.configurationFile=file:{log4j}")
-            .set("spark.local.dir", tempfile.mkdtemp(prefix="spark-local-", dir=a.scratch)))
+            .set("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log4j}"))
     t0 = time.monotonic()
     sc = SparkContext(conf=conf)
     sc.setLogLevel("ERROR")
@@ -218,7 +220,15 @@ def main():
         command = " ".join([shlex.quote(binary)] + args)
         t1 = time.monotonic()
         rdd = sc.parallelize(lines, PARTITIONS).pipe(command, env=dict(os.environ), checkCode=True)
-        got = rdd.collect()
+        try:
+            got = rdd.collect()
+        except Exception as e:  # Py4JJavaError, PySparkRuntimeError: the task's error is in the message.
+            msg = str(e)
+            lines_ = msg.splitlines()
+            hint = ([l.strip() for l in lines_ if "PIPE_FUNCTION_EXITED" in l][:1]
+                    or [l.strip() for l in lines_ if "Error" in l][:3])
+            fail(f"the Spark job failed running `{command}`: {type(e).__name__}: "
+                 + ("\n  ".join(hint) if hint else msg[-2000:]))
         pipe_secs = time.monotonic() - t1
     finally:
         sc.stop()
@@ -265,9 +275,9 @@ def main():
                f"{PARTITIONS} partitions on local[2], pyspark {pyspark.__version__}: "
                f"reference {ref_secs:.1f}s, spark start {start_secs:.1f}s, pipe+collect {pipe_secs:.1f}s, "
                f"{len(mismatches)} mismatches")
-    print(summary)
     for p in problems:
-        print(f"  FAIL {p}", file=sys.stderr)
+        print(f"  FAIL {p}", file=sys.stderr, flush=True)
+    print(summary)
     print(f"spark: {passed} passed, {checks - passed} failed")
     return 0 if not problems else 1
 

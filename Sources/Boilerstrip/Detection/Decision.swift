@@ -43,7 +43,14 @@ public struct Decider: Sendable {
         var flagged: [ScoredSpan] = []
         for candidate in ranked {
             if candidate.score >= thresholds.remove {
-                if !removed.contains(where: { $0.span.overlaps(candidate.span) }) { removed.append(candidate) }
+                // A span that contains the ones it overlaps (a whole line over a sentence of it) replaces them.
+                let overlapping = removed.indices.filter { removed[$0].span.overlaps(candidate.span) }
+                if overlapping.isEmpty {
+                    removed.append(candidate)
+                } else if overlapping.allSatisfy({ candidate.span.covers(removed[$0].span) && candidate.span != removed[$0].span }) {
+                    for index in overlapping.reversed() { removed.remove(at: index) }
+                    removed.append(candidate)
+                }
             } else if candidate.score >= thresholds.flag {
                 if !removed.contains(where: { $0.span.overlaps(candidate.span) }),
                    !flagged.contains(where: { $0.span.overlaps(candidate.span) }) {
@@ -106,4 +113,9 @@ public struct Decider: Sendable {
         }
         removed.sort { $0.span.lowerBound < $1.span.lowerBound }
     }
+}
+
+extension Range where Bound == Int {
+    /// Whether `other` lies within this range.
+    func covers(_ other: Range<Int>) -> Bool { lowerBound <= other.lowerBound && other.upperBound <= upperBound }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A document: its UTF-8 bytes, kept as they are, and its segments (lines) as byte ranges.
 ///
 /// Invariant: the segments tile `bytes` exactly, in order; each segment's `content` excludes its line
@@ -19,26 +25,32 @@ public struct Document: Sendable {
 
     static func split(_ bytes: [UInt8]) -> [Segment] {
         var segments: [Segment] = []
-        segments.reserveCapacity(bytes.count / 64 + 1)
         bytes.withUnsafeBufferPointer { buffer in
-            var lineStart = 0
-            var index = 0
+            guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
             let count = buffer.count
-            while index < count {
-                let byte = buffer[index]
-                if byte == 0x0A || byte == 0x0D {
-                    var next = index + 1
-                    if byte == 0x0D && next < count && buffer[next] == 0x0A { next += 1 }
-                    segments.append(Segment(index: segments.count, content: lineStart..<index, end: next))
-                    lineStart = next
-                    index = next
+            // Most texts have no CR: then memchr for LF is all it takes.
+            let hasCR = memchr(base, 0x0D, count) != nil
+            var lineStart = 0
+            while lineStart < count {
+                var index: Int
+                if hasCR {
+                    index = lineStart
+                    while index < count, buffer[index] != 0x0A, buffer[index] != 0x0D { index += 1 }
+                } else if let found = memchr(base + lineStart, 0x0A, count - lineStart) {
+                    index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
                 } else {
-                    index += 1
+                    index = count
                 }
+                guard index < count else { break }
+                var next = index + 1
+                if buffer[index] == 0x0D && next < count && buffer[next] == 0x0A { next += 1 }
+                segments.append(Segment(index: segments.count, content: lineStart..<index, end: next))
+                lineStart = next
             }
-            if lineStart < count || segments.isEmpty {
-                segments.append(Segment(index: segments.count, content: lineStart..<count, end: count))
-            }
+            if lineStart < count { segments.append(Segment(index: segments.count, content: lineStart..<count, end: count)) }
+        }
+        if segments.isEmpty || segments[segments.count - 1].end < bytes.count {
+            segments.append(Segment(index: segments.count, content: bytes.count..<bytes.count, end: bytes.count))
         }
         return segments
     }

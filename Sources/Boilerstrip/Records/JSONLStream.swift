@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Dispatch
 
 /// Streams JSON Lines: reads blocks, cuts them into records, cleans batches of records (in parallel when
@@ -70,8 +73,8 @@ public struct JSONLStream {
                 }
             }
             if batch.count >= batchBytes || (ended && !batch.isEmpty) {
-                let keepGoing = try process(batch, firstLine: lineNumber + 1, workspaces: workspaces, counts: &counts, write: write)
-                lineNumber += batch.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } + (batch.last == 0x0A ? 0 : 1)
+                let (keepGoing, lineCount) = try process(batch, firstLine: lineNumber + 1, workspaces: workspaces, counts: &counts, write: write)
+                lineNumber += lineCount
                 batch.removeAll(keepingCapacity: true)
                 if !keepGoing { return counts }
             }
@@ -79,15 +82,20 @@ public struct JSONLStream {
         return counts
     }
 
-    /// Cleans a batch of whole lines and writes the result. Returns false when the output closed.
+    /// Cleans a batch of whole lines and writes the result. Returns false when the output closed, and the
+    /// number of lines in the batch.
     private func process(_ batch: [UInt8], firstLine: Int, workspaces: [Cleaner.Workspace], counts: inout Counts,
-                         write: ([UInt8]) -> Bool) throws -> Bool {
+                         write: ([UInt8]) -> Bool) throws -> (Bool, Int) {
         // Line ranges (without \n) and whether each had a \n.
         var lines: [Range<Int>] = []
         var start = 0
-        for (index, byte) in batch.enumerated() where byte == 0x0A {
-            lines.append(start..<index)
-            start = index + 1
+        batch.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            while start < buffer.count, let found = memchr(base + start, 0x0A, buffer.count - start) {
+                let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                lines.append(start..<index)
+                start = index + 1
+            }
         }
         let lastHasBreak = start == batch.count
         if !lastHasBreak { lines.append(start..<batch.count) }
@@ -141,7 +149,7 @@ public struct JSONLStream {
                     counts.malformed += 1
                     if onError == .fail {
                         // Write what came before this record, then stop.
-                        if !writePrefix(of: slots, upTo: chunk, records: offset, write: write) { return false }
+                        if !writePrefix(of: slots, upTo: chunk, records: offset, write: write) { return (false, lines.count) }
                         throw Stop(line: line, problem: problem)
                     }
                     warn(line, "malformed record passed through unchanged: \(problem)")
@@ -153,9 +161,9 @@ public struct JSONLStream {
             }
         }
         for slot in slots where !slot.output.isEmpty {
-            if !write(slot.output) { return false }
+            if !write(slot.output) { return (false, lines.count) }
         }
-        return true
+        return (true, lines.count)
     }
 
     /// Writes the output of the records before record `records` of chunk `chunk`.

@@ -185,7 +185,13 @@ public struct RecordScanner: Sendable {
         mutating func string() throws(Malformed) -> Range<Int> {
             let start = index
             index += 1
-            while index < bytes.count {
+            let count = bytes.count
+            while index < count {
+                // Fast path: eight plain ASCII bytes at a time (no quote, backslash, control or non-ASCII byte).
+                if index + 8 <= count {
+                    let word = UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)
+                    if Parser.isPlainASCII(word) { index += 8; continue }
+                }
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") { index += 1; return start..<index }
                 if byte == UInt8(ascii: "\\") {
@@ -211,6 +217,16 @@ public struct RecordScanner: Sendable {
                 index += length
             }
             throw Malformed(offset: start, message: "unterminated string")
+        }
+
+        /// Whether none of the eight bytes is `"`, `\\`, a control byte or a non-ASCII byte (SWAR).
+        @inline(__always)
+        static func isPlainASCII(_ word: UInt64) -> Bool {
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+            // A zero byte in x shows as (x - ones) & ~x & highs; bytes below 0x20 as (word - 0x20…) & ~word & highs.
+            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word) | word
+            return special & highs == 0
         }
 
         mutating func object(depth: Int) throws(Malformed) {

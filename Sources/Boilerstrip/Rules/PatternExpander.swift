@@ -12,7 +12,7 @@ public enum PatternExpander {
         "ellipsis": #"(?:…|\.\.\.|&hellip;|&#0*8230;|&#[xX]0*2026;)"#,
         "percent": #"(?<percent>\d{1,3}(?:[.,]\d{1,4})?)(?:\h|&nbsp;|&#0*160;|&#0*8239;)*(?:%|％|&#0*37;|&percnt;)"#,
         "dash": #"(?:[-‐‑‒–—―]|&ndash;|&mdash;|&#0*821[12];)"#,
-        "bos": #"(?:^|(?<=[.!?…:;»"”“)\]]))(?:\h|&nbsp;)*"#,
+        "bos": #"(?:^|(?<=[.!?…:»"”“)\]]))(?:\h|&nbsp;)*"#,
         "eos": #"(?:\h|\x{200B}|\x{FEFF}|&nbsp;|&#0*160;)*$"#,
     ]
 
@@ -36,14 +36,26 @@ public enum PatternExpander {
         public let offset: Int
     }
 
-    /// Expands `source`.
-    public static func expand(_ source: String) throws(UnknownToken) -> Expansion {
+    /// Tokens that are the same wherever they appear: in compact form they become subroutine calls.
+    static let callable: Set<String> = ["apos", "sp", "ellipsis", "dash", "bos", "eos"]
+
+    /// The `(?(DEFINE)…)` group that compact patterns call into.
+    public static var definitions: String {
+        "(?(DEFINE)" + callable.sorted().map { "(?<bs_\($0)>\(tokens[$0]!))" }.joined() + ")"
+    }
+
+    /// Expands `source`. With `compact`, tokens that never capture become subroutine calls (`(?&bs_sp)`) to
+    /// the groups of ``definitions``: the form `rules export --alternation` uses to keep one big pattern small.
+    public static func expand(_ source: String, compact: Bool = false) throws(UnknownToken) -> Expansion {
         let bytes = Array(source.utf8)
         var out: [UInt8] = []
         var map: [Int] = []
         out.reserveCapacity(bytes.count * 2)
         func emit(_ text: String, from offset: Int) {
             for byte in text.utf8 { out.append(byte); map.append(offset) }
+        }
+        func emitToken(_ name: String, from offset: Int) {
+            emit(compact && callable.contains(name) ? "(?&bs_\(name))" : tokens[name]!, from: offset)
         }
         func copy(_ range: Range<Int>) {
             for index in range { out.append(bytes[index]); map.append(index) }
@@ -92,8 +104,8 @@ public enum PatternExpander {
                 if let close = bytes[index...].firstIndex(of: UInt8(ascii: "}")),
                    let name = String(validating: bytes[(index + 1)..<close], as: UTF8.self),
                    !name.isEmpty, name.utf8.allSatisfy({ (0x61...0x7A).contains($0) || $0 == 0x5F }) {
-                    guard let expansion = tokens[name] else { throw UnknownToken(name: name, offset: index) }
-                    emit(expansion, from: index)
+                    guard tokens[name] != nil else { throw UnknownToken(name: name, offset: index) }
+                    emitToken(name, from: index)
                     index = close + 1
                 } else {
                     copy(index..<index + 1)
@@ -102,13 +114,13 @@ public enum PatternExpander {
             case UInt8(ascii: " "):
                 var end = index
                 while end < bytes.count, bytes[end] == UInt8(ascii: " ") { end += 1 }
-                emit(tokens["sp"]!, from: index)
+                emitToken("sp", from: index)
                 index = end
             case UInt8(ascii: "'"):
-                emit(tokens["apos"]!, from: index)
+                emitToken("apos", from: index)
                 index += 1
             case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x99:  // ’
-                emit(tokens["apos"]!, from: index)
+                emitToken("apos", from: index)
                 index += 3
             case UInt8(ascii: "("):
                 // Named groups and other (?…) constructs pass through; `(?'name'…)` must not be loosened.

@@ -70,20 +70,33 @@ public struct RuleExample: Sendable, Equatable {
     public let span: Range<Int>?
     public let line: Int
 
-    /// Parses an example, taking the span from `«…»` markers if present.
+    /// An example taken as it is (a `keep` example).
+    public init(text: String, line: Int) {
+        self.text = text
+        span = nil
+        self.line = line
+    }
+
+    /// Parses a `match` example, taking the span from `«…»` markers if present. `\\«` and `\\»` stand for
+    /// literal guillemets.
     public init(marked: String, line: Int) throws(ExampleMarkerError) {
         let open = "«", close = "»"
+        let escapedOpen = "\u{E000}", escapedClose = "\u{E001}"
+        let marked = marked.replacingOccurrences(of: "\\«", with: escapedOpen).replacingOccurrences(of: "\\»", with: escapedClose)
+        func unescape(_ text: String) -> String {
+            text.replacingOccurrences(of: escapedOpen, with: "«").replacingOccurrences(of: escapedClose, with: "»")
+        }
         guard let openRange = marked.range(of: open) else {
-            text = marked
+            text = unescape(marked)
             span = nil
             self.line = line
             return
         }
         guard let closeRange = marked.range(of: close, options: .backwards), closeRange.lowerBound >= openRange.upperBound
         else { throw ExampleMarkerError(message: "an example has « without a matching »") }
-        let before = String(marked[..<openRange.lowerBound])
-        let inside = String(marked[openRange.upperBound..<closeRange.lowerBound])
-        let after = String(marked[closeRange.upperBound...])
+        let before = unescape(String(marked[..<openRange.lowerBound]))
+        let inside = unescape(String(marked[openRange.upperBound..<closeRange.lowerBound]))
+        let after = unescape(String(marked[closeRange.upperBound...]))
         text = before + inside + after
         span = before.utf8.count..<(before.utf8.count + inside.utf8.count)
         self.line = line

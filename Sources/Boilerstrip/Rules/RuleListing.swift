@@ -1,3 +1,5 @@
+import PCRE2
+
 /// Renderings of rules for `rules list` and `rules export`.
 public enum RuleListing {
     /// One rule as a JSON object: id, family, language, position, weight, description, match_examples, keep_examples.
@@ -31,8 +33,26 @@ public enum RuleListing {
         return (repeated ? "(?J)" : "") + rule.expandedPattern
     }
 
-    /// Every rule's pattern as one alternation, with duplicate capture names allowed.
-    public static func alternation(_ rules: [Rule]) -> String {
-        "(?J)" + rules.map { "(?:" + $0.expandedPattern + ")" }.joined(separator: "|")
+    /// Every rule's pattern as alternations, with duplicate capture names allowed and the spacing tokens written
+    /// once, as subroutines. As few patterns as PCRE2's compiled-size limit allows (the limit `grep -P` has too):
+    /// usually one or two.
+    public static func alternations(_ rules: [Rule]) -> [String] {
+        let prefix = "(?J)" + PatternExpander.definitions
+        let branches = rules.map { "(?:" + ((try? PatternExpander.expand($0.pattern, compact: true).pattern) ?? $0.expandedPattern) + ")" }
+        func fits(_ part: ArraySlice<String>) -> Bool { (try? Regex(prefix + part.joined(separator: "|"), jit: false)) != nil }
+        var result: [String] = []
+        var start = 0
+        while start < branches.count {
+            // Grow the chunk by doubling, then settle on the largest size that compiles.
+            var good = 1, step = 1
+            while start + good + step <= branches.count, fits(branches[start..<(start + good + step)]) { good += step; step *= 2 }
+            while step > 1 {
+                step /= 2
+                if start + good + step <= branches.count, fits(branches[start..<(start + good + step)]) { good += step }
+            }
+            result.append(prefix + branches[start..<(start + good)].joined(separator: "|"))
+            start += good
+        }
+        return result
     }
 }

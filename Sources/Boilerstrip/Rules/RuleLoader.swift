@@ -112,13 +112,17 @@ public enum RuleLoader {
         }
         // Examples.
         guard let examples = map["examples"]?.mapping else { throw fail("missing 'examples' with 'match' and 'keep' lists") }
-        func list(_ key: String) throws(RuleLoadError) -> [RuleExample] {
+        func list(_ key: String, marked: Bool) throws(RuleLoadError) -> [RuleExample] {
             guard let items = examples[key]?.sequence, !items.isEmpty else {
                 throw fail("needs at least one '\(key)' example", map["examples"])
             }
             var result: [RuleExample] = []
             for item in items {
                 guard let text = item.string else { throw fail("examples are strings", item) }
+                if !marked {
+                    result.append(RuleExample(text: text, line: line(item)))
+                    continue
+                }
                 do {
                     result.append(try RuleExample(marked: text, line: line(item)))
                 } catch {
@@ -127,8 +131,8 @@ public enum RuleLoader {
             }
             return result
         }
-        let matches = try list("match")
-        let keeps = try list("keep")
+        let matches = try list("match", marked: true)
+        let keeps = try list("keep", marked: false)
         var skips: [String: String] = [:]
         if let skipNode = map["skip_variants"] {
             guard let skipMap = skipNode.mapping else { throw fail("'skip_variants' maps a variant to the reason", skipNode) }

@@ -110,7 +110,7 @@ public struct Scorer: Sendable {
         guard cursor > limit else { return true }
         let last = bytes[cursor - 1]
         switch last {
-        case UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: ":"), UInt8(ascii: ";"),
+        case UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: ":"),
              UInt8(ascii: "\""), UInt8(ascii: ")"), UInt8(ascii: "]"):
             return true
         case 0xA6 where cursor >= limit + 3 && bytes[cursor - 3] == 0xE2 && bytes[cursor - 2] == 0x80:  // …

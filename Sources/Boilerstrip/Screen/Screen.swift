@@ -10,7 +10,7 @@ public struct Screen: Sendable {
     /// Byte → class (ASCII letters folded); class 0 for bytes in no literal.
     private let classOf: [UInt8]
     private let classCount: Int
-    /// Dense transition table, `state * classCount + class`.
+    /// Dense transition table, indexed by `state × classCount + class`; see `init`.
     private let next: [Int32]
     /// Rule indices reported on reaching each state (empty for most).
     private let outputs: [[Int32]]
@@ -56,12 +56,12 @@ public struct Screen: Sendable {
             if !outputs[state].contains(rule) { outputs[state].append(rule) }
         }
         // Failure links, breadth first, folded into a dense table.
-        var next = [Int32](repeating: 0, count: children.count * classCount)
+        var dense = [Int32](repeating: 0, count: children.count * classCount)
         var fail = [Int32](repeating: 0, count: children.count)
         var queue: [Int32] = []
         for cls in 0..<classCount {
             let child = children[0][cls]
-            if child >= 0 { next[cls] = child; fail[Int(child)] = 0; queue.append(child) }
+            if child >= 0 { dense[cls] = child; fail[Int(child)] = 0; queue.append(child) }
         }
         var head = 0
         while head < queue.count {
@@ -70,13 +70,21 @@ public struct Screen: Sendable {
             for cls in 0..<classCount {
                 let child = children[state][cls]
                 if child >= 0 {
-                    fail[Int(child)] = next[Int(fail[state]) * classCount + cls]
-                    next[state * classCount + cls] = child
+                    fail[Int(child)] = dense[Int(fail[state]) * classCount + cls]
+                    dense[state * classCount + cls] = child
                     queue.append(child)
                 } else {
-                    next[state * classCount + cls] = next[Int(fail[state]) * classCount + cls]
+                    dense[state * classCount + cls] = dense[Int(fail[state]) * classCount + cls]
                 }
             }
+        }
+        // The scan table holds premultiplied targets (state × classCount), negated (minus one) when the target
+        // reports rules: one load and one sign test per byte.
+        var next = [Int32](repeating: 0, count: dense.count)
+        for index in dense.indices {
+            let target = Int(dense[index])
+            let premultiplied = Int32(target * classCount)
+            next[index] = outputs[target].isEmpty ? premultiplied : -premultiplied - 1
         }
         self.classOf = classOf
         self.classCount = classCount
@@ -94,15 +102,20 @@ public struct Screen: Sendable {
         document.bytes.withUnsafeBufferPointer { bytes in
             classOf.withUnsafeBufferPointer { classOf in
                 next.withUnsafeBufferPointer { next in
-                    var state = 0
+                    var state = 0  // premultiplied
                     var segment = 0
-                    let classCount = self.classCount
-                    for index in 0..<bytes.count {
-                        state = Int(next[state &* classCount &+ Int(classOf[Int(bytes[index])])])
-                        if state != 0, !outputs[state].isEmpty {
+                    let count = bytes.count
+                    var index = 0
+                    while index < count {
+                        let value = next[state &+ Int(classOf[Int(bytes[index])])]
+                        if value >= 0 {
+                            state = Int(value)
+                        } else {
+                            state = Int(-(value &+ 1))
                             while segments[segment].end <= index { segment += 1 }
-                            for rule in outputs[state] { found.append(Candidate(segment: Int32(segment), rule: rule)) }
+                            for rule in outputs[state / classCount] { found.append(Candidate(segment: Int32(segment), rule: rule)) }
                         }
+                        index &+= 1
                     }
                 }
             }
