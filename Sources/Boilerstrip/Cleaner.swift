@@ -31,6 +31,8 @@ public struct Cleaner: Sendable {
     /// Per-thread state: PCRE2 match data and limits. Use one from one thread at a time.
     public final class Workspace: @unchecked Sendable {
         let scratch: MatchScratch
+        /// Set to collect per-rule matching costs.
+        public var timings: RuleTimings?
         public init(limits: MatchScratch.Limits = MatchScratch.Limits()) { scratch = MatchScratch(limits: limits) }
     }
 
@@ -49,7 +51,7 @@ public struct Cleaner: Sendable {
         }
         let evidence: [Evidence]
         do {
-            evidence = try matcher.evidence(in: document, candidates: candidates, scratch: workspace.scratch)
+            evidence = try matcher.evidence(in: document, candidates: candidates, scratch: workspace.scratch, timings: workspace.timings)
         } catch {
             return Decision(document: document, removed: [], flagged: [], metadata: Metadata(), failure: error)
         }

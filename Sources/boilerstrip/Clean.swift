@@ -47,6 +47,9 @@ struct Clean: ParsableCommand {
     @Flag(help: "Add each span's score factors to the metadata.")
     var verbose = false
 
+    @Flag(help: "Print the rules that cost the most matching time to stderr at the end (--jsonl).")
+    var ruleTimings = false
+
     @OptionGroup var rules: RuleOptions
 
     func validate() throws {
@@ -108,6 +111,9 @@ struct Clean: ParsableCommand {
 
     private func runJSONL(_ input: Input, records: RecordCleaner, output: inout Output) throws {
         var stream = JSONLStream(records: records, jobs: jobs, onError: onError.value)
+        let timings = ruleTimings ? RuleTimings(ruleCount: records.cleaner.catalogue.rules.count) : nil
+        stream.timings = timings
+        defer { if let timings { Diagnostics.say(timings.report(records.cleaner.catalogue)) } }
         let name = input.name
         stream.warn = { line, message in Diagnostics.say("\(name):\(line): \(message)") }
         do {

@@ -73,8 +73,15 @@ import Testing
     }
 
     @Test func caselessPatternsStopAtNonASCIILetters() {
-        #expect(LiteralExtractor.requiredLiterals(of: "(?i)réservée") == ["serv"])
+        #expect(LiteralExtractor.requiredLiterals(of: "(?i)réservée") == ["réservée"])  // Latin-1: folded by the screen
+        #expect(LiteralExtractor.requiredLiterals(of: "(?i)xyzΩabcd") == ["abcd"])
         #expect(LiteralExtractor.requiredLiterals(of: "Réservé") == ["réservé"])
+    }
+
+    @Test func severalRequirementsAreKeptMostSelectiveFirst() {
+        #expect(LiteralExtractor.requiredLiteralGroups(of: "{bos}Lire la suite sur (?<site>.+){eos}") == [["suite"], ["lire"], ["sur"]])
+        #expect(LiteralExtractor.requiredLiteralGroups(of: "(?:Leia|Saiba) mais") == [["mais"], ["leia", "saiba"]])
+        #expect(LiteralExtractor.requiredLiteralGroups(of: "(?i)Läs också") == [["också"], ["läs"]])
     }
 
     @Test func escapesAndTokensBreakLiterals() {

@@ -16,7 +16,7 @@ import Testing
         #expect(rules.count == 1)
         #expect(rules[0].id == "t-rule")
         #expect(rules[0].family == .paywall)
-        #expect(rules[0].literals == ["subscribe"])
+        #expect(rules[0].literals == [["subscribe"], ["now"]])
         #expect(!rules[0].literalsDeclared)
         #expect(rules[0].location == RuleLocation(file: "a.yaml", line: 4))
     }
@@ -81,8 +81,16 @@ import Testing
 
     @Test func declaredLiteralsAreLowercased() throws {
         let rules = try RuleLoader.load(yaml: Support.ruleFile(pattern: "^(?i)abonnés", match: ["Abonnés"], keep: ["x"], extra: "    requires: [ABONN]"), path: "a.yaml")
-        #expect(rules[0].literals == ["abonn"])
+        #expect(rules[0].literals == [["abonn"]])
         #expect(rules[0].literalsDeclared)
+    }
+
+    @Test func requiresMayListGroupsThatMustAllOccur() throws {
+        let rules = try RuleLoader.load(yaml: Support.ruleFile(pattern: "^Les mer{eos}", match: ["Les mer"], keep: ["Les gens de mer"], extra: "    requires: [[les], [mer, more]]"), path: "a.yaml")
+        #expect(rules[0].literals == [["les"], ["mer", "more"]])
+        let screen = Screen(rules: rules)
+        #expect(screen.candidates(in: Document("Les mer")).count == 1)
+        #expect(screen.candidates(in: Document("Les enfants\nla mer")).isEmpty)
     }
 
     @Test func builtinCatalogueLoadsWithUniqueIDs() {

@@ -1,3 +1,4 @@
+import Dispatch
 import PCRE2
 
 /// Runs PCRE2 on the lines the screen let through, and turns matches into ``Evidence``.
@@ -9,7 +10,8 @@ public struct RuleMatcher: Sendable {
     /// Every match of every candidate rule, in document order. A line can hold several matches of one rule
     /// (teasers glued into one paragraph); they do not overlap.
     /// - Throws: ``MatchFailure`` when a match or depth limit stopped a rule.
-    public func evidence(in document: Document, candidates: [Candidate], scratch: MatchScratch) throws(MatchFailure) -> [Evidence] {
+    public func evidence(in document: Document, candidates: [Candidate], scratch: MatchScratch,
+                         timings: RuleTimings? = nil) throws(MatchFailure) -> [Evidence] {
         guard !candidates.isEmpty else { return [] }
         var found: [Evidence] = []
         let rules = catalogue.rules
@@ -21,6 +23,8 @@ public struct RuleMatcher: Sendable {
                     let line = UnsafeBufferPointer(rebasing: buffer[segment.content])
                     let base = segment.content.lowerBound
                     var from = 0
+                    let started = timings == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+                    defer { timings?.record(rule: Int(candidate.rule), bytes: line.count, since: started) }
                     while from <= line.count {
                         let match: Match?
                         do throws(MatchError) {

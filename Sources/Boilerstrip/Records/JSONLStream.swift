@@ -36,6 +36,9 @@ public struct JSONLStream {
     /// Called with each problem worth a line on stderr (record number, message).
     public var warn: (Int, String) -> Void = { _, _ in }
 
+    /// When set, per-rule matching costs are collected into it.
+    public var timings: RuleTimings?
+
     public init(records: RecordCleaner, jobs: Int = 1, onError: RecordCleaner.OnError = .fail, batchBytes: Int = 1 << 22) {
         self.records = records
         self.jobs = max(1, jobs)
@@ -56,6 +59,10 @@ public struct JSONLStream {
         var lineNumber = 0
         var ended = false
         let workspaces = (0..<jobs).map { _ in records.cleaner.makeWorkspace() }
+        if let timings {
+            for workspace in workspaces { workspace.timings = RuleTimings(ruleCount: records.cleaner.catalogue.rules.count) }
+        }
+        defer { if let timings { for workspace in workspaces { if let own = workspace.timings { timings.merge(own) } } } }
         while !ended {
             let count = try read(&block)
             if count == 0 {

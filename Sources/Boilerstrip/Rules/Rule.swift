@@ -42,8 +42,9 @@ public struct Rule: Sendable {
     public let position: Position
     /// Prior that a match is boilerplate, 0…1.
     public let weight: Double
-    /// The literals the screen looks for (any one must occur), lowercased; empty when the rule cannot be screened.
-    public let literals: [String]
+    /// What the screen looks for, lowercased: every group must occur in a line, through any one of its literals.
+    /// Empty when the rule cannot be screened.
+    public let literals: [[String]]
     /// Whether the literals were declared (`requires`) rather than derived from the pattern.
     public let literalsDeclared: Bool
     public let matchExamples: [RuleExample]

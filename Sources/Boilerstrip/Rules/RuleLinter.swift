@@ -31,7 +31,7 @@ public struct RuleLinter {
             // 2. Screen.
             if rule.literals.isEmpty {
                 findings.append(Finding(severity: .warning, rule: rule, message: "the screen cannot pre-filter this rule (no literal found; add `requires`)"))
-            } else if let shortest = rule.literals.map(\.utf8.count).min(), shortest < 3 {
+            } else if let shortest = rule.literals.map({ $0.map(\.utf8.count).min() ?? 0 }).max(), shortest < 3 {
                 findings.append(Finding(severity: .warning, rule: rule, message: "weak screen literal \(rule.literals) lets many lines through"))
             }
             // 3. Shadowing: another rule removes this rule's match examples.

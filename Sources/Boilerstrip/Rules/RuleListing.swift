@@ -16,9 +16,14 @@ public enum RuleListing {
         key("description"); string(rule.description); out.append(UInt8(ascii: ","))
         key("file"); string(rule.location.description); out.append(UInt8(ascii: ","))
         key("literals"); out.append(UInt8(ascii: "["))
-        for (index, literal) in rule.literals.enumerated() {
+        for (index, group) in rule.literals.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            string(literal)
+            out.append(UInt8(ascii: "["))
+            for (position, literal) in group.enumerated() {
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                string(literal)
+            }
+            out.append(UInt8(ascii: "]"))
         }
         out.append(contentsOf: "],".utf8)
         key("match_examples"); out.append(contentsOf: String(rule.matchExamples.count).utf8); out.append(UInt8(ascii: ","))

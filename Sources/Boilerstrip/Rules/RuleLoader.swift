@@ -98,17 +98,30 @@ public enum RuleLoader {
             throw fail("pattern does not compile: \(error.message) at offset \(offset) of the pattern: \(excerpt(pattern, at: offset))", patternNode)
         }
         // Screen literals.
-        var literals: [String] = []
+        // `requires: [a, b]`: one of a, b. `requires: [[a, b], [c]]`: one of a, b, and c.
+        var literals: [[String]] = []
         var declared = false
         if let requires = map["requires"] {
-            guard let items = requires.sequence else { throw fail("'requires' must be a list of strings", requires) }
-            for item in items {
-                guard let literal = item.string, !literal.isEmpty else { throw fail("'requires' must be a list of non-empty strings", item) }
-                literals.append(asciiLowercased(literal))
+            guard let items = requires.sequence, !items.isEmpty else { throw fail("'requires' must be a list of strings (or of lists of strings)", requires) }
+            func strings(_ node: Node) throws(RuleLoadError) -> String {
+                guard let literal = node.string, !literal.isEmpty else { throw fail("'requires' must hold non-empty strings", node) }
+                return asciiLowercased(literal)
+            }
+            if items.allSatisfy({ $0.sequence != nil }) {
+                for group in items {
+                    var any: [String] = []
+                    for item in group.sequence! { any.append(try strings(item)) }
+                    guard !any.isEmpty else { throw fail("'requires' groups must not be empty", group) }
+                    literals.append(any)
+                }
+            } else {
+                var any: [String] = []
+                for item in items { any.append(try strings(item)) }
+                literals = [any]
             }
             declared = true
-        } else if let derived = LiteralExtractor.requiredLiterals(of: pattern) {
-            literals = derived
+        } else {
+            literals = LiteralExtractor.requiredLiteralGroups(of: pattern)
         }
         // Examples.
         guard let examples = map["examples"]?.mapping else { throw fail("missing 'examples' with 'match' and 'keep' lists") }

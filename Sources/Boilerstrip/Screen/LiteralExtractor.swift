@@ -4,7 +4,8 @@
 /// top-level sequence, and of groups that are neither optional nor lookarounds). When the top level or a
 /// group has alternatives, each alternative must yield a literal, and the result is the set of them (any one
 /// may occur). Spaces, apostrophes and tokens break literals, since loose spacing lets them vary.
-/// In a caseless pattern, literals stop at non-ASCII letters, which could match in another case.
+/// In a caseless pattern, literals stop at non-ASCII letters other than Latin-1's (which the screen folds), since
+/// they could match in another case.
 public enum LiteralExtractor {
     /// A requirement: one of these literals occurs in every match.
     public typealias AnyOf = [String]
@@ -19,6 +20,22 @@ public enum LiteralExtractor {
             let la = a.map(\.utf8.count).min() ?? 0, lb = b.map(\.utf8.count).min() ?? 0
             return la != lb ? la < lb : a.count > b.count
         }
+    }
+
+    /// Up to `limit` requirements of `pattern`, most selective first: a line must meet all of them.
+    public static func requiredLiteralGroups(of pattern: String, limit: Int = 3) -> [AnyOf] {
+        let bytes = Array(pattern.utf8)
+        let caseless = pattern.contains("(?i")
+        var requirements: [AnyOf] = []
+        for requirement in sequenceRequirements(bytes, 0..<bytes.count, caseless: caseless) {
+            let folded = Array(Set(requirement)).sorted()
+            if !requirements.contains(folded) { requirements.append(folded) }
+        }
+        func strength(_ any: AnyOf) -> Int { any.map(\.utf8.count).min() ?? 0 }
+        let ranked = requirements.sorted { strength($0) != strength($1) ? strength($0) > strength($1) : $0.count < $1.count }
+        // Short literals add little selectivity; keep them only when nothing better exists.
+        let strong = ranked.filter { strength($0) >= 3 }
+        return Array((strong.isEmpty ? ranked.prefix(1) : strong.prefix(limit)))
     }
 
     /// Requirements of a pattern range that may contain top-level alternatives.
@@ -135,7 +152,7 @@ public enum LiteralExtractor {
                 itemEnd = end
                 let character = Array(bytes[index..<end])
                 if character == [0xE2, 0x80, 0x99] { literal = nil }  // ’ is loose
-                else if caseless && byte >= 0x80 { literal = nil }
+                else if caseless && byte >= 0x80 && !(byte == 0xC3 && character.count == 2) { literal = nil }
                 else { literal = character }
             }
             // The quantifier that follows, if any.

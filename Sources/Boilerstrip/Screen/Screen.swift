@@ -1,6 +1,6 @@
 /// Picks, in one pass over a document's bytes, the (line, rule) pairs that can match.
 ///
-/// An Aho-Corasick automaton over every rule's literals (ASCII case folded), compiled into a dense table over
+/// An Aho-Corasick automaton over every rule's literals (case folded, see `fold`), compiled into a dense table over
 /// byte classes. A rule is a candidate for a line when one of its literals occurs in the line; a rule without
 /// literals is a candidate for every non-blank line.
 ///
@@ -16,17 +16,26 @@ public struct Screen: Sendable {
     private let outputs: [[Int32]]
     /// Rules that the screen cannot pre-filter.
     public let unscreened: [Int32]
+    /// For each rule, the bit mask of its literal groups: a line is a candidate when it meets all of them.
+    private let groupMasks: [UInt8]
     /// The number of automaton states.
     public var stateCount: Int { outputs.count }
 
     public init(rules: [Rule]) {
+        // Each literal reports (rule << 3 | group); a rule has at most 8 groups.
         var literalRules: [(bytes: [UInt8], rule: Int32)] = []
         var unscreened: [Int32] = []
+        var groupMasks: [UInt8] = []
         for (index, rule) in rules.enumerated() {
-            if rule.literals.isEmpty { unscreened.append(Int32(index)); continue }
-            for literal in rule.literals { literalRules.append((Array(literal.utf8).map(Screen.fold), Int32(index))) }
+            let groups = rule.literals.prefix(8)
+            groupMasks.append(UInt8(truncatingIfNeeded: (1 << groups.count) - 1))
+            if groups.isEmpty { unscreened.append(Int32(index)); continue }
+            for (group, any) in groups.enumerated() {
+                for literal in any { literalRules.append((Array(literal.utf8).map(Screen.fold), Int32(index) << 3 | Int32(group))) }
+            }
         }
         self.unscreened = unscreened
+        self.groupMasks = groupMasks
 
         var classOf = [UInt8](repeating: 0, count: 256)
         var classCount = 1
@@ -37,7 +46,7 @@ public struct Screen: Sendable {
                 classCount += 1
             }
         }
-        for upper in UInt8(ascii: "A")...UInt8(ascii: "Z") { classOf[Int(upper)] = classOf[Int(upper | 0x20)] }
+        for byte in 0..<256 { classOf[byte] = classOf[Int(Screen.fold(UInt8(byte)))] }
 
         // Trie.
         var children: [[Int32]] = [[Int32](repeating: -1, count: classCount)]
@@ -93,11 +102,17 @@ public struct Screen: Sendable {
     }
 
     @inline(__always)
-    static func fold(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
+    /// Case folding on single bytes: ASCII letters, and the continuation bytes 0x80–0x9E, which after a 0xC3
+    /// lead are the Latin-1 capitals À–Þ (their lowercase is 0x20 higher). Folding a continuation byte of another
+    /// script can only merge characters, which lets more lines through, never fewer.
+    static func fold(_ byte: UInt8) -> UInt8 {
+        if (0x41...0x5A).contains(byte) || (0x80...0x9E).contains(byte) { return byte | 0x20 }
+        return byte
+    }
 
     /// The candidate (segment index, rule index) pairs of a document, sorted and unique.
     public func candidates(in document: Document) -> [Candidate] {
-        var found: [Candidate] = []
+        var hits: [UInt64] = []  // segment << 32 | rule << 3 | group
         let segments = document.segments
         document.bytes.withUnsafeBufferPointer { bytes in
             classOf.withUnsafeBufferPointer { classOf in
@@ -113,11 +128,27 @@ public struct Screen: Sendable {
                         } else {
                             state = Int(-(value &+ 1))
                             while segments[segment].end <= index { segment += 1 }
-                            for rule in outputs[state / classCount] { found.append(Candidate(segment: Int32(segment), rule: rule)) }
+                            for output in outputs[state / classCount] { hits.append(UInt64(segment) << 32 | UInt64(output)) }
                         }
                         index &+= 1
                     }
                 }
+            }
+        }
+        // A rule is a candidate for a line where all its groups were seen.
+        var found: [Candidate] = []
+        if !hits.isEmpty {
+            hits.sort()
+            var index = 0
+            while index < hits.count {
+                let key = hits[index] >> 3
+                var seen: UInt8 = 0
+                while index < hits.count, hits[index] >> 3 == key {
+                    seen |= 1 << UInt8(hits[index] & 7)
+                    index += 1
+                }
+                let rule = Int32(truncatingIfNeeded: key & 0x1FFF_FFFF)
+                if seen == groupMasks[Int(rule)] { found.append(Candidate(segment: Int32(truncatingIfNeeded: key >> 29), rule: rule)) }
             }
         }
         if !unscreened.isEmpty {

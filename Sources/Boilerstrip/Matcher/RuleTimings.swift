@@ -1,0 +1,43 @@
+import Dispatch
+
+/// Per-rule cost of matching, collected when asked for (`--rule-timings`): how often PCRE2 ran a rule, on how
+/// many bytes, and for how long. Slow rules and weak screen literals show up here.
+public final class RuleTimings: @unchecked Sendable {
+    public private(set) var calls: [Int]
+    public private(set) var bytes: [Int]
+    public private(set) var nanoseconds: [UInt64]
+
+    public init(ruleCount: Int) {
+        calls = [Int](repeating: 0, count: ruleCount)
+        bytes = calls
+        nanoseconds = [UInt64](repeating: 0, count: ruleCount)
+    }
+
+    @inline(__always)
+    func record(rule: Int, bytes count: Int, since start: UInt64) {
+        calls[rule] += 1
+        bytes[rule] += count
+        nanoseconds[rule] += DispatchTime.now().uptimeNanoseconds &- start
+    }
+
+    /// Adds another thread's timings.
+    public func merge(_ other: RuleTimings) {
+        for index in calls.indices {
+            calls[index] += other.calls[index]
+            bytes[index] += other.bytes[index]
+            nanoseconds[index] += other.nanoseconds[index]
+        }
+    }
+
+    /// The `limit` costliest rules, one line each.
+    public func report(_ catalogue: Catalogue, limit: Int = 25) -> String {
+        let order = calls.indices.sorted { nanoseconds[$0] > nanoseconds[$1] }.prefix(limit)
+        var lines = ["rule timings (PCRE2 time, calls, MB searched, literals):"]
+        for index in order where calls[index] > 0 {
+            let rule = catalogue.rules[index]
+            let ms = Double(nanoseconds[index]) / 1e6
+            lines.append("  \(rule.id): \(String(format: "%.1f", ms)) ms, \(calls[index]) calls, \(String(format: "%.2f", Double(bytes[index]) / 1e6)) MB, \(rule.literals)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
