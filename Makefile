@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/boilerstrip
 BIN_RELEASE := .build/release/boilerstrip
 
-.PHONY: deps build release demo test rules-test
+.PHONY: deps build release demo test fuzz
 
 # PCRE2 (libpcre2-8) and pkg-config, from Debian's packages, when they are missing.
 deps:
@@ -36,3 +36,14 @@ test: deps
 	$(SWIFT) test
 	$(BIN_DEBUG) rules test
 	$(BIN_DEBUG) rules lint
+
+# libFuzzer over the document path and the JSONL scanner (FUZZ_SECONDS, default 600). Crashes land in
+# fuzz-artifacts/; copy each into Tests/Fixtures/fuzz/regressions/ once fixed.
+FUZZ_SECONDS ?= 600
+FUZZ_BUILD := .build-fuzz
+fuzz: deps
+	BOILERSTRIP_FUZZ=1 $(SWIFT) build -c release --product BoilerstripFuzz --scratch-path $(FUZZ_BUILD)
+	mkdir -p $(FUZZ_BUILD)/corpus fuzz-artifacts
+	cp -n Tests/Fixtures/fuzz/seeds/* Tests/Fixtures/fuzz/regressions/* $(FUZZ_BUILD)/corpus/ 2>/dev/null || true
+	$(FUZZ_BUILD)/release/BoilerstripFuzz $(FUZZ_BUILD)/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  -timeout=10 -rss_limit_mb=4096 -artifact_prefix=fuzz-artifacts/ -print_final_stats=1

@@ -1,6 +1,11 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// `BOILERSTRIP_FUZZ=1 swift build --product BoilerstripFuzz` (make fuzz) instruments the library and links the
+// fuzz target with libFuzzer and AddressSanitizer; the build tools (RuleEmbedder) stay uninstrumented.
+let fuzzing = Context.environment["BOILERSTRIP_FUZZ"] != nil
+let instrumented: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
+
 let package = Package(
     name: "boilerstrip",
     products: [
@@ -19,11 +24,12 @@ let package = Package(
             providers: [.apt(["libpcre2-dev"])]
         ),
         // A small Swift wrapper over PCRE2: compile, JIT, match on bytes, limits, errors.
-        .target(name: "PCRE2", dependencies: ["CPCRE2"]),
+        .target(name: "PCRE2", dependencies: ["CPCRE2"], swiftSettings: instrumented),
         // The library: documents, rules, screen, matcher, scorer, decisions, records, output.
         .target(
             name: "Boilerstrip",
             dependencies: ["PCRE2", .product(name: "Yams", package: "Yams")],
+            swiftSettings: instrumented,
             plugins: ["EmbedRules"]
         ),
         // The command-line tool.
@@ -31,11 +37,18 @@ let package = Package(
             name: "boilerstrip",
             dependencies: ["Boilerstrip", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // The fuzz target (make fuzz); built normally it replays inputs through the same checks.
+        .executableTarget(
+            name: "BoilerstripFuzz",
+            dependencies: ["Boilerstrip"],
+            swiftSettings: fuzzing ? instrumented + [.define("FUZZING"), .unsafeFlags(["-parse-as-library"])] : [],
+            linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
+        ),
         // Build-time embedding of Rules/ into the library.
         .executableTarget(name: "RuleEmbedder"),
         .plugin(name: "EmbedRules", capability: .buildTool(), dependencies: ["RuleEmbedder"]),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "BoilerstripTests", dependencies: ["Boilerstrip"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Boilerstrip", "boilerstrip"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Boilerstrip", "boilerstrip", "BoilerstripFuzz"]),
     ]
 )

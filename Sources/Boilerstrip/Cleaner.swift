@@ -44,7 +44,60 @@ public struct Cleaner: Sendable {
     }
 
     /// Cleans one document.
+    ///
+    /// Cleaning is idempotent: when a removal uncovers more boilerplate (two `[…]` in a row, a footer above a
+    /// footer), the cleaned text is cleaned again, up to a few rounds, and the spans are merged into the input's
+    /// coordinates, so that cleaning the result once more removes nothing.
     public func clean(_ document: Document, in workspace: Workspace) -> Decision {
+        var decision = cleanOnce(document, in: workspace)
+        var round = 0
+        while !decision.removed.isEmpty, decision.failure == nil, round < Cleaner.maximumRounds {
+            let again = cleanOnce(Document(bytes: decision.cleanedBytes), in: workspace)
+            if again.removed.isEmpty || again.failure != nil { break }
+            decision = merge(decision, again, in: document)
+            round += 1
+        }
+        return decision
+    }
+
+    /// How many times a cleaned text is cleaned again at most.
+    static let maximumRounds = 4
+
+    /// Maps the spans of `later` (decided on `earlier`'s cleaned text) back onto `document` and merges them.
+    func merge(_ earlier: Decision, _ later: Decision, in document: Document) -> Decision {
+        let cuts = earlier.removed.map(\.span)
+        // A cleaned offset to an input offset. At the place of a cut, `afterCut` picks the end of the cut.
+        func original(_ offset: Int, afterCut: Bool) -> Int {
+            var shift = 0
+            for cut in cuts {
+                let at = cut.lowerBound - shift  // where the cut sits in cleaned coordinates
+                if at < offset || (afterCut && at == offset) { shift += cut.count } else { break }
+            }
+            return offset + shift
+        }
+        func map(_ range: Range<Int>) -> Range<Int> {
+            let lower = original(range.lowerBound, afterCut: true)
+            return lower..<max(lower, original(range.upperBound, afterCut: false))
+        }
+        var mapped: [ScoredSpan] = []
+        for span in later.removed {
+            let match = map(span.evidence.match)
+            let segment = document.segments.first { $0.whole.contains(match.lowerBound) || $0.whole.upperBound == match.lowerBound }?.index ?? span.evidence.segment
+            let evidence = Evidence(rule: span.evidence.rule, segment: segment, match: match,
+                                    captures: span.evidence.captures.mapValues(map))
+            mapped.append(ScoredSpan(evidence: evidence, span: map(span.span), wholeLine: span.wholeLine, score: span.score, factors: span.factors))
+        }
+        // A later span that covers earlier ones (a whole line over its tail) replaces them.
+        var removed = earlier.removed.filter { old in !mapped.contains { $0.span.covers(old.span) } }
+        removed += mapped
+        removed.sort { $0.span.lowerBound < $1.span.lowerBound }
+        let flagged = earlier.flagged.filter { flag in !removed.contains { $0.span.overlaps(flag.span) } }
+        let metadata = Metadata(removed: removed, flagged: flagged, document: document, catalogue: catalogue)
+        return Decision(document: document, removed: removed, flagged: flagged, metadata: metadata, failure: nil)
+    }
+
+    /// One round: screen, match, score, decide.
+    func cleanOnce(_ document: Document, in workspace: Workspace) -> Decision {
         let candidates = catalogue.screen.candidates(in: document)
         if candidates.isEmpty {
             return Decision(document: document, removed: [], flagged: [], metadata: Metadata(removed: [], flagged: [], document: document, catalogue: catalogue), failure: nil)

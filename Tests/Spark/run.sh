@@ -62,7 +62,7 @@ runenv=()
 if [ -x "$venv/bin/python" ] && [ "$(cat "$venv/.stamp" 2>/dev/null)" = "$stamp" ] && have_pyspark "$venv/bin/python"; then
   runpy="$venv/bin/python"
 elif rm -rf "$venv" && "$py" -m venv "$venv" >/dev/null 2>"$root/.build/spark-venv.log"; then
-  echo "spark test: installing $stamp into $venv (about 450 MB, once)…"
+  echo "spark test: installing $stamp into $venv (about 450 MB download, once)…"
   "$venv/bin/python" -m pip install --disable-pip-version-check -q "$stamp"
   echo "$stamp" > "$venv/.stamp"
   runpy="$venv/bin/python"; installed=yes
@@ -77,7 +77,7 @@ else
       exit 69
     fi
     rm -rf "$lib"
-    echo "spark test: installing $stamp into $lib (about 450 MB, once)…"
+    echo "spark test: installing $stamp into $lib (about 450 MB download, once)…"
     # --break-system-packages: Debian 12+ marks its python as externally managed; --target does not touch it.
     extra=()
     if "$py" -m pip install --help 2>/dev/null | grep -q -- --break-system-packages; then extra=(--break-system-packages); fi

@@ -32,7 +32,7 @@ public struct Metadata: Sendable, Equatable {
         let bytes = document.bytes
         func text(_ range: Range<Int>) -> String {
             HTMLEntities.decode(String(decoding: bytes[range], as: UTF8.self))
-                .trimmingCharacters(in: CharacterSet(charactersIn: " \t\u{00A0}\u{202F}.«»\"“”"))
+                .trimmingCharacters(in: CharacterSet(charactersIn: " \t\u{00A0}\u{202F}\u{200B}"))
         }
         var strongest = 0.0
         for span in removed {
