@@ -49,12 +49,41 @@ import Testing
     }
 
     @Test func aTailRuleInTheMiddleIsOnlyFlagged() {
-        let text = "The post office appeared first on a hill.\n" + (1...5).map { "Paragraph \($0) of the article.\n" }.joined()
-        let decision = Support.clean("The post Mid appeared first on Site.\n" + (1...5).map { "Paragraph \($0) of the article.\n" }.joined())
+        let prose = (1...5).map { "Paragraph \($0) of the article goes on about the ministers and their plans.\n" }.joined()
+        let text = "The post office appeared first on a hill.\n" + prose
+        let decision = Support.clean("The post Mid appeared first on Site.\n" + prose)
         #expect(decision.removed.isEmpty)
         #expect(decision.flagged.count == 1)
         #expect(decision.flagged[0].score < 0.5)
         #expect(Support.clean(text).removed.isEmpty)
+    }
+
+    @Test func shortChromeAfterANoticeDoesNotHideIt() {
+        let text = "Le vin a trouvé son public, notamment sous la forme de bandes dessinées pédagogiques.\n"
+            + "Il vous reste 69.06% de cet article à lire. La suite est réservée aux abonnés.\n"
+            + "CONTENUS SPONSORISÉS PAR OUTBRAIN\nPUBLICITÉ\nFRANCE 24\nLes meilleures chaussures pour marcher\n"
+        let decision = Support.clean(text)
+        #expect(decision.removed.contains { Support.builtin.rules[$0.evidence.rule].id == "lemonde-remaining-fr" })
+        #expect(decision.metadata.paywalled)
+        #expect(decision.metadata.remainingPercent == 69.06)
+    }
+
+    @Test func aNoticeFollowedByProseIsNotAPaywall() {
+        let prose = "The council will meet again next week to discuss the budget, the mayor told reporters on Friday.\n"
+        let decision = Support.clean("Intro line of the story that sets the scene for readers.\nRead more\n" + prose + prose + prose + prose)
+        #expect(!decision.metadata.truncated)
+        #expect(!decision.metadata.paywalled)
+    }
+
+    @Test func midSentenceStopIsACutOff() {
+        let text = "The minister spoke for an hour. She said that the reform of the pension system would be presented to the cabinet once the unions and the employers had agreed on the"
+        #expect(Support.clean(text).metadata.truncatedBy == "cut-off:mid-sentence")
+        #expect(Support.clean("A heading without a final stop\n").metadata.truncated == false)
+        #expect(Support.clean("Ein Text. Video: Siebrand Wiegman und viele andere Leute aus der Redaktion von heute abend").metadata.truncated == false)
+    }
+
+    @Test func wireCreditsAreNamedAsUsual() {
+        #expect(Support.clean("Shr 28 cts vs 22 cts\nREUTER^M\n").metadata.syndication.credit == "Reuters")
     }
 
     @Test func inAOneLineArticleOnlyTheSpanGoes() {

@@ -66,7 +66,7 @@ import Testing
 
     @Test func verboseAddsFactors() throws {
         let result = try Binary.run(["--json", "--verbose", Binary.example])
-        #expect(result.text.contains(#""factors":{"prior":0.98,"coverage":1,"position":1}"#))
+        #expect(result.text.contains(#""factors":{"prior":0.98,"coverage":1,"position":1,"prose_lines_away":0,"text_chars_away":0}"#))
     }
 
     @Test func userRulesAreAddedWithRules() throws {

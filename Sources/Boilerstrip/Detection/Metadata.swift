@@ -28,6 +28,17 @@ public struct Metadata: Sendable, Equatable {
 
     public init() {}
 
+    /// Wire names as their sign-offs spell them (`REUTER`, `afp`), in their usual form.
+    static let wires: [String: String] = [
+        "reuter": "Reuters", "reuters": "Reuters", "afp": "AFP", "dpa": "dpa", "ap": "AP", "associated press": "AP",
+        "efe": "EFE", "ansa": "ANSA", "apa": "APA", "pti": "PTI", "ians": "IANS", "anp": "ANP", "kyodo": "Kyodo",
+        "bloomberg": "Bloomberg", "belga": "Belga", "sda": "SDA", "epd": "epd", "kna": "KNA", "ritzau": "Ritzau",
+    ]
+
+    static func canonicalCredit(_ credit: String) -> String {
+        wires[credit.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " .^M"))] ?? credit
+    }
+
     init(removed: [ScoredSpan], flagged: [ScoredSpan], document: Document, catalogue: Catalogue) {
         let bytes = document.bytes
         func text(_ range: Range<Int>) -> String {
@@ -35,20 +46,25 @@ public struct Metadata: Sendable, Equatable {
                 .trimmingCharacters(in: CharacterSet(charactersIn: " \t\u{00A0}\u{202F}\u{200B}"))
         }
         var strongest = 0.0
+        var headBadge: ScoredSpan? = nil
         for span in removed {
             let rule = catalogue.rules[span.evidence.rule]
             let captures = span.evidence.captures
             switch rule.family {
-            case .paywall:
+            case .paywall where rule.position == .head:
+                // A subscriber badge at the top: paywalled only if the text is also cut (below).
+                headBadge = headBadge ?? span
+            case .paywall where span.atTextEdge:
+                // A notice where the text stops.
                 paywalled = true
                 truncated = true
                 truncatedBy = truncatedBy ?? rule.id
                 strongest = max(strongest, span.score)
-            case .truncation:
+            case .truncation where span.atTextEdge:
                 truncated = true
                 truncatedBy = truncatedBy ?? rule.id
                 strongest = max(strongest, span.score)
-            case .syndication, .share, .promo:
+            default:
                 break
             }
             if remainingPercent == nil, let range = captures[.percent] {
@@ -58,15 +74,24 @@ public struct Metadata: Sendable, Equatable {
                 remainingChars = Int(text(range).filter { $0.isNumber && $0.isASCII })
             }
             if syndication.originalTitle == nil, let range = captures[.title] { syndication.originalTitle = text(range) }
-            if syndication.originalSite == nil, let range = captures[.site] { syndication.originalSite = text(range) }
+            if syndication.originalSite == nil, let range = captures[.site] {
+                // A site name does not end a sentence: drop a final period the pattern let in.
+                var site = text(range)
+                if site.hasSuffix("."), !site.dropLast().hasSuffix(".") { site.removeLast() }
+                syndication.originalSite = site
+            }
             if syndication.originalURL == nil, let range = captures[.url] { syndication.originalURL = text(range) }
-            if syndication.credit == nil, let range = captures[.credit] { syndication.credit = text(range) }
+            if syndication.credit == nil, let range = captures[.credit] { syndication.credit = Metadata.canonicalCredit(text(range)) }
         }
-        // Cut-off cue: the last line of text ends on an ellipsis.
+        // Cut-off cues: the last line of text ends on an ellipsis, or stops in mid-sentence.
         if !truncated, let ending = CutOff.ending(of: document, removed: removed) {
             truncated = true
-            truncatedBy = ending
-            strongest = 0.6
+            truncatedBy = ending.reason
+            strongest = ending.confidence
+        }
+        if let badge = headBadge, truncated, !paywalled {
+            paywalled = true
+            strongest = max(strongest, min(badge.score, 0.9))
         }
         if truncated || paywalled {
             confidence = strongest
@@ -98,8 +123,9 @@ import Foundation
 
 /// Cut-off cues read from the text itself.
 enum CutOff {
-    /// `cut-off:ellipsis` when the last line of text (after removals) ends on an ellipsis.
-    static func ending(of document: Document, removed: [ScoredSpan]) -> String? {
+    /// A cut-off read from the end of the kept text: `cut-off:ellipsis` when it ends on an ellipsis,
+    /// `cut-off:mid-sentence` when its last line is long prose that stops without closing punctuation.
+    static func ending(of document: Document, removed: [ScoredSpan]) -> (reason: String, confidence: Double)? {
         let bytes = document.bytes
         // The end of the kept text: walk back over removed spans and spaces.
         var end = bytes.count
@@ -117,12 +143,37 @@ enum CutOff {
             break
         }
         guard end >= 3 else { return nil }
-        if bytes[end - 3] == 0xE2, bytes[end - 2] == 0x80, bytes[end - 1] == 0xA6 { return "cut-off:ellipsis" }
+        if bytes[end - 3] == 0xE2, bytes[end - 2] == 0x80, bytes[end - 1] == 0xA6 { return ("cut-off:ellipsis", 0.7) }
         if bytes[end - 1] == UInt8(ascii: "."), bytes[end - 2] == UInt8(ascii: "."), bytes[end - 3] == UInt8(ascii: ".") {
-            return "cut-off:ellipsis"
+            return ("cut-off:ellipsis", 0.7)
         }
-        return nil
+        // The last line: long, several words, ending on a lowercase letter or a comma.
+        var start = end
+        while start > 0, bytes[start - 1] != 0x0A, bytes[start - 1] != 0x0D { start -= 1 }
+        let line = start..<end
+        guard line.count >= midSentenceMinimumBytes else { return nil }
+        var words = 0
+        var previousSpace = true
+        for index in line {
+            let space = bytes[index] == 0x20
+            if !space && previousSpace { words += 1 }
+            previousSpace = space
+        }
+        guard words >= 12 else { return nil }
+        let last = bytes[end - 1]
+        guard (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(last) || last == UInt8(ascii: ",") else { return nil }
+        // Not a heading, a label or a credit: the line holds a sentence end, and what follows it is a long
+        // unfinished sentence (eight words or more, no colon as in "Video: …" or "Lesen Sie: …").
+        let enders: [UInt8] = [UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?")]
+        guard let lastEnd = line.dropLast().last(where: { enders.contains(bytes[$0]) }) else { return nil }
+        let fragment = (lastEnd + 1)..<end
+        let fragmentWords = fragment.filter { bytes[$0] == 0x20 }.count
+        guard fragment.count >= 50, fragmentWords >= 8, !fragment.contains(where: { bytes[$0] == UInt8(ascii: ":") }) else { return nil }
+        return ("cut-off:mid-sentence", 0.6)
     }
+
+    /// The shortest last line that can count as stopping in mid-sentence.
+    static let midSentenceMinimumBytes = 120
 
     static func codePointCount(_ bytes: ArraySlice<UInt8>) -> Int {
         var count = 0

@@ -4,10 +4,12 @@
 /// - **prior**: the rule's `weight`.
 /// - **coverage**: 1 when the match covers its whole line (spaces aside); for a part of a line, 0.95 when it
 ///   starts and ends at sentence boundaries (or the line's ends), 0.75 when only one side does, 0.5 otherwise.
-/// - **position**: for `tail` rules, 1 in the last line of text, then 0.8, 0.6 and 0.35 further up, counting
-///   only lines that are not themselves boilerplate (so a run of footer lines reinforces itself); a part of a
-///   line counts as last only when nothing but spaces follows it. `head` rules mirror this from the top;
-///   `any` rules score 1.
+/// - **position**: for `tail` rules, 1 when no prose follows, then 0.8, 0.6 and 0.35 as prose lines follow.
+///   Only prose counts: lines that are not themselves boilerplate (so a run of footer lines reinforces itself)
+///   and read like text — a sentence of some length, or a long line — not the short headings, widget labels
+///   and link lists that pages leave after a notice. More than `farChars` characters of text after the match
+///   count as far. A part of a line counts as last only when nothing but spaces follows it. `head` rules
+///   mirror this from the top; `any` rules score 1.
 public struct Scorer: Sendable {
     /// Decision thresholds.
     public struct Thresholds: Sendable, Equatable {
@@ -21,15 +23,30 @@ public struct Scorer: Sendable {
         }
     }
 
-    public static let tailDecay: [Double] = [1.0, 0.8, 0.6]
-    public static let farFromEnd = 0.35
+    /// The scorer's constants (see docs/SCORING.md for how they were calibrated).
+    public struct Parameters: Sendable, Equatable {
+        /// Position factor by the number of prose lines between the match and the end (or the start).
+        public var decay: [Double] = [1.0, 0.8, 0.6]
+        /// Position factor further away.
+        public var far = 0.35
+        /// Text characters (bytes of non-boilerplate lines) after which a match counts as far.
+        public var farChars = 1500
+        /// A line is prose when it ends a sentence and has at least this many bytes, or has `longLine` bytes.
+        public var proseSentence = 40
+        public var longLine = 150
+        /// Coverage of a part of a line: both ends at sentence boundaries, one end, none.
+        public var partial: [Double] = [0.95, 0.75, 0.5]
+        public init() {}
+    }
 
     public let catalogue: Catalogue
     public let thresholds: Thresholds
+    public let parameters: Parameters
 
-    public init(catalogue: Catalogue, thresholds: Thresholds = Thresholds()) {
+    public init(catalogue: Catalogue, thresholds: Thresholds = Thresholds(), parameters: Parameters = Parameters()) {
         self.catalogue = catalogue
         self.thresholds = thresholds
+        self.parameters = parameters
     }
 
     /// Scores each piece of evidence.
@@ -57,7 +74,7 @@ public struct Scorer: Sendable {
             let startsAtBoundary = atLineStart || Scorer.endsSentence(bytes, before: start, limit: segment.content.lowerBound)
                 || Scorer.endsSentence(bytes, before: match.lowerBound, limit: segment.content.lowerBound)
             let endsAtBoundary = atLineEnd || Scorer.endsSentence(bytes, before: match.upperBound, limit: match.lowerBound)
-            let coverage = startsAtBoundary && endsAtBoundary ? 0.95 : (startsAtBoundary || endsAtBoundary ? 0.75 : 0.5)
+            let coverage = startsAtBoundary && endsAtBoundary ? parameters.partial[0] : (startsAtBoundary || endsAtBoundary ? parameters.partial[1] : parameters.partial[2])
             shapes.append(Shape(span: start..<end, whole: false, coverage: coverage, atLineEnd: atLineEnd, atLineStart: atLineStart))
         }
         // Lines that are boilerplate on their own (a strong whole-line match): they do not count as text when
@@ -66,36 +83,65 @@ public struct Scorer: Sendable {
         for (item, shape) in zip(evidence, shapes) where shape.whole {
             if catalogue.rules[item.rule].weight >= thresholds.remove { boilerplateLines.insert(item.segment) }
         }
-        // Text lines (non-blank, not boilerplate) before and after each line.
+        // Prose lines (non-blank, not boilerplate, reading like text) and text bytes before and after each line.
         let segments = document.segments
-        var textBefore = [Int](repeating: 0, count: segments.count)
-        var textAfter = [Int](repeating: 0, count: segments.count)
-        var isText = [Bool](repeating: false, count: segments.count)
-        for segment in segments { isText[segment.index] = !boilerplateLines.contains(segment.index) && !document.isBlank(segment) }
-        var running = 0
-        for index in segments.indices { textBefore[index] = running; if isText[index] { running += 1 } }
-        running = 0
-        for index in segments.indices.reversed() { textAfter[index] = running; if isText[index] { running += 1 } }
+        var proseBefore = [Int](repeating: 0, count: segments.count), proseAfter = proseBefore
+        var charsBefore = proseBefore, charsAfter = proseBefore
+        var prose = [Bool](repeating: false, count: segments.count), textBytes = [Int](repeating: 0, count: segments.count)
+        for segment in segments where !boilerplateLines.contains(segment.index) {
+            let line = document.trimmed(segment.content)
+            textBytes[segment.index] = line.count
+            prose[segment.index] = line.count >= parameters.longLine
+                || (line.count >= parameters.proseSentence && Scorer.endsSentence(bytes, before: line.upperBound, limit: line.lowerBound))
+        }
+        var lines = 0, chars = 0
+        for index in segments.indices {
+            proseBefore[index] = lines; charsBefore[index] = chars
+            if prose[index] { lines += 1 }
+            chars += textBytes[index]
+        }
+        lines = 0; chars = 0
+        for index in segments.indices.reversed() {
+            proseAfter[index] = lines; charsAfter[index] = chars
+            if prose[index] { lines += 1 }
+            chars += textBytes[index]
+        }
+        func positionFactor(_ lines: Int, _ chars: Int) -> Double {
+            if chars > parameters.farChars { return parameters.far }
+            return lines < parameters.decay.count ? parameters.decay[lines] : parameters.far
+        }
 
         var scored: [ScoredSpan] = []
         scored.reserveCapacity(evidence.count)
         for (item, shape) in zip(evidence, shapes) {
             let rule = catalogue.rules[item.rule]
+            let segment = document.segments[item.segment]
             var position = 1.0
+            var linesAway = 0, charsAway = 0
             switch rule.position {
             case .any:
-                position = 1
+                // No position factor, but the distance to the end is still reported (the verdicts use it).
+                let rest = shape.whole || shape.atLineEnd ? 0 : document.trimmed(item.match.upperBound..<segment.content.upperBound).count
+                linesAway = proseAfter[item.segment] + (rest >= parameters.proseSentence ? 1 : 0)
+                charsAway = charsAfter[item.segment] + rest
             case .tail:
-                let distance = textAfter[item.segment] + (shape.whole || shape.atLineEnd ? 0 : 3)
-                position = distance < Scorer.tailDecay.count ? Scorer.tailDecay[distance] : Scorer.farFromEnd
+                // Within the line: what follows the span counts too.
+                let rest = shape.whole || shape.atLineEnd ? 0 : document.trimmed(item.match.upperBound..<segment.content.upperBound).count
+                linesAway = proseAfter[item.segment] + (rest >= parameters.proseSentence ? 1 : 0)
+                charsAway = charsAfter[item.segment] + rest
+                position = positionFactor(linesAway, charsAway)
             case .head:
-                let distance = textBefore[item.segment] + (shape.whole || shape.atLineStart ? 0 : 3)
-                position = distance < Scorer.tailDecay.count ? Scorer.tailDecay[distance] : Scorer.farFromEnd
+                let rest = shape.whole || shape.atLineStart ? 0 : document.trimmed(segment.content.lowerBound..<item.match.lowerBound).count
+                linesAway = proseBefore[item.segment] + (rest >= parameters.proseSentence ? 1 : 0)
+                charsAway = charsBefore[item.segment] + rest
+                position = positionFactor(linesAway, charsAway)
             }
             let factors = [
                 Factor(name: "prior", value: rule.weight),
                 Factor(name: "coverage", value: shape.coverage),
                 Factor(name: "position", value: position),
+                Factor(name: "prose_lines_away", value: Double(linesAway), multiplies: false),
+                Factor(name: "text_chars_away", value: Double(charsAway), multiplies: false),
             ]
             let score = min(1, max(0, rule.weight * shape.coverage * position))
             scored.append(ScoredSpan(evidence: item, span: shape.span, wholeLine: shape.whole, score: score, factors: factors))
@@ -129,10 +175,21 @@ public struct Scorer: Sendable {
 public struct Factor: Sendable, Equatable {
     public let name: String
     public let value: Double
+    /// Whether the factor is part of the product, or context shown with it.
+    public let multiplies: Bool
+    public init(name: String, value: Double, multiplies: Bool = true) {
+        self.name = name
+        self.value = value
+        self.multiplies = multiplies
+    }
 }
 
 /// A piece of evidence with the span it would remove and its score.
 public struct ScoredSpan: Sendable, Equatable {
+    /// Whether nothing but boilerplate and short non-prose lines follow the span: the text stops here.
+    /// (For a `head` rule, whether nothing of the kind precedes it.)
+    public var atTextEdge: Bool { (factors.first { $0.name == "prose_lines_away" }?.value ?? 0) == 0 }
+
     public let evidence: Evidence
     /// The bytes to remove: the whole line with its break, or the match with the spaces before it.
     public var span: Range<Int>
