@@ -60,6 +60,7 @@ struct Clean: ParsableCommand {
     }
 
     func run() throws {
+        if jsonl { Signals.install() }
         let catalogue = try rules.catalogue()
         let cleaner: Cleaner
         do {
@@ -120,9 +121,15 @@ struct Clean: ParsableCommand {
             var sink = output
             _ = try stream.run(
                 read: { buffer in try input.read(into: &buffer) },
-                write: { bytes in sink.write(bytes) }
+                write: { bytes in sink.write(bytes) },
+                inputReady: { input.hasPendingInput() },
+                stop: { Signals.interrupted }
             )
             output = sink
+            if Signals.interrupted {
+                Diagnostics.say("interrupted: stopped after the last whole record")
+                throw ExitCode(130)
+            }
         } catch let stop as JSONLStream.Stop {
             Diagnostics.say("\(name):\(stop.line): malformed record: \(stop.problem) (use --on-error pass to write it through)")
             throw ExitCode(Exit.dataError)

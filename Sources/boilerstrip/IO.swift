@@ -12,6 +12,24 @@ enum Exit {
     static let config: Int32 = 78      // EX_CONFIG: a bad rule file
 }
 
+/// Set by SIGINT and SIGTERM; the JSONL stream checks it between batches.
+nonisolated(unsafe) var interruptedBySignal: sig_atomic_t = 0
+
+enum Signals {
+    /// Turns SIGINT and SIGTERM into a flag, so the run can end on a record boundary.
+    static func install() {
+        signal(SIGINT) { _ in interruptedBySignal = 1 }
+        signal(SIGTERM) { _ in interruptedBySignal = 1 }
+        // A parent may have left them blocked (the mask is inherited across exec).
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+    static var interrupted: Bool { interruptedBySignal != 0 }
+}
+
 /// Messages on stderr.
 enum Diagnostics {
     static func say(_ message: String) {
@@ -58,6 +76,12 @@ struct Input {
     }
 
     func close() { if descriptor > 2 { _ = Glibc.close(descriptor) } }
+
+    /// Whether a read would return at once (data or the end of input), without waiting.
+    func hasPendingInput() -> Bool {
+        var poll = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return Glibc.poll(&poll, 1, 0) > 0
+    }
 }
 
 struct InputError: Error, CustomStringConvertible {

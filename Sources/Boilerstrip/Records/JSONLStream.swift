@@ -50,8 +50,13 @@ public struct JSONLStream {
     /// - Parameters:
     ///   - read: fills the buffer with the next bytes; returns how many (0 at the end).
     ///   - write: writes output bytes; returns false when the output is closed (the run then stops quietly).
+    ///   - inputReady: whether more input is ready right now; when it is not, the records read so far are cleaned
+    ///     and written at once, so a process feeding one record at a time gets its answer (no deadlock).
     /// - Throws: ``Stop`` at a malformed record under `.fail`, after writing every record before it.
-    public func run(read: (inout [UInt8]) throws -> Int, write: ([UInt8]) -> Bool) throws -> Counts {
+    ///   - stop: checked between batches; when true, the run ends after the records already written, so an
+    ///     interrupt never leaves half a record behind.
+    public func run(read: (inout [UInt8]) throws -> Int, write: ([UInt8]) -> Bool, inputReady: () -> Bool = { true },
+                    stop: () -> Bool = { false }) throws -> Counts {
         var counts = Counts()
         var pending: [UInt8] = []          // bytes of an incomplete last line
         var block = [UInt8](repeating: 0, count: 1 << 20)
@@ -64,6 +69,7 @@ public struct JSONLStream {
         }
         defer { if let timings { for workspace in workspaces { if let own = workspace.timings { timings.merge(own) } } } }
         while !ended {
+            if stop() { return counts }
             let count = try read(&block)
             if count == 0 {
                 ended = true
@@ -79,7 +85,7 @@ public struct JSONLStream {
                     pending.append(contentsOf: block[0..<count])
                 }
             }
-            if batch.count >= batchBytes || (ended && !batch.isEmpty) {
+            if batch.count >= batchBytes || (ended && !batch.isEmpty) || (!batch.isEmpty && count < block.count && !inputReady()) {
                 let (keepGoing, lineCount) = try process(batch, firstLine: lineNumber + 1, workspaces: workspaces, counts: &counts, write: write)
                 lineNumber += lineCount
                 batch.removeAll(keepingCapacity: true)
