@@ -45,5 +45,9 @@ fuzz: deps
 	BOILERSTRIP_FUZZ=1 $(SWIFT) build -c release --product BoilerstripFuzz --scratch-path $(FUZZ_BUILD)
 	mkdir -p $(FUZZ_BUILD)/corpus fuzz-artifacts
 	cp -n Tests/Fixtures/fuzz/seeds/* Tests/Fixtures/fuzz/regressions/* $(FUZZ_BUILD)/corpus/ 2>/dev/null || true
-	$(FUZZ_BUILD)/release/BoilerstripFuzz $(FUZZ_BUILD)/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	SWIFT_BACKTRACE=enable=no $(FUZZ_BUILD)/release/BoilerstripFuzz $(FUZZ_BUILD)/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	  -timeout=10 -rss_limit_mb=4096 -artifact_prefix=fuzz-artifacts/ -print_final_stats=1
+
+# Throughput benchmarks (ordo-one/benchmark), a separate package in Benchmarks/ with its own build folder.
+bench:
+	cd Benchmarks && $(SWIFT) package --disable-sandbox --scratch-path .build-bench benchmark

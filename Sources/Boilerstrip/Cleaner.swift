@@ -61,7 +61,7 @@ public struct Cleaner: Sendable {
     }
 
     /// How many times a cleaned text is cleaned again at most.
-    static let maximumRounds = 4
+    static let maximumRounds = 8
 
     /// Maps the spans of `later` (decided on `earlier`'s cleaned text) back onto `document` and merges them.
     func merge(_ earlier: Decision, _ later: Decision, in document: Document) -> Decision {
@@ -108,7 +108,44 @@ public struct Cleaner: Sendable {
         } catch {
             return Decision(document: document, removed: [], flagged: [], metadata: Metadata(), failure: error)
         }
-        return decider.decide(scorer.score(evidence, in: document), in: document)
+        var decision = decider.decide(scorer.score(evidence, in: document), in: document)
+        extendRepeatedLineEnds(&decision, in: document, workspace: workspace)
+        return decision
+    }
+
+    /// A span cut from the end of a line takes with it the same rule's matches that its removal would expose
+    /// (`… [&hellip;] […]`), so that cleaning the result again finds nothing more.
+    func extendRepeatedLineEnds(_ decision: inout Decision, in document: Document, workspace: Workspace) {
+        guard decision.removed.contains(where: { !$0.wholeLine }) else { return }
+        var removed = decision.removed
+        let bytes = document.bytes
+        for index in removed.indices where !removed[index].wholeLine {
+            let segment = document.segments[removed[index].evidence.segment]
+            guard removed[index].span.upperBound >= segment.content.upperBound else { continue }
+            let regex = catalogue.rules[removed[index].evidence.rule].regex
+            while true {
+                let start = removed[index].span.lowerBound
+                let line = document.trimmed(segment.content.lowerBound..<start)
+                guard !line.isEmpty else { break }
+                let found: Range<Int>? = bytes.withUnsafeBufferPointer { buffer in
+                    let subject = UnsafeBufferPointer(rebasing: buffer[segment.content.lowerBound..<line.upperBound])
+                    var from = 0
+                    var last: Range<Int>? = nil
+                    while from <= subject.count, let match = try? regex.firstMatch(in: subject, from: from, scratch: workspace.scratch) {
+                        last = match.range
+                        from = max(match.range.upperBound, match.range.lowerBound + 1)
+                    }
+                    return last.map { ($0.lowerBound + segment.content.lowerBound)..<($0.upperBound + segment.content.lowerBound) }
+                }
+                guard let match = found, match.upperBound == line.upperBound, !match.isEmpty else { break }
+                var newStart = match.lowerBound
+                while newStart > segment.content.lowerBound, let width = Spacing.widthBefore(newStart, in: bytes, limit: segment.content.lowerBound) { newStart -= width }
+                if removed.indices.contains(where: { $0 != index && removed[$0].span.overlaps(newStart..<start) }) { break }
+                removed[index].span = newStart..<removed[index].span.upperBound
+            }
+        }
+        decision = Decision(document: document, removed: removed, flagged: decision.flagged.filter { flag in !removed.contains { $0.span.overlaps(flag.span) } },
+                            metadata: decision.metadata, failure: decision.failure)
     }
 
     /// All evidence for a document, before scoring (for `rules test` and diagnostics).

@@ -238,3 +238,16 @@ import Testing
         #expect(result.text.contains("rules lint:"))
     }
 }
+
+@Suite struct FuzzRegressionTests {
+    /// Every input the fuzzer ever crashed on, and the seeds, replayed through the fuzz target's invariants.
+    @Test func crashingInputsStayFixed() throws {
+        let replay = URL(fileURLWithPath: Binary.path).deletingLastPathComponent().appendingPathComponent("BoilerstripFuzz").path
+        let fixtures = Binary.repository.appendingPathComponent("Tests/Fixtures/fuzz")
+        let result = try Binary.run([fixtures.appendingPathComponent("seeds").path, fixtures.appendingPathComponent("regressions").path], executable: replay)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.text.contains("all invariants held"))
+        let count = try FileManager.default.contentsOfDirectory(atPath: fixtures.appendingPathComponent("regressions").path).count
+        #expect(count >= 2)
+    }
+}
