@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/boilerstrip
 BIN_RELEASE := .build/release/boilerstrip
 
-.PHONY: deps build release demo test fuzz
+.PHONY: deps build release demo test fuzz rules-readme man completions test-spark
 
 # PCRE2 (libpcre2-8) and pkg-config, from Debian's packages, when they are missing.
 deps:
@@ -17,8 +17,9 @@ deps:
 build: deps
 	$(SWIFT) build --product boilerstrip
 
+# A release binary with the Swift runtime linked in: copy it anywhere (a Spark executor) with libpcre2-8.
 release: deps
-	$(SWIFT) build -c release --product boilerstrip
+	$(SWIFT) build -c release --static-swift-stdlib --product boilerstrip
 
 # Cleans the bundled example: the cleaned text, then the metadata.
 demo: build
@@ -30,12 +31,32 @@ demo: build
 	  $(BIN_DEBUG) --json examples/lemonde-zimo.txt | python3 -c 'import json,sys; d=json.load(sys.stdin); print(json.dumps(d["boilerstrip"], ensure_ascii=False, indent=2))'; \
 	else $(BIN_DEBUG) --json examples/lemonde-zimo.txt; fi
 
-# The whole suite: unit tests, every rule's examples, end-to-end tests of the binary, then the catalogue checks.
+# The whole suite: unit tests, every rule's examples, end-to-end tests of the binary, then the catalogue checks
+# (including that Rules/README.md is up to date).
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	$(BIN_DEBUG) rules test
 	$(BIN_DEBUG) rules lint
+	@$(BIN_DEBUG) rules doc | diff -q - Rules/README.md >/dev/null || { echo "Rules/README.md is stale: run make rules-readme"; exit 1; }
+
+# Regenerates Rules/README.md from the catalogue.
+rules-readme: build
+	$(BIN_DEBUG) rules doc > Rules/README.md
+
+# The man page (swift-argument-parser's generate-manual plugin) and shell completions.
+man:
+	mkdir -p docs/man
+	$(SWIFT) package --allow-writing-to-package-directory generate-manual --output-directory docs/man
+completions: build
+	mkdir -p docs/completions
+	$(BIN_DEBUG) --generate-completion-script bash > docs/completions/boilerstrip.bash
+	$(BIN_DEBUG) --generate-completion-script zsh > docs/completions/_boilerstrip
+	$(BIN_DEBUG) --generate-completion-script fish > docs/completions/boilerstrip.fish
+
+# Spark's RDD.pipe over 3,000 corpus records, against one process (installs pyspark into .build/spark-venv).
+test-spark: build
+	bash Tests/Spark/run.sh $(BIN_DEBUG)
 
 # libFuzzer over the document path and the JSONL scanner (FUZZ_SECONDS, default 600). Crashes land in
 # fuzz-artifacts/; copy each into Tests/Fixtures/fuzz/regressions/ once fixed.

@@ -33,6 +33,8 @@ public struct Cleaner: Sendable {
         let scratch: MatchScratch
         /// Set to collect per-rule matching costs.
         public var timings: RuleTimings?
+        /// Set to collect run totals (`--stats`).
+        public var stats: RunStats?
         public init(limits: MatchScratch.Limits = MatchScratch.Limits()) { scratch = MatchScratch(limits: limits) }
     }
 
@@ -57,6 +59,7 @@ public struct Cleaner: Sendable {
             decision = merge(decision, again, in: document)
             round += 1
         }
+        workspace.stats?.add(decision)
         return decision
     }
 

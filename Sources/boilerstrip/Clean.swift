@@ -47,6 +47,12 @@ struct Clean: ParsableCommand {
     @Flag(help: "Add each span's score factors to the metadata.")
     var verbose = false
 
+    @Flag(help: "Show each document for a person: removed spans struck, flagged spans marked, each with its rule, score and factors (colour on a terminal unless NO_COLOR is set).")
+    var explain = false
+
+    @Flag(help: "Print a summary on stderr at the end: documents, spans removed by family and rule, truncated and paywalled counts, MB/s.")
+    var stats = false
+
     @Flag(help: "Print the rules that cost the most matching time to stderr at the end (--jsonl).")
     var ruleTimings = false
 
@@ -54,6 +60,7 @@ struct Clean: ParsableCommand {
 
     func validate() throws {
         if json && jsonl { throw ValidationError("--json and --jsonl cannot be combined.") }
+        if explain && (json || jsonl) { throw ValidationError("--explain shows plain documents; leave out --json and --jsonl.") }
         guard (0...1).contains(threshold), (0...1).contains(flagThreshold) else { throw ValidationError("thresholds are between 0 and 1.") }
         guard flagThreshold <= threshold else { throw ValidationError("--flag-threshold must not exceed --threshold.") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1.") }
@@ -73,6 +80,15 @@ struct Clean: ParsableCommand {
         var output = Output()
         let inputs = files.isEmpty ? ["-"] : files
         var missing = false
+        let stats = self.stats ? RunStats(ruleCount: catalogue.rules.count) : nil
+        let started = DispatchTime.now().uptimeNanoseconds
+        var inputBytes = 0
+        defer {
+            if let stats {
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                Diagnostics.say("stats: " + stats.report(catalogue, seconds: seconds, inputBytes: jsonl ? inputBytes : nil))
+            }
+        }
         for path in inputs {
             let input: Input
             do {
@@ -84,7 +100,7 @@ struct Clean: ParsableCommand {
             }
             defer { input.close() }
             if jsonl {
-                try runJSONL(input, records: records, output: &output)
+                inputBytes += try runJSONL(input, records: records, output: &output, stats: stats)
             } else {
                 let bytes: [UInt8]
                 do { bytes = try input.readAll() } catch {
@@ -93,7 +109,13 @@ struct Clean: ParsableCommand {
                     continue
                 }
                 let workspace = cleaner.makeWorkspace()
-                if json {
+                workspace.stats = stats
+                if explain {
+                    let decision = cleaner.clean(bytes, in: workspace)
+                    let color = isatty(1) != 0 && getenv("NO_COLOR") == nil
+                    let header = inputs.count > 1 ? "== \(input.name)\n" : ""
+                    if !output.write(Array((header + ExplainWriter(catalogue: catalogue, color: color).render(decision)).utf8)) { return }
+                } else if json {
                     var out: [UInt8] = []
                     let decision = records.cleanDocumentAsJSON(bytes, in: workspace, to: &out)
                     out.append(0x0A)
@@ -110,17 +132,25 @@ struct Clean: ParsableCommand {
         if missing { throw ExitCode(Exit.noInput) }
     }
 
-    private func runJSONL(_ input: Input, records: RecordCleaner, output: inout Output) throws {
+    /// Streams one JSONL input; returns the number of bytes read.
+    private func runJSONL(_ input: Input, records: RecordCleaner, output: inout Output, stats: RunStats?) throws -> Int {
         var stream = JSONLStream(records: records, jobs: jobs, onError: onError.value)
         let timings = ruleTimings ? RuleTimings(ruleCount: records.cleaner.catalogue.rules.count) : nil
         stream.timings = timings
+        stream.stats = stats
         defer { if let timings { Diagnostics.say(timings.report(records.cleaner.catalogue)) } }
         let name = input.name
         stream.warn = { line, message in Diagnostics.say("\(name):\(line): \(message)") }
         do {
             var sink = output
-            _ = try stream.run(
-                read: { buffer in try input.read(into: &buffer) },
+            var progress = Progress.make(for: input)
+            defer { progress?.finish() }
+            let counts = try stream.run(
+                read: { buffer in
+                    let count = try input.read(into: &buffer)
+                    progress?.advance(count)
+                    return count
+                },
                 write: { bytes in sink.write(bytes) },
                 inputReady: { input.hasPendingInput() },
                 stop: { Signals.interrupted }
@@ -130,6 +160,8 @@ struct Clean: ParsableCommand {
                 Diagnostics.say("interrupted: stopped after the last whole record")
                 throw ExitCode(130)
             }
+            if counts.skipped > 0 { Diagnostics.say("\(name): \(counts.skipped) records without a string field '\(textField)' passed through unchanged") }
+            return counts.bytesIn
         } catch let stop as JSONLStream.Stop {
             Diagnostics.say("\(name):\(stop.line): malformed record: \(stop.problem) (use --on-error pass to write it through)")
             throw ExitCode(Exit.dataError)

@@ -1,4 +1,6 @@
 import Boilerstrip
+import Dispatch
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -77,6 +79,13 @@ struct Input {
 
     func close() { if descriptor > 2 { _ = Glibc.close(descriptor) } }
 
+    /// The size of a regular file, or nil for a pipe or terminal.
+    var fileSize: Int? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(info.st_size)
+    }
+
     /// Whether a read would return at once (data or the end of input), without waiting.
     func hasPendingInput() -> Bool {
         var poll = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
@@ -112,5 +121,46 @@ struct Output {
             }
             return true
         }
+    }
+}
+
+/// A progress line on stderr for long runs over files, only when stderr is a terminal.
+struct Progress {
+    let total: Int
+    let name: String
+    private var done = 0
+    private var lastDraw: UInt64 = 0
+    private let started = DispatchTime.now().uptimeNanoseconds
+
+    /// A progress bar for `input`, or nil when stderr is not a terminal or the size is unknown.
+    static func make(for input: Input) -> Progress? {
+        guard isatty(2) != 0, let size = input.fileSize, size > 0 else { return nil }
+        return Progress(total: size, name: input.name)
+    }
+
+    private init(total: Int, name: String) {
+        self.total = total
+        self.name = name
+    }
+
+    mutating func advance(_ bytes: Int) {
+        done += bytes
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now - lastDraw > 200_000_000 || done >= total else { return }
+        lastDraw = now
+        let fraction = min(1, Double(done) / Double(total))
+        let width = 30
+        let filled = Int(fraction * Double(width))
+        let seconds = Double(now - started) / 1e9
+        let rate = seconds > 0 ? Double(done) / 1e6 / seconds : 0
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        let line = "\r\(name) \(bar) \(Int(fraction * 100))% \(String(format: "%.1f", rate)) MB/s "
+        var bytes = Array(line.utf8)
+        _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+    }
+
+    func finish() {
+        var bytes = Array("\r\u{1B}[K".utf8)
+        _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
     }
 }

@@ -6,7 +6,7 @@ struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "Inspect, test and export the rule catalogue.",
-        subcommands: [List.self, Test.self, Lint.self, Export.self]
+        subcommands: [List.self, Test.self, Lint.self, Export.self, Doc.self]
     )
 
     struct List: ParsableCommand {
@@ -68,6 +68,16 @@ struct RulesCommand: ParsableCommand {
             let errors = findings.filter { $0.severity == .error }.count
             print("rules lint: \(catalogue.rules.count) rules, \(errors) errors, \(findings.count - errors) warnings")
             if errors > 0 { throw ExitCode.failure }
+        }
+    }
+
+    struct Doc: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the catalogue as Markdown (what Rules/README.md holds).")
+        @OptionGroup var rules: RuleOptions
+
+        func run() throws {
+            var output = Output()
+            output.write(Array(RuleListing.markdown(try rules.catalogue()).utf8))
         }
     }
 

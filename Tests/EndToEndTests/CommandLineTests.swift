@@ -251,3 +251,38 @@ import Testing
         #expect(count >= 2)
     }
 }
+
+@Suite struct ForAPersonTests {
+    @Test func explainShowsTheWholeDocumentAndBothRules() throws {
+        let result = try Binary.run(["--explain", Binary.example])
+        #expect(result.status == 0)
+        let input = try String(contentsOfFile: Binary.example, encoding: .utf8)
+        // Every line of the input is there; the boilerplate is marked, not dropped.
+        for line in input.split(separator: "\n") where !line.isEmpty {
+            #expect(result.text.contains(line), "missing: \(line.prefix(40))")
+        }
+        #expect(result.text.contains("[-Il vous reste 64.96% de cet article à lire. La suite est réservée aux abonnés.-]"))
+        #expect(result.text.contains("removed: lemonde-remaining-fr (paywall, fr) score 0.98 = prior 0.98 × coverage 1 × position 1"))
+        #expect(result.text.contains("removed: yoast-footer-fr (syndication, fr) score 0.96"))
+        #expect(result.text.contains("== verdict: paywalled, truncated"))
+        #expect(!result.text.contains("\u{1B}["), "no colour when stdout is not a terminal")
+    }
+
+    @Test func statsSummarisesOnStderr() throws {
+        let input = Data("{\"text\":\"Body.\\nRead more\"}\n{\"text\":\"Clean.\"}\n{\"id\":3}\n".utf8)
+        let result = try Binary.run(["--jsonl", "--stats"], input: input)
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("stats: documents 2, changed 1 (50.00%), truncated 1 (50.00%)"))
+        #expect(result.stderr.contains("truncation 1"))
+        #expect(result.stderr.contains("1 records without a string field 'text' passed through unchanged"))
+        #expect(result.text.split(separator: "\n").count == 3)
+    }
+
+    @Test func versionCompletionsAndRulesPage() throws {
+        #expect(try Binary.run(["--version"]).text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+        #expect(try Binary.run(["--generate-completion-script", "bash"]).text.contains("_boilerstrip"))
+        let page = try Binary.run(["rules", "doc"]).text
+        let committed = try String(contentsOf: Binary.repository.appendingPathComponent("Rules/README.md"), encoding: .utf8)
+        #expect(page == committed, "Rules/README.md is stale: run make rules-readme")
+    }
+}

@@ -38,6 +38,8 @@ public struct JSONLStream {
 
     /// When set, per-rule matching costs are collected into it.
     public var timings: RuleTimings?
+    /// When set, run totals are collected into it.
+    public var stats: RunStats?
 
     public init(records: RecordCleaner, jobs: Int = 1, onError: RecordCleaner.OnError = .fail, batchBytes: Int = 1 << 22) {
         self.records = records
@@ -68,6 +70,10 @@ public struct JSONLStream {
             for workspace in workspaces { workspace.timings = RuleTimings(ruleCount: records.cleaner.catalogue.rules.count) }
         }
         defer { if let timings { for workspace in workspaces { if let own = workspace.timings { timings.merge(own) } } } }
+        if stats != nil {
+            for workspace in workspaces { workspace.stats = RunStats(ruleCount: records.cleaner.catalogue.rules.count) }
+        }
+        defer { if let stats { for workspace in workspaces { if let own = workspace.stats { stats.merge(own) } } } }
         while !ended {
             if stop() { return counts }
             let count = try read(&block)

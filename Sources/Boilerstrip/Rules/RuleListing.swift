@@ -60,4 +60,38 @@ public enum RuleListing {
         }
         return result
     }
+
+    /// The catalogue as a Markdown page (Rules/README.md): counts, then every rule by family and language with
+    /// what it matches and one example.
+    public static func markdown(_ catalogue: Catalogue) -> String {
+        let rules = catalogue.rules
+        func cell(_ text: String) -> String {
+            text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+        }
+        var out = "<!-- GENERATED FILE. DO NOT EDIT! Regenerate with `make rules-readme` (boilerstrip rules doc). -->\n"
+        out += "# The rule catalogue\n\n"
+        let languages = Set(rules.map(\.language))
+        out += "\(rules.count) rules in \(languages.count) language codes. Every rule carries `match` and `keep` examples; "
+        out += "`boilerstrip rules test` runs them all. See CONTRIBUTING.md for the format.\n\n"
+        out += "| family | rules | languages |\n|---|---:|---|\n"
+        for family in Family.allCases {
+            let members = rules.filter { $0.family == family }
+            out += "| \(family.rawValue) | \(members.count) | \(Set(members.map(\.language)).sorted().joined(separator: " ")) |\n"
+        }
+        for family in Family.allCases {
+            let members = rules.filter { $0.family == family }
+            guard !members.isEmpty else { continue }
+            out += "\n## \(family.rawValue)\n\n| id | language | position | weight | matches | example |\n|---|---|---|---:|---|---|\n"
+            for rule in members.sorted(by: { ($0.language, $0.id) < ($1.language, $1.id) }) {
+                let example = rule.matchExamples.first.map { example -> String in
+                    guard let span = example.span else { return example.text }
+                    let bytes = Array(example.text.utf8)
+                    return String(decoding: bytes[..<span.lowerBound], as: UTF8.self) + "«" + String(decoding: bytes[span], as: UTF8.self)
+                        + "»" + String(decoding: bytes[span.upperBound...], as: UTF8.self)
+                } ?? ""
+                out += "| `\(rule.id)` | \(rule.language) | \(rule.position.rawValue) | \(rule.weight) | \(cell(rule.description)) | \(cell(example)) |\n"
+            }
+        }
+        return out
+    }
 }
