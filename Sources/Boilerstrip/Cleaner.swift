@@ -19,12 +19,13 @@ public struct Cleaner: Sendable {
     let decider: Decider
 
     /// A cleaner over `catalogue` (the embedded one by default).
-    public init(catalogue: Catalogue? = nil, thresholds: Scorer.Thresholds = Scorer.Thresholds()) throws(RuleLoadError) {
+    public init(catalogue: Catalogue? = nil, thresholds: Scorer.Thresholds = Scorer.Thresholds(),
+                parameters: Scorer.Parameters = Scorer.Parameters()) throws(RuleLoadError) {
         let catalogue = if let catalogue { catalogue } else { try Catalogue.builtin() }
         self.catalogue = catalogue
         self.thresholds = thresholds
         matcher = RuleMatcher(catalogue: catalogue)
-        scorer = Scorer(catalogue: catalogue, thresholds: thresholds)
+        scorer = Scorer(catalogue: catalogue, thresholds: thresholds, parameters: parameters)
         decider = Decider(catalogue: catalogue, thresholds: thresholds)
     }
 

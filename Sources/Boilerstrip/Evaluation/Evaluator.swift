@@ -164,3 +164,68 @@ public struct Evaluator {
         return report
     }
 }
+
+/// Fits the scorer's threshold and position constants on labelled documents.
+///
+/// The documents are split in two by a hash of their id: the constants are chosen on the fitting half — the
+/// highest recall with character precision ≥ 0.995 and no hard negative touched, then the best truncated F1,
+/// then the values closest to the defaults — and reported on both halves, so that the held-back half shows
+/// whether the choice generalises.
+public struct Calibration {
+    public struct Candidate: Sendable {
+        public let threshold: Double
+        public let parameters: Scorer.Parameters
+        public let fit: Evaluator.Report
+        public let check: Evaluator.Report
+    }
+
+    public let catalogue: Catalogue
+
+    public init(catalogue: Catalogue) { self.catalogue = catalogue }
+
+    /// The fitting and checking halves: a stable split on the id.
+    public static func split(_ documents: [LabelledDocument]) -> (fit: [LabelledDocument], check: [LabelledDocument]) {
+        var fit: [LabelledDocument] = [], check: [LabelledDocument] = []
+        for document in documents {
+            var hash: UInt32 = 2_166_136_261  // FNV-1a
+            for byte in document.id.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+            if hash % 2 == 0 { fit.append(document) } else { check.append(document) }
+        }
+        return (fit, check)
+    }
+
+    /// Every grid point, evaluated on both halves; the chosen one first.
+    public func run(_ documents: [LabelledDocument]) throws -> [Candidate] {
+        let (fit, check) = Calibration.split(documents)
+        var candidates: [Candidate] = []
+        for threshold in stride(from: 0.3, through: 0.8, by: 0.05) {
+            for far in [0.2, 0.3, 0.35, 0.45] {
+                for decay in [[1.0, 0.8, 0.6], [1.0, 0.9, 0.7], [1.0, 0.7, 0.5]] {
+                    for farChars in [800, 1500, 3000] {
+                        var parameters = Scorer.Parameters()
+                        parameters.far = far
+                        parameters.decay = decay
+                        parameters.farChars = farChars
+                        let cleaner = try Cleaner(catalogue: catalogue, thresholds: Scorer.Thresholds(remove: threshold, flag: min(0.25, threshold)),
+                                                  parameters: parameters)
+                        let evaluator = Evaluator(cleaner: cleaner)
+                        candidates.append(Candidate(threshold: threshold, parameters: parameters,
+                                                    fit: evaluator.evaluate(fit), check: evaluator.evaluate(check)))
+                    }
+                }
+            }
+        }
+        let defaults = Scorer.Parameters()
+        func distance(_ candidate: Candidate) -> Double {
+            abs(candidate.threshold - 0.5) + abs(candidate.parameters.far - defaults.far)
+                + abs(candidate.parameters.decay[1] - defaults.decay[1]) + abs(Double(candidate.parameters.farChars - defaults.farChars)) / 10_000
+        }
+        func admissible(_ report: Evaluator.Report) -> Bool { report.precision >= 0.995 && report.hardNegativesTouched == 0 }
+        return candidates.sorted { a, b in
+            if admissible(a.fit) != admissible(b.fit) { return admissible(a.fit) }
+            if abs(a.fit.recall - b.fit.recall) > 1e-9 { return a.fit.recall > b.fit.recall }
+            if abs(a.fit.truncatedF1 - b.fit.truncatedF1) > 1e-9 { return a.fit.truncatedF1 > b.fit.truncatedF1 }
+            return distance(a) < distance(b)
+        }
+    }
+}

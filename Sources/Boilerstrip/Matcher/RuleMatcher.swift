@@ -7,6 +7,10 @@ public struct RuleMatcher: Sendable {
 
     public init(catalogue: Catalogue) { self.catalogue = catalogue }
 
+    /// How far from the end (start) of a document tail (head) rules are tried, in bytes: well beyond the
+    /// scorer's `farChars`, past which a match could only be flagged.
+    public static let window = 8192
+
     /// Every match of every candidate rule, in document order. A line can hold several matches of one rule
     /// (teasers glued into one paragraph); they do not overlap.
     /// - Throws: ``MatchFailure`` when a match or depth limit stopped a rule.
@@ -15,6 +19,10 @@ public struct RuleMatcher: Sendable {
         guard !candidates.isEmpty else { return [] }
         var found: [Evidence] = []
         let rules = catalogue.rules
+        // Tail rules are only tried in the document's last `window` bytes, head rules in its first: further
+        // away the position factor keeps any match below the threshold, so PCRE2 need not look there.
+        let tailFrom = max(0, document.bytes.count - RuleMatcher.window)
+        let headTo = min(document.bytes.count, RuleMatcher.window)
         do {
             try document.bytes.withUnsafeBufferPointer { buffer throws(MatchFailure) in
                 for candidate in candidates {
@@ -23,6 +31,18 @@ public struct RuleMatcher: Sendable {
                     let line = UnsafeBufferPointer(rebasing: buffer[segment.content])
                     let base = segment.content.lowerBound
                     var from = 0
+                    switch rule.position {
+                    case .tail:
+                        if segment.content.upperBound <= tailFrom { continue }
+                        if base < tailFrom {
+                            from = tailFrom - base
+                            while from < line.count, line[from] & 0xC0 == 0x80 { from += 1 }
+                        }
+                    case .head:
+                        if base >= headTo && base > 0 { continue }
+                    case .any:
+                        break
+                    }
                     let started = timings == nil ? 0 : DispatchTime.now().uptimeNanoseconds
                     defer { timings?.record(rule: Int(candidate.rule), bytes: line.count, since: started) }
                     while from <= line.count {

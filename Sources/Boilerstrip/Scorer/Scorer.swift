@@ -17,7 +17,7 @@ public struct Scorer: Sendable {
         public var remove: Double
         /// At or above (and below `remove`): flagged and kept.
         public var flag: Double
-        public init(remove: Double = 0.5, flag: Double = 0.25) {
+        public init(remove: Double = 0.45, flag: Double = 0.25) {
             self.remove = remove
             self.flag = flag
         }
