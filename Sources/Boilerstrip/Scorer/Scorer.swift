@@ -88,9 +88,15 @@ public struct Scorer: Sendable {
         var proseBefore = [Int](repeating: 0, count: segments.count), proseAfter = proseBefore
         var charsBefore = proseBefore, charsAfter = proseBefore
         var prose = [Bool](repeating: false, count: segments.count), textBytes = [Int](repeating: 0, count: segments.count)
+        // Strong matches inside a line are boilerplate too: their bytes do not count as text, so that removing
+        // them does not move the other matches (cleaning stays idempotent).
+        var strongPartBytes = [Int](repeating: 0, count: segments.count)
+        for (item, shape) in zip(evidence, shapes) where !shape.whole && catalogue.rules[item.rule].weight >= thresholds.remove {
+            strongPartBytes[item.segment] += item.match.count
+        }
         for segment in segments where !boilerplateLines.contains(segment.index) {
             let line = document.trimmed(segment.content)
-            textBytes[segment.index] = line.count
+            textBytes[segment.index] = max(0, line.count - strongPartBytes[segment.index])
             prose[segment.index] = line.count >= parameters.longLine
                 || (line.count >= parameters.proseSentence && Scorer.endsSentence(bytes, before: line.upperBound, limit: line.lowerBound))
         }
