@@ -65,7 +65,7 @@ public struct Cleaner: Sendable {
     }
 
     /// How many times a cleaned text is cleaned again at most.
-    static let maximumRounds = 16
+    static let maximumRounds = 64
 
     /// Maps the spans of `later` (decided on `earlier`'s cleaned text) back onto `document` and merges them.
     func merge(_ earlier: Decision, _ later: Decision, in document: Document) -> Decision {

@@ -114,6 +114,23 @@ def own_records():
     return out
 
 
+def fixture_lines(folder, n):
+    """n records built from the labelled fixtures (real documents), half with ASCII-escaped JSON."""
+    docs = []
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".jsonl"):
+            with open(os.path.join(folder, name), encoding="utf-8") as f:
+                docs += [json.loads(l) for l in f.read().split("\n") if l.strip()]
+    if not docs:
+        fail(f"no labelled documents in {folder}")
+    out = []
+    for i in range(n):
+        d = docs[i % len(docs)]
+        rec = {"id": f"{d['id']}-{i}", "lang": d.get("lang"), "source": d.get("source"), "text": d["text"], "n": i}
+        out.append(json.dumps(rec, ensure_ascii=(i % 2 == 0)))
+    return out
+
+
 def read_lines(path, n):
     """The first n lines of a gzip JSONL file, split on b'\\n' only (str.splitlines would also split on
     U+2028, U+0085 and friends, which may stand raw inside JSON strings)."""
@@ -176,11 +193,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--binary", required=True)
     ap.add_argument("--corpus", required=True)
+    ap.add_argument("--fixtures", help="folder of labelled JSONL sets, used when the corpus is absent")
     ap.add_argument("--scratch", default=tempfile.gettempdir())
     ap.add_argument("--records", type=int, default=int(os.environ.get("SPARK_TEST_RECORDS", "3000")))
     a = ap.parse_args()
 
-    if not os.path.isfile(a.corpus):
+    if not os.path.isfile(a.corpus) and not a.fixtures:
         print(f"spark test skipped: corpus {a.corpus} not found")
         return 0
     binary = os.path.abspath(a.binary)
@@ -188,7 +206,10 @@ def main():
         fail(f"boilerstrip binary not found or not executable: {binary}")
     os.makedirs(a.scratch, exist_ok=True)
 
-    corpus = read_lines(a.corpus, a.records)
+    if os.path.isfile(a.corpus):
+        corpus = read_lines(a.corpus, a.records)
+    else:
+        corpus = fixture_lines(a.fixtures, a.records)
     if len(corpus) < a.records:
         fail(f"the corpus has only {len(corpus)} records, {a.records} wanted")
     own = own_records()

@@ -92,7 +92,7 @@ public struct Scorer: Sendable {
         // them does not move the other matches (cleaning stays idempotent).
         var strongPartBytes = [Int](repeating: 0, count: segments.count)
         for (item, shape) in zip(evidence, shapes) where !shape.whole && catalogue.rules[item.rule].weight >= thresholds.remove {
-            strongPartBytes[item.segment] += item.match.count
+            strongPartBytes[item.segment] += shape.span.count
         }
         for segment in segments where !boilerplateLines.contains(segment.index) {
             let line = document.trimmed(segment.content)
