@@ -43,3 +43,34 @@ import Testing
         #expect(index.codePoints(before: 0) == 0)  // going back works too
     }
 }
+
+@Suite struct InputEdgeTests {
+    @Test func emptyInputGivesEmptyOutput() {
+        let decision = Support.clean("")
+        #expect(decision.cleanedBytes.isEmpty)
+        #expect(decision.removed.isEmpty && !decision.metadata.truncated)
+    }
+
+    @Test func aBOMIsKeptAndDoesNotHideALine() {
+        let text = "\u{FEFF}Body text of the article.\nThe post A appeared first on B.\n"
+        let decision = Support.clean(text)
+        #expect(Support.string(decision.cleanedBytes) == "\u{FEFF}Body text of the article.\n")
+        #expect(Support.clean("\u{FEFF}The post A appeared first on B.").removed.count == 1)
+    }
+
+    @Test func nulAndControlBytesPassThrough() {
+        let bytes: [UInt8] = Array("Text\u{0}with NUL\u{1}\u{7F}.\nRead more".utf8)
+        let decision = Support.cleaner.clean(bytes, in: Support.cleaner.makeWorkspace())
+        #expect(decision.cleanedBytes == Array("Text\u{0}with NUL\u{1}\u{7F}.\n".utf8))
+    }
+
+    @Test func aFiftyMegabyteLine() {
+        var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 50_000_000)
+        for index in stride(from: 99, to: bytes.count, by: 100) { bytes[index] = 0x20 }
+        bytes += Array(". Il vous reste 40% de cet article à lire.".utf8)
+        let decision = Support.cleaner.clean(bytes, in: Support.cleaner.makeWorkspace())
+        #expect(decision.failure == nil)
+        #expect(decision.cleanedBytes.count == 50_000_001)
+        #expect(decision.metadata.remainingPercent == 40)
+    }
+}

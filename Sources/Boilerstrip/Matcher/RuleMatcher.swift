@@ -28,8 +28,12 @@ public struct RuleMatcher: Sendable {
                 for candidate in candidates {
                     let segment = document.segments[Int(candidate.segment)]
                     let rule = rules[Int(candidate.rule)]
-                    let line = UnsafeBufferPointer(rebasing: buffer[segment.content])
-                    let base = segment.content.lowerBound
+                    // A byte order mark is not part of the first line's text: `^` matches after it.
+                    let bom = segment.index == 0 && buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF
+                        && segment.content.count >= 3
+                    let content = bom ? (segment.content.lowerBound + 3)..<segment.content.upperBound : segment.content
+                    let line = UnsafeBufferPointer(rebasing: buffer[content])
+                    let base = content.lowerBound
                     var from = 0
                     switch rule.position {
                     case .tail:

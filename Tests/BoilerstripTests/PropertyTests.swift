@@ -1,0 +1,103 @@
+@testable import Boilerstrip
+import Foundation
+import PCRE2
+import Testing
+
+/// Properties on generated documents (a seeded generator, so a failure can be replayed by its seed).
+@Suite struct PropertyTests {
+    /// SplitMix64: small, fast, reproducible.
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let prose = [
+        "The minister said the plan would be presented to the cabinet next week.",
+        "Le nombre d’abonnés a augmenté de 64,96 % en un an, selon l’entreprise.",
+        "Die Regierung will die Maßnahmen bis Ende des Monats verlängern.",
+        "It first appeared on the market in 2010 and read more like a manifesto.",
+        "日本語の文章もここにあります。", "Ελληνικά κείμενα επίσης.", "Un partenaire soucieux de sa souveraineté",
+    ]
+    static let boilerplate: [String] = Support.builtin.rules.flatMap { $0.matchExamples.map(\.text) }
+    static let glue = ["\n", "\r\n", "\r", "\n\n", " ", "\u{00A0}", "\t", "", "\u{200B}"]
+
+    static func document(seed: UInt64) -> [UInt8] {
+        var random = Generator(state: seed)
+        var bytes: [UInt8] = []
+        for _ in 0..<Int.random(in: 1...12, using: &random) {
+            let piece = Int.random(in: 0..<10, using: &random) < 6 ? prose.randomElement(using: &random)! : boilerplate.randomElement(using: &random)!
+            bytes += Array(piece.utf8)
+            if Int.random(in: 0..<20, using: &random) == 0 { bytes.append(UInt8.random(in: 0x80...0xFF, using: &random)) }  // invalid UTF-8
+            bytes += Array(glue.randomElement(using: &random)!.utf8)
+        }
+        return bytes
+    }
+
+    @Test(arguments: 0..<200)
+    func cleanedTextAndSpansRebuildTheInputAndCleaningIsIdempotent(seed: UInt64) {
+        let bytes = Self.document(seed: seed)
+        let cleaner = Support.cleaner
+        let decision = cleaner.clean(bytes, in: cleaner.makeWorkspace())
+        var rebuilt: [UInt8] = []
+        var cursor = 0
+        for span in decision.removed {
+            #expect(span.span.lowerBound >= cursor, "seed \(seed): spans overlap")
+            rebuilt += bytes[cursor..<span.span.lowerBound] + bytes[span.span]
+            cursor = span.span.upperBound
+        }
+        rebuilt += bytes[cursor...]
+        #expect(rebuilt == bytes, "seed \(seed)")
+        let again = cleaner.clean(decision.cleanedBytes, in: cleaner.makeWorkspace())
+        #expect(again.removed.isEmpty, "seed \(seed): cleaning twice removed \(again.removed.count) more")
+    }
+
+    @Test(arguments: 0..<100)
+    func theScreenNeverHidesAMatch(seed: UInt64) throws {
+        let document = Document(bytes: Self.document(seed: seed))
+        let catalogue = Support.builtin
+        let candidates = Set(catalogue.screen.candidates(in: document))
+        let scratch = MatchScratch()
+        try document.bytes.withUnsafeBufferPointer { buffer in
+            for segment in document.segments {
+                let line = UnsafeBufferPointer(rebasing: buffer[segment.content])
+                for (index, rule) in catalogue.rules.enumerated() where try rule.regex.matches(line, scratch: scratch) {
+                    #expect(candidates.contains(Candidate(segment: Int32(segment.index), rule: Int32(index))),
+                            "seed \(seed): the screen hides \(rule.id)")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: 0..<100)
+    func aJSONLRoundTripKeepsEveryOtherFieldByteForByte(seed: UInt64) throws {
+        let bytes = Self.document(seed: seed)
+        var text: [UInt8] = []
+        JSONString.encode(bytes, to: &text)
+        let head = Array(#"{"id":"doc-\#(seed)","n":[1,2.5e3,null,{"é":"\u00e9"}],"text":"#.utf8)
+        let tail = Array(#","z":"ünï \/ \ud83d\ude00"}"#.utf8)
+        let line = head + text + tail
+        let records = RecordCleaner(cleaner: Support.cleaner)
+        var out: [UInt8] = []
+        let outcome = line.withUnsafeBufferPointer { records.cleanRecord($0, in: Support.cleaner.makeWorkspace(), to: &out) }
+        guard case .cleaned = outcome else { Issue.record("seed \(seed): \(outcome)"); return }
+        #expect(Array(out.prefix(head.count)) == head)
+        let output = String(decoding: out, as: UTF8.self)
+        #expect(output.contains(String(decoding: tail.dropLast(), as: UTF8.self) + #","boilerstrip":{"#), "seed \(seed)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(out)) as? [String: Any])
+        let decision = Support.cleaner.clean(JSONString.decodeToken(text), in: Support.cleaner.makeWorkspace())
+        #expect((object["text"] as? String) == String(decoding: decision.cleanedBytes, as: UTF8.self), "seed \(seed)")
+    }
+}
+
+extension JSONString {
+    /// Decodes a whole string token, quotes included (test helper).
+    static func decodeToken(_ token: [UInt8]) -> [UInt8] {
+        Array(token.dropFirst().dropLast()).withUnsafeBufferPointer { decode($0) }
+    }
+}
