@@ -69,6 +69,7 @@ fuzz: deps
 	SWIFT_BACKTRACE=enable=no $(FUZZ_BUILD)/release/BoilerstripFuzz $(FUZZ_BUILD)/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	  -timeout=10 -rss_limit_mb=4096 -artifact_prefix=fuzz-artifacts/ -print_final_stats=1
 
-# Throughput benchmarks (ordo-one/benchmark), a separate package in Benchmarks/ with its own build folder.
+# Throughput benchmarks (ordo-one/benchmark), a separate package in Benchmarks/ with its own build folder; see
+# Benchmarks/README.md. Throughput "(M)" is MB/s; --scale shows the other metrics per 1 MB slice, not per byte.
 bench:
-	cd Benchmarks && $(SWIFT) package --disable-sandbox --scratch-path .build-bench benchmark
+	cd Benchmarks && $(SWIFT) package --disable-sandbox --scratch-path .build-bench benchmark --scale --no-progress
