@@ -81,6 +81,20 @@ public struct RuleExample: Sendable, Equatable {
     /// Parses a `match` example, taking the span from `«…»` markers if present. `\\«` and `\\»` stand for
     /// literal guillemets.
     public init(marked: String, line: Int) throws(ExampleMarkerError) {
+        // Most examples have no guillemets at all: skip the string work.
+        let utf8 = marked.utf8
+        var hasGuillemet = false
+        var previous: UInt8 = 0
+        for byte in utf8 {
+            if previous == 0xC2 && (byte == 0xAB || byte == 0xBB) { hasGuillemet = true; break }
+            previous = byte
+        }
+        guard hasGuillemet else {
+            text = marked
+            span = nil
+            self.line = line
+            return
+        }
         let open = "«", close = "»"
         let escapedOpen = "\u{E000}", escapedClose = "\u{E001}"
         let marked = marked.replacingOccurrences(of: "\\«", with: escapedOpen).replacingOccurrences(of: "\\»", with: escapedClose)

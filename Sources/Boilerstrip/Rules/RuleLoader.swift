@@ -19,7 +19,9 @@ public enum RuleLoader {
     public static func load(yaml text: String, path: String) throws(RuleLoadError) -> [Rule] {
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            // Every scalar stays a string (Resolver.basic): the schema says which are numbers, and the default
+            // resolver's regular expressions cost more than all the rest of loading.
+            guard let node = try Yams.compose(yaml: text, .basic) else {
                 throw RuleLoadError(file: path, line: 1, message: "the file is empty")
             }
             root = node
@@ -80,7 +82,9 @@ public enum RuleLoader {
         }
         var weight = 0.9
         if let weightNode = map["weight"] {
-            guard let value = weightNode.float, (0...1).contains(value) else { throw fail("weight must be a number from 0 to 1", weightNode) }
+            guard let value = weightNode.string.flatMap(Double.init), (0...1).contains(value) else {
+                throw fail("weight must be a number from 0 to 1", weightNode)
+            }
             weight = value
         }
         // Pattern: expand, then compile.
