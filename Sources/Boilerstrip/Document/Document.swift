@@ -49,9 +49,7 @@ public struct Document: Sendable {
             }
             if lineStart < count { segments.append(Segment(index: segments.count, content: lineStart..<count, end: count)) }
         }
-        if segments.isEmpty || segments[segments.count - 1].end < bytes.count {
-            segments.append(Segment(index: segments.count, content: bytes.count..<bytes.count, end: bytes.count))
-        }
+        if segments.isEmpty { segments.append(Segment(index: 0, content: 0..<0, end: 0)) }
         return segments
     }
 }

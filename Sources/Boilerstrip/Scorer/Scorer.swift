@@ -122,26 +122,15 @@ public struct Scorer: Sendable {
         for (item, shape) in zip(evidence, shapes) {
             let rule = catalogue.rules[item.rule]
             let segment = document.segments[item.segment]
-            var position = 1.0
-            var linesAway = 0, charsAway = 0
-            switch rule.position {
-            case .any:
-                // No position factor, but the distance to the end is still reported (the verdicts use it).
-                let rest = shape.whole || shape.atLineEnd ? 0 : document.trimmed(item.match.upperBound..<segment.content.upperBound).count
-                linesAway = proseAfter[item.segment] + (rest >= parameters.proseSentence ? 1 : 0)
-                charsAway = charsAfter[item.segment] + rest
-            case .tail:
-                // Within the line: what follows the span counts too.
-                let rest = shape.whole || shape.atLineEnd ? 0 : document.trimmed(item.match.upperBound..<segment.content.upperBound).count
-                linesAway = proseAfter[item.segment] + (rest >= parameters.proseSentence ? 1 : 0)
-                charsAway = charsAfter[item.segment] + rest
-                position = positionFactor(linesAway, charsAway)
-            case .head:
-                let rest = shape.whole || shape.atLineStart ? 0 : document.trimmed(segment.content.lowerBound..<item.match.lowerBound).count
-                linesAway = proseBefore[item.segment] + (rest >= parameters.proseSentence ? 1 : 0)
-                charsAway = charsBefore[item.segment] + rest
-                position = positionFactor(linesAway, charsAway)
-            }
+            // Distance to the edge a rule expects: the end for `tail` (and `any`, whose distance the verdicts use),
+            // the start for `head`. What lies beyond the match within its own line counts too.
+            let towardsStart = rule.position == .head
+            let rest = shape.whole || (towardsStart ? shape.atLineStart : shape.atLineEnd) ? 0
+                : document.trimmed(towardsStart ? segment.content.lowerBound..<item.match.lowerBound
+                                                : item.match.upperBound..<segment.content.upperBound).count
+            let linesAway = (towardsStart ? proseBefore : proseAfter)[item.segment] + (rest >= parameters.proseSentence ? 1 : 0)
+            let charsAway = (towardsStart ? charsBefore : charsAfter)[item.segment] + rest
+            let position = rule.position == .any ? 1.0 : positionFactor(linesAway, charsAway)
             let factors = [
                 Factor(name: "prior", value: rule.weight),
                 Factor(name: "coverage", value: shape.coverage),
