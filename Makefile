@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/boilerstrip
 BIN_RELEASE := .build/release/boilerstrip
 
-.PHONY: deps build release demo test fuzz rules-readme man completions test-spark
+.PHONY: deps build release demo test fuzz rules-readme man completions test-spark corpus-audit
 
 # PCRE2 (libpcre2-8) and pkg-config, from Debian's packages, when they are missing.
 deps:
@@ -73,3 +73,8 @@ fuzz: deps
 # Benchmarks/README.md. Throughput "(M)" is MB/s; --scale shows the other metrics per 1 MB slice, not per byte.
 bench:
 	cd Benchmarks && $(SWIFT) package --disable-sandbox --scratch-path .build-bench benchmark --scale --no-progress
+
+# Removals on the shared corpus, sorted into the corpus README's known boilerplate, wire credits, and the rest.
+corpus-audit: deps
+	$(SWIFT) build -c release --product boilerstrip
+	python3 Tests/Corpus/audit.py
