@@ -32,6 +32,7 @@ public struct Cleaner: Sendable {
     /// Per-thread state: PCRE2 match data and limits. Use one from one thread at a time.
     public final class Workspace: @unchecked Sendable {
         let scratch: MatchScratch
+        let screenScratch = Screen.Scratch()
         /// Set to collect per-rule matching costs.
         public var timings: RuleTimings?
         /// Set to collect run totals (`--stats`).
@@ -102,7 +103,7 @@ public struct Cleaner: Sendable {
 
     /// One round: screen, match, score, decide.
     func cleanOnce(_ document: Document, in workspace: Workspace) -> Decision {
-        let candidates = catalogue.screen.candidates(in: document)
+        let candidates = catalogue.screen.candidates(in: document, scratch: workspace.screenScratch)
         if candidates.isEmpty {
             return Decision(document: document, removed: [], flagged: [], metadata: Metadata(removed: [], flagged: [], document: document, catalogue: catalogue), failure: nil)
         }
@@ -154,6 +155,6 @@ public struct Cleaner: Sendable {
 
     /// All evidence for a document, before scoring (for `rules test` and diagnostics).
     public func evidence(in document: Document, in workspace: Workspace) throws(MatchFailure) -> [Evidence] {
-        try matcher.evidence(in: document, candidates: catalogue.screen.candidates(in: document), scratch: workspace.scratch)
+        try matcher.evidence(in: document, candidates: catalogue.screen.candidates(in: document, scratch: workspace.screenScratch), scratch: workspace.scratch)
     }
 }

@@ -5,7 +5,15 @@ import PCRE2
 public struct RuleMatcher: Sendable {
     public let catalogue: Catalogue
 
-    public init(catalogue: Catalogue) { self.catalogue = catalogue }
+    /// Per rule, what the loop needs (copying a whole ``Rule`` per candidate costs reference counting).
+    private let regexes: [Regex]
+    private let positions: [Position]
+
+    public init(catalogue: Catalogue) {
+        self.catalogue = catalogue
+        regexes = catalogue.rules.map(\.regex)
+        positions = catalogue.rules.map(\.position)
+    }
 
     /// How far from the end (start) of a document tail (head) rules are tried, in bytes: well beyond the
     /// scorer's `farChars`, past which a match could only be flagged.
@@ -18,7 +26,6 @@ public struct RuleMatcher: Sendable {
                          timings: RuleTimings? = nil) throws(MatchFailure) -> [Evidence] {
         guard !candidates.isEmpty else { return [] }
         var found: [Evidence] = []
-        let rules = catalogue.rules
         // Tail rules are only tried in the document's last `window` bytes, head rules in its first: further
         // away the position factor keeps any match below the threshold, so PCRE2 need not look there.
         let tailFrom = max(0, document.bytes.count - RuleMatcher.window)
@@ -27,7 +34,7 @@ public struct RuleMatcher: Sendable {
             try document.bytes.withUnsafeBufferPointer { buffer throws(MatchFailure) in
                 for candidate in candidates {
                     let segment = document.segments[Int(candidate.segment)]
-                    let rule = rules[Int(candidate.rule)]
+                    let regex = regexes[Int(candidate.rule)]
                     // A byte order mark is not part of the first line's text: `^` matches after it.
                     let bom = segment.index == 0 && buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF
                         && segment.content.count >= 3
@@ -35,7 +42,7 @@ public struct RuleMatcher: Sendable {
                     let line = UnsafeBufferPointer(rebasing: buffer[content])
                     let base = content.lowerBound
                     var from = 0
-                    switch rule.position {
+                    switch positions[Int(candidate.rule)] {
                     case .tail:
                         if segment.content.upperBound <= tailFrom { continue }
                         if base < tailFrom {
@@ -52,17 +59,17 @@ public struct RuleMatcher: Sendable {
                     while from <= line.count {
                         let match: Match?
                         do throws(MatchError) {
-                            match = try rule.regex.firstMatch(in: line, from: from, scratch: scratch)
+                            match = try regex.firstMatch(in: line, from: from, scratch: scratch)
                         } catch {
-                            throw MatchFailure(ruleID: rule.id, reason: error.description)
+                            throw MatchFailure(ruleID: catalogue.rules[Int(candidate.rule)].id, reason: error.description)
                         }
                         guard let match else { break }
                         let range = match.range
                         if !range.isEmpty {
                             var captures: [Capture: Range<Int>] = [:]
-                            if !rule.regex.namedGroups.isEmpty {
+                            if !regex.namedGroups.isEmpty {
                                 for capture in Capture.allCases {
-                                    if let r = rule.regex.range(named: capture.rawValue, in: match), !r.isEmpty {
+                                    if let r = regex.range(named: capture.rawValue, in: match), !r.isEmpty {
                                         captures[capture] = (r.lowerBound + base)..<(r.upperBound + base)
                                     }
                                 }

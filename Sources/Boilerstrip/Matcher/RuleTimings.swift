@@ -32,11 +32,11 @@ public final class RuleTimings: @unchecked Sendable {
     /// The `limit` costliest rules, one line each.
     public func report(_ catalogue: Catalogue, limit: Int = 25) -> String {
         let order = calls.indices.sorted { nanoseconds[$0] > nanoseconds[$1] }.prefix(limit)
-        var lines = ["rule timings (PCRE2 time, calls, MB searched, literals):"]
+        var lines = ["rule timings (PCRE2 time, calls, MB searched, literals, \\b where the screen checks a word boundary):"]
         for index in order where calls[index] > 0 {
             let rule = catalogue.rules[index]
             let ms = Double(nanoseconds[index]) / 1e6
-            lines.append("  \(rule.id): \(String(format: "%.1f", ms)) ms, \(calls[index]) calls, \(String(format: "%.2f", Double(bytes[index]) / 1e6)) MB, \(rule.literals)")
+            lines.append("  \(rule.id): \(String(format: "%.1f", ms)) ms, \(calls[index]) calls, \(String(format: "%.2f", Double(bytes[index]) / 1e6)) MB, \(rule.screenLiterals.map { $0.map(\.description) })")
         }
         return lines.joined(separator: "\n")
     }

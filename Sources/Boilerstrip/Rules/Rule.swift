@@ -44,7 +44,9 @@ public struct Rule: Sendable {
     public let weight: Double
     /// What the screen looks for, lowercased: every group must occur in a line, through any one of its literals.
     /// Empty when the rule cannot be screened.
-    public let literals: [[String]]
+    public let screenLiterals: [[ScreenLiteral]]
+    /// The texts of ``screenLiterals``.
+    public var literals: [[String]] { screenLiterals.map { group in group.map(\.text) } }
     /// Whether the literals were declared (`requires`) rather than derived from the pattern.
     public let literalsDeclared: Bool
     public let matchExamples: [RuleExample]

@@ -103,29 +103,29 @@ public enum RuleLoader {
         }
         // Screen literals.
         // `requires: [a, b]`: one of a, b. `requires: [[a, b], [c]]`: one of a, b, and c.
-        var literals: [[String]] = []
+        var literals: [[ScreenLiteral]] = []
         var declared = false
         if let requires = map["requires"] {
             guard let items = requires.sequence, !items.isEmpty else { throw fail("'requires' must be a list of strings (or of lists of strings)", requires) }
-            func strings(_ node: Node) throws(RuleLoadError) -> String {
+            func strings(_ node: Node) throws(RuleLoadError) -> ScreenLiteral {
                 guard let literal = node.string, !literal.isEmpty else { throw fail("'requires' must hold non-empty strings", node) }
-                return asciiLowercased(literal)
+                return LiteralExtractor.bounded(asciiLowercased(literal), in: pattern)
             }
             if items.allSatisfy({ $0.sequence != nil }) {
                 for group in items {
-                    var any: [String] = []
+                    var any: [ScreenLiteral] = []
                     for item in group.sequence! { any.append(try strings(item)) }
                     guard !any.isEmpty else { throw fail("'requires' groups must not be empty", group) }
                     literals.append(any)
                 }
             } else {
-                var any: [String] = []
+                var any: [ScreenLiteral] = []
                 for item in items { any.append(try strings(item)) }
                 literals = [any]
             }
             declared = true
         } else {
-            literals = LiteralExtractor.requiredLiteralGroups(of: pattern)
+            literals = LiteralExtractor.screenLiterals(of: pattern)
         }
         // Examples.
         guard let examples = map["examples"]?.mapping else { throw fail("missing 'examples' with 'match' and 'keep' lists") }
@@ -164,7 +164,7 @@ public enum RuleLoader {
         let rule = Rule(
             id: id, family: family, language: language, description: map["description"]?.string ?? "",
             source: map["source"]?.string, pattern: pattern, expandedPattern: expansion.pattern,
-            position: position, weight: weight, literals: literals, literalsDeclared: declared,
+            position: position, weight: weight, screenLiterals: literals, literalsDeclared: declared,
             matchExamples: matches, keepExamples: keeps, skipVariants: skips,
             location: RuleLocation(file: path, line: at), regex: regex
         )

@@ -6,6 +6,11 @@
 /// may occur). Spaces, apostrophes and tokens break literals, since loose spacing lets them vary.
 /// In a caseless pattern, literals stop at non-ASCII letters other than Latin-1's (which the screen folds), since
 /// they could match in another case.
+///
+/// A literal is *bounded* on a side when the pattern puts a word boundary (`\b` next to a letter or digit), a
+/// space, `\h`, `\s`, `^`/`{bos}` (before) or `$`/`{eos}` (after) right there: then the text byte on that side
+/// of any match cannot be an ASCII letter, digit or underscore, which the screen checks to drop "les" inside
+/// "lesquels" or "mer" inside "mercredi".
 public enum LiteralExtractor {
     /// A requirement: one of these literals occurs in every match.
     public typealias AnyOf = [String]
@@ -14,43 +19,99 @@ public enum LiteralExtractor {
     public static func requiredLiterals(of pattern: String) -> AnyOf? {
         let bytes = Array(pattern.utf8)
         let caseless = pattern.contains("(?i")
-        let requirements = sequenceRequirements(bytes, 0..<bytes.count, caseless: caseless)
+        let requirements = sequenceRequirements(bytes, 0..<bytes.count, caseless: caseless, before: .none, after: .none)
         // Prefer the requirement whose shortest literal is longest, then with the fewest alternatives.
         return requirements.max { a, b in
-            let la = a.map(\.utf8.count).min() ?? 0, lb = b.map(\.utf8.count).min() ?? 0
+            let la = strength(a), lb = strength(b)
             return la != lb ? la < lb : a.count > b.count
-        }
+        }.map { Array(Set($0.map(\.text))).sorted() }
     }
 
     /// Up to `limit` requirements of `pattern`, most selective first: a line must meet all of them.
     public static func requiredLiteralGroups(of pattern: String, limit: Int = 3) -> [AnyOf] {
+        screenLiterals(of: pattern, limit: limit).map { group in group.map(\.text) }
+    }
+
+    /// Up to `limit` requirements of `pattern` with their boundaries, most selective first.
+    public static func screenLiterals(of pattern: String, limit: Int = 3) -> [[ScreenLiteral]] {
         let bytes = Array(pattern.utf8)
         let caseless = pattern.contains("(?i")
-        var requirements: [AnyOf] = []
-        for requirement in sequenceRequirements(bytes, 0..<bytes.count, caseless: caseless) {
-            let folded = Array(Set(requirement)).sorted()
-            if !requirements.contains(folded) { requirements.append(folded) }
+        var requirements: [[ScreenLiteral]] = []
+        for requirement in sequenceRequirements(bytes, 0..<bytes.count, caseless: caseless, before: .none, after: .none) {
+            let merged = ScreenLiteral.merged(requirement)
+            if !requirements.contains(merged) { requirements.append(merged) }
         }
-        func strength(_ any: AnyOf) -> Int { any.map(\.utf8.count).min() ?? 0 }
         let ranked = requirements.sorted { strength($0) != strength($1) ? strength($0) > strength($1) : $0.count < $1.count }
         // Short literals add little selectivity; keep them only when nothing better exists.
         let strong = ranked.filter { strength($0) >= 3 }
         return Array((strong.isEmpty ? ranked.prefix(1) : strong.prefix(limit)))
     }
 
-    /// Requirements of a pattern range that may contain top-level alternatives.
-    static func sequenceRequirements(_ bytes: [UInt8], _ range: Range<Int>, caseless: Bool) -> [AnyOf] {
+    /// The byte length of a requirement's shortest literal.
+    static func strength(_ any: [ScreenLiteral]) -> Int { any.map(\.text.utf8.count).min() ?? 0 }
+
+    /// What an item of a pattern guarantees about the text next to it.
+    enum Edge {
+        case none
+        /// A space, `\h`, `\s` or an anchor: the neighbouring text byte is never a word byte.
+        case separator
+        /// `\b`: likewise, when the literal's own byte next to it is a word byte.
+        case wordBoundary
+
+        func bounds(_ literalByte: UInt8?) -> Bool {
+            switch self {
+            case .none: false
+            case .separator: true
+            case .wordBoundary: literalByte.map(ScreenLiteral.isWordByte) ?? false
+            }
+        }
+    }
+
+    /// Requirements of a pattern range that may contain top-level alternatives; `before` and `after` are the
+    /// edges of the group around the range.
+    static func sequenceRequirements(_ bytes: [UInt8], _ range: Range<Int>, caseless: Bool, before: Edge, after: Edge,
+                                     runs: RunCollector? = nil) -> [[ScreenLiteral]] {
         let branches = splitAlternatives(bytes, range)
-        if branches.count == 1 { return branchRequirements(bytes, branches[0], caseless: caseless) }
+        if branches.count == 1 { return branchRequirements(bytes, branches[0], caseless: caseless, before: before, after: after, runs: runs) }
         // Each alternative must contribute; take each one's best literal.
-        var union: AnyOf = []
+        var union: [ScreenLiteral] = []
+        var complete = true
         for branch in branches {
-            let requirements = branchRequirements(bytes, branch, caseless: caseless)
-            guard let best = requirements.max(by: { ($0.map(\.utf8.count).min() ?? 0) < ($1.map(\.utf8.count).min() ?? 0) })
-            else { return [] }
+            let requirements = branchRequirements(bytes, branch, caseless: caseless, before: before, after: after, runs: runs)
+            guard let best = requirements.max(by: { strength($0) < strength($1) }) else { complete = false; continue }
             union.append(contentsOf: best)
         }
-        return [Array(Set(union)).sorted()]
+        return complete ? [ScreenLiteral.merged(union)] : []
+    }
+
+    /// Every literal run of a pattern, optional or not, with its boundaries.
+    final class RunCollector { var runs: [ScreenLiteral] = [] }
+
+    /// A declared screen literal (`requires`) with the boundaries the pattern guarantees: those shared by every
+    /// place the pattern spells it out. Unbounded when the pattern spells it anywhere the analysis does not reach
+    /// (a lookaround, a class, an escape).
+    public static func bounded(_ literal: String, in pattern: String) -> ScreenLiteral {
+        let bytes = Array(pattern.utf8)
+        let collector = RunCollector()
+        _ = sequenceRequirements(bytes, 0..<bytes.count, caseless: pattern.contains("(?i"), before: .none, after: .none, runs: collector)
+        let needle = Array(literal.utf8)
+        var before = true, after = true, found = 0
+        for run in collector.runs {
+            let hay = Array(run.text.utf8)
+            for start in occurrences(of: needle, in: hay) {
+                found += 1
+                before = before && start == 0 && run.boundedBefore
+                after = after && start + needle.count == hay.count && run.boundedAfter
+            }
+        }
+        let spelled = occurrences(of: needle, in: Array(asciiLowercased(pattern).utf8)).count
+        guard found > 0, found == spelled else { return ScreenLiteral(text: literal) }
+        return ScreenLiteral(text: literal, boundedBefore: before, boundedAfter: after)
+    }
+
+    static func occurrences(of needle: [UInt8], in hay: [UInt8]) -> [Int] {
+        guard !needle.isEmpty, hay.count >= needle.count else { return [] }
+        return (0...(hay.count - needle.count)).filter { hay[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
 
     static func splitAlternatives(_ bytes: [UInt8], _ range: Range<Int>) -> [Range<Int>] {
@@ -81,13 +142,19 @@ public enum LiteralExtractor {
     }
 
     /// Requirements of a range without top-level alternatives.
-    static func branchRequirements(_ bytes: [UInt8], _ range: Range<Int>, caseless: Bool) -> [AnyOf] {
-        var requirements: [AnyOf] = []
+    static func branchRequirements(_ bytes: [UInt8], _ range: Range<Int>, caseless: Bool, before: Edge, after: Edge,
+                                   runs: RunCollector? = nil) -> [[ScreenLiteral]] {
+        var requirements: [[ScreenLiteral]] = []
         var run: [UInt8] = []
-        func flush() {
-            if let literal = String(validating: run, as: UTF8.self) {
-                let trimmed = literal.trimmingSpaces()
-                if !trimmed.isEmpty { requirements.append([asciiLowercased(trimmed)]) }
+        var runBoundedBefore = false
+        // The edge the previous item leaves for a literal that starts now.
+        var leftEdge = before
+        func flush(_ edge: Edge) {
+            // Spaces never enter a run (they break it), so the run's ends are its literal's ends.
+            if let literal = String(validating: run, as: UTF8.self), !literal.isEmpty {
+                let found = ScreenLiteral(text: asciiLowercased(literal), boundedBefore: runBoundedBefore, boundedAfter: edge.bounds(run.last))
+                requirements.append([found])
+                runs?.runs.append(found)
             }
             run.removeAll()
         }
@@ -99,6 +166,8 @@ public enum LiteralExtractor {
             var literal: [UInt8]? = nil
             var group: Range<Int>? = nil
             var groupIsLookaround = false
+            // What the item guarantees for a literal before it (`rightOf`) and after it (`leftOf`).
+            var edgeForPrevious = Edge.none, edgeForNext = Edge.none
             switch byte {
             case UInt8(ascii: "\\"):
                 itemEnd = escapeEnd(bytes, from: index, limit: range.upperBound)
@@ -110,6 +179,10 @@ public enum LiteralExtractor {
                         while end + 1 < range.upperBound, !(bytes[end] == UInt8(ascii: "\\") && bytes[end + 1] == UInt8(ascii: "E")) { end += 1 }
                         literal = Array(bytes[(index + 2)..<min(end, range.upperBound)])
                         itemEnd = min(end + 2, range.upperBound)
+                    } else if escaped == UInt8(ascii: "b") {
+                        edgeForPrevious = .wordBoundary; edgeForNext = .wordBoundary
+                    } else if escaped == UInt8(ascii: "h") || escaped == UInt8(ascii: "s") {
+                        edgeForPrevious = .separator; edgeForNext = .separator
                     }
                 }
             case UInt8(ascii: "["):
@@ -137,11 +210,24 @@ public enum LiteralExtractor {
                 if let close = bytes[index..<range.upperBound].firstIndex(of: UInt8(ascii: "}")),
                    bytes[(index + 1)..<close].allSatisfy({ (0x61...0x7A).contains($0) || $0 == 0x5F }), close > index + 1 {
                     itemEnd = close + 1  // a token: breaks literals
+                    switch String(decoding: bytes[(index + 1)..<close], as: UTF8.self) {
+                    case "sp", "apos", "dash", "ellipsis": edgeForPrevious = .separator; edgeForNext = .separator
+                    case "bos": edgeForNext = .separator
+                    case "eos": edgeForPrevious = .separator
+                    default: break
+                    }
                 } else {
                     literal = [byte]
                 }
-            case UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: " "), UInt8(ascii: "'"),
-                 UInt8(ascii: "|"), UInt8(ascii: ")"):
+            case UInt8(ascii: " "):
+                edgeForPrevious = .separator; edgeForNext = .separator
+            case UInt8(ascii: "^"):
+                edgeForNext = .separator
+            case UInt8(ascii: "$"):
+                edgeForPrevious = .separator
+            case UInt8(ascii: "'"):
+                edgeForPrevious = .separator; edgeForNext = .separator  // any apostrophe form: never a word byte
+            case UInt8(ascii: "."), UInt8(ascii: "|"), UInt8(ascii: ")"):
                 break
             case UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"):
                 break  // a stray quantifier (handled with its item below)
@@ -176,19 +262,100 @@ public enum LiteralExtractor {
                     quantifierEnd += 1
                 }
             }
+            // A literal byte that is not a word byte bounds its neighbours; so does a group whose every branch ends
+            // (for what follows) with a separator.
+            if let literal, let last = literal.last, !ScreenLiteral.isWordByte(last), last < 0x80 || !caseless { edgeForNext = .separator }
+            if let group { edgeForNext = groupEndEdge(bytes, group, caseless: caseless) }
+            if optional {
+                // Absent, the edge before it holds; present, its own.
+                edgeForPrevious = .none
+                if edgeForNext == .none { leftEdge = .none }
+                edgeForNext = leftEdge
+            }
             if let literal, !optional {
+                if run.isEmpty { runBoundedBefore = leftEdge.bounds(literal.first) }
                 run.append(contentsOf: literal)
-                if repeated { flush() }
+                if repeated { flush(.none) }
+                leftEdge = edgeForNext
             } else {
-                flush()
-                if let group, !optional {
-                    requirements.append(contentsOf: sequenceRequirements(bytes, group, caseless: caseless))
+                flush(edgeForPrevious)
+                if let literal, runs != nil {
+                    // An optional literal: recorded for `bounded(_:in:)`, never required.
+                    runs?.runs.append(ScreenLiteral(text: asciiLowercased(String(decoding: literal, as: UTF8.self))))
                 }
+                if let group, !optional || runs != nil {
+                    let groupAfter = repeated ? .none : edgeAt(bytes, quantifierEnd, range, after, caseless: caseless)
+                    let inner = sequenceRequirements(bytes, group, caseless: caseless, before: repeated ? .none : leftEdge,
+                                                     after: groupAfter, runs: runs)
+                    if !optional { requirements.append(contentsOf: inner) }
+                }
+                leftEdge = edgeForNext
             }
             index = max(quantifierEnd, index + 1)
         }
-        flush()
+        flush(after)
         return requirements
+    }
+
+    /// What a group leaves for the literal after it: a separator when every branch ends with a space, an
+    /// apostrophe, a spacing token or a literal byte that is not a word byte.
+    static func groupEndEdge(_ bytes: [UInt8], _ group: Range<Int>, caseless: Bool) -> Edge {
+        for branch in splitAlternatives(bytes, group) {
+            guard let last = branch.last.map({ bytes[$0] }) else { return .none }
+            if branch.count >= 2 && bytes[branch.upperBound - 2] == UInt8(ascii: "\\") {
+                if isASCIIPunctuation(last) { continue }
+                return .none
+            }
+            if last == UInt8(ascii: "}") {
+                let tail = Array(bytes[branch].suffix(10))
+                if ["{sp}", "{apos}", "{dash}", "{ellipsis}"].contains(where: { tail.ends(with: Array($0.utf8)) }) { continue }
+                return .none
+            }
+            if isSeparatorLiteral(last, caseless: caseless) || last == UInt8(ascii: " ") || last == UInt8(ascii: "'") { continue }
+            return .none
+        }
+        return .separator
+    }
+
+    /// A pattern byte that stands for itself and is never a word byte in the text: plain ASCII punctuation (not a
+    /// metacharacter), or a byte of a non-ASCII character (in a caseless pattern, a few of those match ASCII
+    /// letters, so not there).
+    static func isSeparatorLiteral(_ byte: UInt8, caseless: Bool) -> Bool {
+        if byte >= 0x80 { return !caseless }
+        return "!\"#%&,-/:;<=>@`~".utf8.contains(byte)
+    }
+
+    /// The edge that the item at `index` gives a literal ending right before it (`after` at the range's end).
+    static func edgeAt(_ bytes: [UInt8], _ index: Int, _ range: Range<Int>, _ after: Edge, caseless: Bool) -> Edge {
+        guard index < range.upperBound else { return after }
+        func optionalFollows(_ end: Int) -> Bool {
+            end < range.upperBound && (bytes[end] == UInt8(ascii: "?") || bytes[end] == UInt8(ascii: "*") || bytes[end] == UInt8(ascii: "{"))
+        }
+        switch bytes[index] {
+        case UInt8(ascii: " "), UInt8(ascii: "$"):
+            return optionalFollows(index + 1) ? .none : .separator
+        case UInt8(ascii: "\\") where index + 1 < range.upperBound:
+            switch bytes[index + 1] {
+            case UInt8(ascii: "b"): return .wordBoundary
+            case UInt8(ascii: "h"), UInt8(ascii: "s"): return optionalFollows(index + 2) ? .none : .separator
+            case let escaped where isASCIIPunctuation(escaped): return optionalFollows(index + 2) ? .none : .separator
+            default: return .none
+            }
+        case UInt8(ascii: "{"):
+            for token in ["{sp}", "{eos}", "{apos}", "{dash}", "{ellipsis}"] where bytes[index...].starts(with: token.utf8) {
+                return optionalFollows(index + token.utf8.count) ? .none : .separator
+            }
+            return .none
+        case UInt8(ascii: "'"):
+            return optionalFollows(index + 1) ? .none : .separator
+        case let byte where byte >= 0xC0 || (byte < 0x80 && isSeparatorLiteral(byte, caseless: caseless)):
+            if byte >= 0xC0 && caseless { return .none }
+            var end = index + 1
+            while end < range.upperBound, bytes[end] & 0xC0 == 0x80 { end += 1 }
+            return optionalFollows(end) ? .none : .separator
+        default:
+            return .none
+        }
     }
 
     /// The end of the escape sequence at `index` (`\x{…}`, `\p{…}`, `\xHH`, `\cX`, `\123`, or two bytes).
@@ -256,11 +423,58 @@ func asciiLowercased(_ text: String) -> String {
     String(decoding: text.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
 }
 
+extension Array where Element == UInt8 {
+    func ends(with suffix: [UInt8]) -> Bool { count >= suffix.count && self[(count - suffix.count)...].elementsEqual(suffix) }
+}
+
 extension String {
     func trimmingSpaces() -> String {
         var scalars = Substring(self)
         while scalars.first == " " { scalars = scalars.dropFirst() }
         while scalars.last == " " { scalars = scalars.dropLast() }
         return String(scalars)
+    }
+}
+
+/// A literal the screen looks for, lowercased, with what the pattern guarantees around it.
+public struct ScreenLiteral: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let text: String
+    /// The text byte before an occurrence that matches cannot be an ASCII letter, digit or underscore.
+    public let boundedBefore: Bool
+    /// Likewise for the byte after it.
+    public let boundedAfter: Bool
+
+    public init(text: String, boundedBefore: Bool = false, boundedAfter: Bool = false) {
+        self.text = text
+        self.boundedBefore = boundedBefore
+        self.boundedAfter = boundedAfter
+    }
+
+    /// The text, with `\b` on the sides the screen checks.
+    public var description: String { (boundedBefore ? "\\b" : "") + text + (boundedAfter ? "\\b" : "") }
+
+    public static func < (a: ScreenLiteral, b: ScreenLiteral) -> Bool {
+        if a.text != b.text { return a.text < b.text }
+        return (a.boundedBefore ? 0 : 1, a.boundedAfter ? 0 : 1) < (b.boundedBefore ? 0 : 1, b.boundedAfter ? 0 : 1)
+    }
+
+    /// One entry per text, sorted; a text found with different boundaries keeps only those they share.
+    static func merged(_ literals: [ScreenLiteral]) -> [ScreenLiteral] {
+        var byText: [String: ScreenLiteral] = [:]
+        for literal in literals {
+            if let seen = byText[literal.text] {
+                byText[literal.text] = ScreenLiteral(text: literal.text, boundedBefore: seen.boundedBefore && literal.boundedBefore,
+                                                     boundedAfter: seen.boundedAfter && literal.boundedAfter)
+            } else {
+                byText[literal.text] = literal
+            }
+        }
+        return byText.values.sorted()
+    }
+
+    /// ASCII letters, digits and the underscore: bytes that are always part of a word.
+    @inline(__always)
+    static func isWordByte(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x5F
     }
 }
