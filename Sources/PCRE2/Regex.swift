@@ -1,6 +1,10 @@
 import CPCRE2
+import Synchronization
 
 /// A compiled PCRE2 pattern (8-bit code units), JIT-compiled when the platform allows.
+///
+/// JIT compilation waits for the first match: a catalogue of hundreds of rules, most of which never meet a line
+/// of a given input, starts without paying for it.
 ///
 /// A `Regex` is immutable after compilation and can be shared between threads; each thread brings its
 /// own ``MatchScratch`` to match with. Subjects are UTF-8 bytes; with ``Options/matchInvalidUTF`` invalid
@@ -26,10 +30,30 @@ public final class Regex: @unchecked Sendable {
     public let namedGroups: [String: [Int]]
     /// The number of capture groups (not counting the whole match).
     public let captureCount: Int
-    /// Whether the pattern was JIT-compiled.
-    public let isJITCompiled: Bool
+    /// Whether the pattern is JIT-compiled (compiling it now if that has not happened yet).
+    public var isJITCompiled: Bool {
+        compileJITOnce()
+        return jitState.load(ordering: .acquiring) == Regex.jitDone
+    }
 
     let code: OpaquePointer
+    private let wantsJIT: Bool
+    /// 0 until the first match; then `jitDone` or `jitUnavailable`. Written under `jitLock`.
+    private let jitState = Atomic<Int>(0)
+    private let jitLock = Mutex<Void>(())
+    private static let jitDone = 1, jitUnavailable = 2
+
+    /// JIT-compiles the pattern before its first match. PCRE2 must not match with a pattern while the JIT
+    /// compiler writes into it, so other threads wait for the first one.
+    @inline(__always)
+    func compileJITOnce() {
+        if jitState.load(ordering: .acquiring) != 0 { return }
+        jitLock.withLock { _ in
+            guard jitState.load(ordering: .relaxed) == 0 else { return }
+            let done = wantsJIT && pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE)) == 0
+            jitState.store(done ? Regex.jitDone : Regex.jitUnavailable, ordering: .releasing)
+        }
+    }
 
     /// Compiles `pattern`.
     /// - Throws: ``CompileError`` with the byte offset in `pattern` where PCRE2 stopped.
@@ -49,7 +73,7 @@ public final class Regex: @unchecked Sendable {
             throw CompileError(offset: errorOffset, message: Regex.message(for: errorCode))
         }
         code = compiled
-        isJITCompiled = jit && pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
+        wantsJIT = jit
 
         var count: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
@@ -85,6 +109,7 @@ public final class Regex: @unchecked Sendable {
     public func firstMatch(
         in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0, scratch: MatchScratch
     ) throws(MatchError) -> Match? {
+        compileJITOnce()
         scratch.reserve(groups: captureCount)
         // An empty buffer may have a nil base address; PCRE2 wants a valid pointer.
         let base = subject.baseAddress ?? MatchScratch.emptySubject

@@ -25,23 +25,25 @@ public struct Catalogue: Sendable {
     /// The rule files embedded in the binary at build time, as (path under Rules/, YAML text).
     public static var embeddedFiles: [(path: String, text: String)] { embeddedRuleFiles }
 
-    /// Loads rule files given as (path, text).
-    public static func load(files: [(path: String, text: String)]) throws(RuleLoadError) -> [Rule] {
+    /// Loads rule files given as (path, text), checking each pattern against its examples unless told not to.
+    public static func load(files: [(path: String, text: String)], checkExamples: Bool = true) throws(RuleLoadError) -> [Rule] {
         var rules: [Rule] = []
-        for file in files { rules.append(contentsOf: try RuleLoader.load(yaml: file.text, path: file.path)) }
+        for file in files { rules.append(contentsOf: try RuleLoader.load(yaml: file.text, path: file.path, checkExamples: checkExamples)) }
         return rules
     }
 
-    /// The catalogue embedded in the binary.
+    /// The catalogue embedded in the binary. Its examples are checked by `rules test` (in the test suite), not
+    /// on every start.
     public static func builtin() throws(RuleLoadError) -> Catalogue {
-        try Catalogue(rules: load(files: embeddedFiles.map { ("Rules/" + $0.path, $0.text) }))
+        try Catalogue(rules: load(files: embeddedFiles.map { ("Rules/" + $0.path, $0.text) }, checkExamples: false))
     }
 
-    /// The embedded catalogue (unless `includeBuiltin` is false) plus the rule files under each folder.
+    /// The embedded catalogue (unless `includeBuiltin` is false) plus the rule files under each folder, whose
+    /// patterns are checked against their examples as they load.
     public static func load(includeBuiltin: Bool = true, directories: [String]) throws(RuleLoadError) -> Catalogue {
-        var files: [(path: String, text: String)] = includeBuiltin ? embeddedFiles.map { ("Rules/" + $0.path, $0.text) } : []
-        for directory in directories { files.append(contentsOf: try ruleFiles(in: directory)) }
-        return try Catalogue(rules: load(files: files))
+        var rules = includeBuiltin ? try load(files: embeddedFiles.map { ("Rules/" + $0.path, $0.text) }, checkExamples: false) : []
+        for directory in directories { rules += try load(files: try ruleFiles(in: directory)) }
+        return try Catalogue(rules: rules)
     }
 
     /// The `.yaml`/`.yml` files under `directory`, sorted by path.

@@ -79,6 +79,14 @@ public struct RuleExampleRunner {
         var failures: [ExampleFailure] = []
         let workspace = cleaner.makeWorkspace()
         for (index, rule) in cleaner.catalogue.rules.enumerated() where ruleIDs?.contains(rule.id) ?? true {
+            // The pattern alone first (what loading checks for user rules).
+            runs += 1
+            do throws(RuleLoadError) {
+                try RuleLoader.checkExamples(of: rule)
+            } catch {
+                failures.append(ExampleFailure(ruleID: rule.id, location: RuleLocation(file: error.file, line: error.line),
+                                               variant: "pattern", example: rule.pattern, problem: error.message))
+            }
             for example in rule.matchExamples {
                 for (variant, text, span) in variants(of: example, rule: rule) {
                     runs += 1

@@ -16,7 +16,9 @@ public enum RuleLoader {
     /// - Parameters:
     ///   - text: the YAML text.
     ///   - path: the name used in errors (and in ``RuleLocation``).
-    public static func load(yaml text: String, path: String) throws(RuleLoadError) -> [Rule] {
+    ///   - checkExamples: whether each pattern must match its `match` examples and none of its `keep` examples
+    ///     (see ``checkExamples(of:)``); the embedded catalogue leaves that to `rules test`.
+    public static func load(yaml text: String, path: String, checkExamples: Bool = true) throws(RuleLoadError) -> [Rule] {
         let root: Node
         do {
             // Every scalar stays a string (Resolver.basic): the schema says which are numbers, and the default
@@ -52,12 +54,12 @@ public enum RuleLoader {
         }
         var rules: [Rule] = []
         for node in list {
-            rules.append(try rule(from: node, family: family, language: language, path: path))
+            rules.append(try rule(from: node, family: family, language: language, path: path, checkExamples: checkExamples))
         }
         return rules
     }
 
-    static func rule(from node: Node, family: Family, language: String, path: String) throws(RuleLoadError) -> Rule {
+    static func rule(from node: Node, family: Family, language: String, path: String, checkExamples: Bool = true) throws(RuleLoadError) -> Rule {
         let at = line(node)
         guard let map = node.mapping else {
             throw RuleLoadError(file: path, line: at, message: "a rule must be a mapping")
@@ -103,26 +105,28 @@ public enum RuleLoader {
         }
         // Screen literals.
         // `requires: [a, b]`: one of a, b. `requires: [[a, b], [c]]`: one of a, b, and c.
+        var declaredLiterals: [[String]] = []
         var literals: [[ScreenLiteral]] = []
         var declared = false
         if let requires = map["requires"] {
             guard let items = requires.sequence, !items.isEmpty else { throw fail("'requires' must be a list of strings (or of lists of strings)", requires) }
-            func strings(_ node: Node) throws(RuleLoadError) -> ScreenLiteral {
+            func strings(_ node: Node) throws(RuleLoadError) -> String {
                 guard let literal = node.string, !literal.isEmpty else { throw fail("'requires' must hold non-empty strings", node) }
-                return LiteralExtractor.bounded(asciiLowercased(literal), in: pattern)
+                return asciiLowercased(literal)
             }
             if items.allSatisfy({ $0.sequence != nil }) {
                 for group in items {
-                    var any: [ScreenLiteral] = []
+                    var any: [String] = []
                     for item in group.sequence! { any.append(try strings(item)) }
                     guard !any.isEmpty else { throw fail("'requires' groups must not be empty", group) }
-                    literals.append(any)
+                    declaredLiterals.append(any)
                 }
             } else {
-                var any: [ScreenLiteral] = []
+                var any: [String] = []
                 for item in items { any.append(try strings(item)) }
-                literals = [any]
+                declaredLiterals = [any]
             }
+            literals = LiteralExtractor.bounded(declaredLiterals, in: pattern)
             declared = true
         } else {
             literals = LiteralExtractor.screenLiterals(of: pattern)
@@ -168,7 +172,15 @@ public enum RuleLoader {
             matchExamples: matches, keepExamples: keeps, skipVariants: skips,
             location: RuleLocation(file: path, line: at), regex: regex
         )
-        // Pattern-level behaviour of the examples.
+        if checkExamples { try RuleLoader.checkExamples(of: rule) }
+        return rule
+    }
+
+    /// Checks that the rule's pattern matches each of its `match` examples and none of its `keep` examples.
+    /// - Throws: ``RuleLoadError`` naming the example's line.
+    public static func checkExamples(of rule: Rule) throws(RuleLoadError) {
+        let (path, id) = (rule.location.file, rule.id)
+        let (matches, keeps) = (rule.matchExamples, rule.keepExamples)
         let scratch = MatchScratch()
         for example in matches {
             if !(try patternMatches(rule, example.text, scratch)) {
@@ -180,7 +192,6 @@ public enum RuleLoader {
                 throw RuleLoadError(file: path, line: example.line, ruleID: id, message: "the keep example matches the pattern: \(example.text)")
             }
         }
-        return rule
     }
 
     /// Whether the rule's pattern matches any line of `text`.

@@ -87,26 +87,35 @@ public enum LiteralExtractor {
     /// Every literal run of a pattern, optional or not, with its boundaries.
     final class RunCollector { var runs: [ScreenLiteral] = [] }
 
-    /// A declared screen literal (`requires`) with the boundaries the pattern guarantees: those shared by every
-    /// place the pattern spells it out. Unbounded when the pattern spells it anywhere the analysis does not reach
-    /// (a lookaround, a class, an escape).
-    public static func bounded(_ literal: String, in pattern: String) -> ScreenLiteral {
+    /// Declared screen literals (`requires`, lowercased) with the boundaries the pattern guarantees: for each, those
+    /// shared by every place the pattern spells it out. Unbounded when the pattern spells it anywhere the analysis
+    /// does not reach (a lookaround, a class, an escape).
+    public static func bounded(_ groups: [[String]], in pattern: String) -> [[ScreenLiteral]] {
         let bytes = Array(pattern.utf8)
         let collector = RunCollector()
         _ = sequenceRequirements(bytes, 0..<bytes.count, caseless: pattern.contains("(?i"), before: .none, after: .none, runs: collector)
-        let needle = Array(literal.utf8)
-        var before = true, after = true, found = 0
-        for run in collector.runs {
-            let hay = Array(run.text.utf8)
-            for start in occurrences(of: needle, in: hay) {
-                found += 1
-                before = before && start == 0 && run.boundedBefore
-                after = after && start + needle.count == hay.count && run.boundedAfter
+        let runs = collector.runs.map { (text: Array($0.text.utf8), run: $0) }
+        let lowered = Array(asciiLowercased(pattern).utf8)
+        return groups.map { group in
+            group.map { literal in
+                let needle = Array(literal.utf8)
+                var before = true, after = true, found = 0
+                for (hay, run) in runs {
+                    for start in occurrences(of: needle, in: hay) {
+                        found += 1
+                        before = before && start == 0 && run.boundedBefore
+                        after = after && start + needle.count == hay.count && run.boundedAfter
+                    }
+                }
+                guard found > 0, found == occurrences(of: needle, in: lowered).count else { return ScreenLiteral(text: literal) }
+                return ScreenLiteral(text: literal, boundedBefore: before, boundedAfter: after)
             }
         }
-        let spelled = occurrences(of: needle, in: Array(asciiLowercased(pattern).utf8)).count
-        guard found > 0, found == spelled else { return ScreenLiteral(text: literal) }
-        return ScreenLiteral(text: literal, boundedBefore: before, boundedAfter: after)
+    }
+
+    /// One declared literal with its boundaries; see ``bounded(_:in:)-([[String]],_)``.
+    public static func bounded(_ literal: String, in pattern: String) -> ScreenLiteral {
+        bounded([[literal]], in: pattern)[0][0]
     }
 
     static func occurrences(of needle: [UInt8], in hay: [UInt8]) -> [Int] {

@@ -1,8 +1,17 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Picks, in one pass over a document's bytes, the (line, rule) pairs that can match.
 ///
-/// An Aho-Corasick automaton over every rule's literals (case folded, see `fold`), compiled into a dense table over
-/// byte classes. A rule is a candidate for a line when one of its literals occurs in the line; a rule without
-/// literals is a candidate for every non-blank line.
+/// An Aho-Corasick automaton over the rules' literals (case folded, see `fold`), compiled into a dense table over
+/// byte classes: a rule is a candidate for a line when every one of its literal groups (see
+/// ``Rule/screenLiterals``) occurs there. Groups with a one-byte literal ("(", "/") stay out of the automaton,
+/// where they would report on almost every line: they are looked for in the line (with `memchr`) once the rule's
+/// other groups were met, and a rule with nothing else is screened by `memchr` alone. A rule without literals is
+/// a candidate for every non-blank line.
 ///
 /// Invariant: the screen may let through pairs that do not match, never hide one that does. The test suite
 /// checks it on every rule example and its variants.
@@ -17,37 +26,59 @@ public struct Screen: Sendable {
     /// Each output: rule << 3 | group in the low 32 bits, the literal's length from bit 32, and bit 48 (49) when
     /// the byte before (after) the literal must not be a word byte.
     private let outputs: [UInt64]
+    /// For each rule, the bit mask of its automaton groups: met when a line holds all of them.
+    private let groupMasks: [UInt8]
+    /// Per rule, the groups looked for in a line once its automaton groups (or byte screen) were met.
+    private let others: [[LiteralGroup]]
+    /// Rules screened by their one-byte literals instead of the automaton.
+    private let byteScreened: [(rule: Int32, group: LiteralGroup)]
     /// Rules that the screen cannot pre-filter.
     public let unscreened: [Int32]
-    /// For each rule, the bit mask of its literal groups: a line is a candidate when it meets all of them.
-    private let groupMasks: [UInt8]
     /// The number of automaton states.
     public var stateCount: Int { outputStart.count - 1 }
 
     static let boundedBefore: UInt64 = 1 << 48
     static let boundedAfter: UInt64 = 1 << 49
 
+    /// Literals of which one must occur, folded.
+    struct LiteralGroup: Sendable {
+        let literals: [(bytes: [UInt8], before: Bool, after: Bool)]
+        var shortest: Int { literals.map(\.bytes.count).min() ?? 0 }
+        init(_ group: [ScreenLiteral]) {
+            literals = group.map { (Array($0.text.utf8).map(Screen.fold), $0.boundedBefore, $0.boundedAfter) }
+        }
+    }
+
     public init(rules: [Rule]) {
-        // Each literal reports (rule << 3 | group); a rule has at most 8 groups.
         var literalRules: [(bytes: [UInt8], output: UInt64)] = []
         var unscreened: [Int32] = []
+        var others: [[LiteralGroup]] = []
         var groupMasks: [UInt8] = []
+        var byteScreened: [(rule: Int32, group: LiteralGroup)] = []
         for (index, rule) in rules.enumerated() {
-            let groups = rule.screenLiterals.prefix(8)
-            groupMasks.append(UInt8(truncatingIfNeeded: (1 << groups.count) - 1))
-            if groups.isEmpty { unscreened.append(Int32(index)); continue }
-            for (group, any) in groups.enumerated() {
-                for literal in any {
-                    let bytes = Array(literal.text.utf8).map(Screen.fold)
-                    var output = UInt64(index) << 3 | UInt64(group) | UInt64(bytes.count) << 32
-                    if literal.boundedBefore { output |= Screen.boundedBefore }
-                    if literal.boundedAfter { output |= Screen.boundedAfter }
-                    literalRules.append((bytes, output))
+            let groups = rule.screenLiterals.filter { !$0.isEmpty }.map(LiteralGroup.init)
+            var automaton = Array(groups.filter { $0.shortest >= 2 }.prefix(8))
+            var checked = groups.filter { $0.shortest < 2 }
+            groupMasks.append(UInt8(truncatingIfNeeded: (1 << automaton.count) - 1))
+            if groups.isEmpty { unscreened.append(Int32(index)) }
+            else if automaton.isEmpty {
+                byteScreened.append((Int32(index), checked.removeFirst()))
+            }
+            others.append(checked)
+            for (group, any) in automaton.enumerated() {
+                for literal in any.literals {
+                    var output = UInt64(index) << 3 | UInt64(group) | UInt64(literal.bytes.count) << 32
+                    if literal.before { output |= Screen.boundedBefore }
+                    if literal.after { output |= Screen.boundedAfter }
+                    literalRules.append((literal.bytes, output))
                 }
             }
+            automaton.removeAll()
         }
         self.unscreened = unscreened
+        self.others = others
         self.groupMasks = groupMasks
+        self.byteScreened = byteScreened
 
         var classOf = [UInt8](repeating: 0, count: 256)
         var classCount = 1
@@ -131,7 +162,7 @@ public struct Screen: Sendable {
 
     /// Per-thread memory of the screen: which groups of which rule a line has met so far.
     public final class Scratch: @unchecked Sendable {
-        /// Per rule: the line (stamp) its mask belongs to, and the groups met there.
+        /// Per rule, the line (stamp) its mask belongs to, and the automaton groups met there.
         var stamps: [UInt64] = []
         var masks: [UInt8] = []
         /// Advances once per document, so that the stamps of earlier documents never match.
@@ -146,15 +177,21 @@ public struct Screen: Sendable {
 
     /// The candidate (segment index, rule index) pairs of a document, sorted and unique.
     public func candidates(in document: Document, scratch: Scratch) -> [Candidate] {
-        if scratch.stamps.count != groupMasks.count {
-            scratch.stamps = [UInt64](repeating: 0, count: groupMasks.count)
-            scratch.masks = [UInt8](repeating: 0, count: groupMasks.count)
+        if scratch.stamps.count != others.count {
+            scratch.stamps = [UInt64](repeating: 0, count: others.count)
+            scratch.masks = [UInt8](repeating: 0, count: others.count)
         }
         scratch.generation &+= 1
         let generation = scratch.generation << 32
         var found: [Candidate] = []
         let segments = document.segments
         document.bytes.withUnsafeBufferPointer { bytes in
+            // A rule whose automaton groups (or byte screen) a line met: a candidate when its other groups occur.
+            func met(_ rule: Int, _ segment: Int) {
+                let line = segments[segment].content
+                for group in others[rule] where !Screen.occurs(group, in: bytes, line) { return }
+                found.append(Candidate(segment: Int32(truncatingIfNeeded: segment), rule: Int32(truncatingIfNeeded: rule)))
+            }
             classOf.withUnsafeBufferPointer { classOf in
             next.withUnsafeBufferPointer { next in
             outputStart.withUnsafeBufferPointer { outputStart in
@@ -176,23 +213,34 @@ public struct Screen: Sendable {
                     }
                     state = Int(-(value &+ 1))
                     while segmentEnd <= index { segment += 1; segmentEnd = segments[segment].end }
-                    let stamp = generation | UInt64(segment)
                     let target = state / classCount
+                    let stamp = generation | UInt64(segment)
                     for position in Int(outputStart[target])..<Int(outputStart[target + 1]) {
                         let output = outputs[position]
-                        if output & Screen.boundedBefore != 0 {
-                            let before = index - Int(truncatingIfNeeded: (output >> 32) & 0xFFFF)
-                            if before >= 0, ScreenLiteral.isWordByte(bytes[before]) { continue }
-                        }
-                        if output & Screen.boundedAfter != 0, index + 1 < count, ScreenLiteral.isWordByte(bytes[index + 1]) { continue }
+                        if !Screen.bounded(bytes, end: index + 1, length: Int(truncatingIfNeeded: (output >> 32) & 0xFFFF),
+                                           before: output & Screen.boundedBefore != 0, after: output & Screen.boundedAfter != 0) { continue }
                         let rule = Int(truncatingIfNeeded: (output & 0xFFFF_FFFF) >> 3)
                         if stamps[rule] != stamp { stamps[rule] = stamp; masks[rule] = 0 }
                         let full = groupMasks[rule]
                         if masks[rule] == full { continue }
                         masks[rule] |= 1 << UInt8(truncatingIfNeeded: output & 7)
-                        if masks[rule] == full { found.append(Candidate(segment: Int32(truncatingIfNeeded: segment), rule: Int32(truncatingIfNeeded: rule))) }
+                        if masks[rule] == full { met(rule, segment) }
                     }
                     index &+= 1
+                }
+                // Byte-screened rules: every line holding one of their literals.
+                for (rule, group) in byteScreened {
+                    var lastSegment = -1
+                    Screen.forEachOccurrence(of: group, in: bytes, 0..<bytes.count) { at in
+                        var low = 0, high = segments.count - 1
+                        while low < high {
+                            let middle = (low + high) / 2
+                            if segments[middle].end <= at { low = middle + 1 } else { high = middle }
+                        }
+                        if low != lastSegment { met(Int(rule), low) }
+                        lastSegment = low
+                        return segments[low].end  // the line is settled
+                    }
                 }
             }}}}}}}
         }
@@ -201,9 +249,65 @@ public struct Screen: Sendable {
                 for rule in unscreened { found.append(Candidate(segment: Int32(segment.index), rule: rule)) }
             }
         }
-        // Unique by construction (a rule is reported once per line); sorted for the matcher.
-        if found.count > 1 { found.sort() }
+        // Sorted for the matcher, unique: a line reaches a full mask once, and the byte screen may find the same
+        // line again through another literal of the group.
+        if found.count > 1 {
+            found.sort()
+            var unique = 1
+            for index in 1..<found.count where found[index] != found[unique - 1] {
+                found[unique] = found[index]
+                unique += 1
+            }
+            found.removeLast(found.count - unique)
+        }
         return found
+    }
+
+    /// Whether the literal ending at `end` has no word byte on the sides its pattern bounds.
+    @inline(__always)
+    static func bounded(_ bytes: UnsafeBufferPointer<UInt8>, end: Int, length: Int, before: Bool, after: Bool) -> Bool {
+        if before, end - length > 0, ScreenLiteral.isWordByte(bytes[end - length - 1]) { return false }
+        if after, end < bytes.count, ScreenLiteral.isWordByte(bytes[end]) { return false }
+        return true
+    }
+
+    /// Whether one of the group's literals occurs in `range` (folded, with its boundaries).
+    static func occurs(_ group: LiteralGroup, in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        var found = false
+        forEachOccurrence(of: group, in: bytes, range) { _ in found = true; return nil }
+        return found
+    }
+
+    /// Calls `body` with the start of each occurrence of the group's literals in `range` (folded, with their
+    /// boundaries), literal after literal; `body` says where to go on looking for the same literal (nil: stop).
+    static func forEachOccurrence(of group: LiteralGroup, in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
+                                  _ body: (Int) -> Int?) {
+        guard let base = bytes.baseAddress else { return }
+        for literal in group.literals {
+            let needle = literal.bytes
+            guard let first = needle.first, range.count >= needle.count else { continue }
+            let last = range.upperBound - needle.count  // the last possible start
+            let letter = (0x61...0x7A).contains(first) || (0xA0...0xBE).contains(first)
+            var start = range.lowerBound
+            while start <= last {
+                // Find the next possible first byte: memchr when it has one form, else a folded loop.
+                if !letter {
+                    guard let hit = memchr(base + start, Int32(first), last - start + 1) else { break }
+                    start = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                } else {
+                    while start <= last, Screen.fold(bytes[start]) != first { start += 1 }
+                    if start > last { break }
+                }
+                var matched = true
+                for offset in 1..<max(1, needle.count) where Screen.fold(bytes[start + offset]) != needle[offset] { matched = false; break }
+                if matched, bounded(bytes, end: start + needle.count, length: needle.count, before: literal.before, after: literal.after) {
+                    guard let resume = body(start) else { return }
+                    start = max(resume, start + 1)
+                } else {
+                    start += 1
+                }
+            }
+        }
     }
 }
 
