@@ -148,28 +148,45 @@ enum CutOff {
             return ("cut-off:ellipsis", 0.7)
         }
         // The last line: long, several words, ending on a lowercase letter or a comma.
-        var start = end
-        while start > 0, bytes[start - 1] != 0x0A, bytes[start - 1] != 0x0D { start -= 1 }
-        let line = start..<end
-        guard line.count >= midSentenceMinimumBytes else { return nil }
-        var words = 0
-        var previousSpace = true
-        for index in line {
-            let space = bytes[index] == 0x20
-            if !space && previousSpace { words += 1 }
-            previousSpace = space
-        }
-        guard words >= 12 else { return nil }
         let last = bytes[end - 1]
         guard (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(last) || last == UInt8(ascii: ",") else { return nil }
-        // Not a heading, a label or a credit: the line holds a sentence end, and what follows it is a long
-        // unfinished sentence (eight words or more, no colon as in "Video: …" or "Lesen Sie: …").
-        let enders: [UInt8] = [UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?")]
-        guard let lastEnd = line.dropLast().last(where: { enders.contains(bytes[$0]) }) else { return nil }
-        let fragment = (lastEnd + 1)..<end
-        let fragmentWords = fragment.filter { bytes[$0] == 0x20 }.count
-        guard fragment.count >= 50, fragmentWords >= 8, !fragment.contains(where: { bytes[$0] == UInt8(ascii: ":") }) else { return nil }
-        return ("cut-off:mid-sentence", 0.6)
+        return bytes.withUnsafeBufferPointer { bytes -> (reason: String, confidence: Double)? in
+            // Walk back from the end: the unfinished sentence (to the last . ! ?), then enough of the line.
+            var index = end - 1
+            var fragmentWords = 0, words = 0
+            var fragmentEnd: Int? = nil  // where the last sentence end sits
+            var lineStart: Int? = nil
+            var previousSpace = false  // the byte after `index` was a space
+            while index >= 0 {
+                let byte = bytes[index]
+                if byte == 0x0A || byte == 0x0D { lineStart = index + 1; break }
+                let space = byte == 0x20
+                if fragmentEnd == nil {
+                    if byte == UInt8(ascii: ":") { return nil }  // "Video: …", "Lesen Sie: …"
+                    if index < end - 1, byte == UInt8(ascii: ".") || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "?") {
+                        fragmentEnd = index
+                    } else if space {
+                        fragmentWords += 1
+                    }
+                }
+                // A word starts where a non-space follows a space (counted at the space, and at the line start).
+                if space && !previousSpace && index < end - 1 { words += 1 }
+                previousSpace = space
+                if fragmentEnd != nil, words >= 12, end - index >= midSentenceMinimumBytes { lineStart = nil; break }
+                index -= 1
+            }
+            if index < 0 { lineStart = 0 }
+            if let lineStart {
+                // The whole line was read: count its first word, check its length.
+                if lineStart < end, bytes[lineStart] != 0x20 { words += 1 }
+                guard end - lineStart >= midSentenceMinimumBytes else { return nil }
+            }
+            guard words >= 12, let fragmentEnd else { return nil }
+            // Not a heading, a label or a credit: the line holds a sentence end, and what follows it is a long
+            // unfinished sentence (eight words or more, no colon).
+            guard end - (fragmentEnd + 1) >= 50, fragmentWords >= 8 else { return nil }
+            return ("cut-off:mid-sentence", 0.6)
+        }
     }
 
     /// The shortest last line that can count as stopping in mid-sentence.
