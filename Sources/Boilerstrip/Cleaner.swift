@@ -53,10 +53,11 @@ public struct Cleaner: Sendable {
     /// footer), the cleaned text is cleaned again, up to a few rounds, and the spans are merged into the input's
     /// coordinates, so that cleaning the result once more removes nothing.
     public func clean(_ document: Document, in workspace: Workspace) -> Decision {
-        var decision = cleanOnce(document, in: workspace)
+        var (decision, settled) = cleanOnce(document, in: workspace)
         var round = 0
-        while !decision.removed.isEmpty, decision.failure == nil, round < Cleaner.maximumRounds {
-            let again = cleanOnce(Document(bytes: decision.cleanedBytes), in: workspace)
+        while !settled, !decision.removed.isEmpty, decision.failure == nil, round < Cleaner.maximumRounds {
+            let again: Decision
+            (again, settled) = cleanOnce(Document(bytes: decision.cleanedBytes), in: workspace)
             if again.removed.isEmpty || again.failure != nil { break }
             decision = merge(decision, again, in: document)
             round += 1
@@ -102,20 +103,26 @@ public struct Cleaner: Sendable {
     }
 
     /// One round: screen, match, score, decide.
-    func cleanOnce(_ document: Document, in workspace: Workspace) -> Decision {
+    ///
+    /// `settled` says that another round would find nothing: every rule was tried on every line (the document
+    /// fits in the head and tail windows), every match was removed, and only whole lines were: the lines left
+    /// are the same bytes, where no rule matched.
+    func cleanOnce(_ document: Document, in workspace: Workspace) -> (decision: Decision, settled: Bool) {
         let candidates = catalogue.screen.candidates(in: document, scratch: workspace.screenScratch)
         if candidates.isEmpty {
-            return Decision(document: document, removed: [], flagged: [], metadata: Metadata(removed: [], flagged: [], document: document, catalogue: catalogue), failure: nil)
+            return (Decision(document: document, removed: [], flagged: [], metadata: Metadata(removed: [], flagged: [], document: document, catalogue: catalogue), failure: nil), true)
         }
         let evidence: [Evidence]
         do {
             evidence = try matcher.evidence(in: document, candidates: candidates, scratch: workspace.scratch, timings: workspace.timings)
         } catch {
-            return Decision(document: document, removed: [], flagged: [], metadata: Metadata(), failure: error)
+            return (Decision(document: document, removed: [], flagged: [], metadata: Metadata(), failure: error), true)
         }
         var decision = decider.decide(scorer.score(evidence, in: document), in: document)
         extendRepeatedLineEnds(&decision, in: document, workspace: workspace)
-        return decision
+        let settled = document.bytes.count <= RuleMatcher.window && evidence.count == decision.removed.count
+            && decision.removed.allSatisfy(\.wholeLine)
+        return (decision, settled)
     }
 
     /// A span cut from the end of a line takes with it the same rule's matches that its removal would expose
