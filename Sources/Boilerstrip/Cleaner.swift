@@ -19,14 +19,15 @@ public struct Cleaner: Sendable {
     let decider: Decider
 
     /// A cleaner over `catalogue` (the embedded one by default).
+    /// - Parameter keepCredits: leave wire credits ("(dpa)", "Reuter") in the text; they are still reported.
     public init(catalogue: Catalogue? = nil, thresholds: Scorer.Thresholds = Scorer.Thresholds(),
-                parameters: Scorer.Parameters = Scorer.Parameters()) throws(RuleLoadError) {
+                parameters: Scorer.Parameters = Scorer.Parameters(), keepCredits: Bool = false) throws(RuleLoadError) {
         let catalogue = if let catalogue { catalogue } else { try Catalogue.builtin() }
         self.catalogue = catalogue
         self.thresholds = thresholds
         matcher = RuleMatcher(catalogue: catalogue)
         scorer = Scorer(catalogue: catalogue, thresholds: thresholds, parameters: parameters)
-        decider = Decider(catalogue: catalogue, thresholds: thresholds)
+        decider = Decider(catalogue: catalogue, thresholds: thresholds, keepCredits: keepCredits)
     }
 
     /// Per-thread state: PCRE2 match data and limits. Use one from one thread at a time.

@@ -38,6 +38,9 @@ struct Clean: ParsableCommand {
     @Option(help: ArgumentHelp("Flag (and keep) spans scoring at or above this and below --threshold.", valueName: "score"))
     var flagThreshold = Scorer.Thresholds().flag
 
+    @Flag(help: "Leave wire credits and sign-offs (\"(dpa)\", \"Reuter\") in the text; they are still reported as the credit.")
+    var keepCredits = false
+
     @Option(help: ArgumentHelp("What to do with a malformed record: fail (exit 65) or pass (write it through, warn).", valueName: "fail|pass"))
     var onError: OnErrorOption = .fail
 
@@ -71,7 +74,8 @@ struct Clean: ParsableCommand {
         let catalogue = try rules.catalogue()
         let cleaner: Cleaner
         do {
-            cleaner = try Cleaner(catalogue: catalogue, thresholds: Scorer.Thresholds(remove: threshold, flag: flagThreshold))
+            cleaner = try Cleaner(catalogue: catalogue, thresholds: Scorer.Thresholds(remove: threshold, flag: flagThreshold),
+                                  keepCredits: keepCredits)
         } catch {
             Diagnostics.say(error.description)
             throw ExitCode(Exit.config)

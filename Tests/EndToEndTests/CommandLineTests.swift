@@ -34,6 +34,20 @@ import Testing
         #expect((meta["flagged"] as! [Any]).isEmpty)
     }
 
+    @Test func wireCreditsAreRemovedOrKeptAndAlwaysReported() throws {
+        let text = "Die Regierung will die Maßnahmen verlängern, sagte ein Sprecher am Montag in Berlin. (dpa)\n"
+        let removed = try Binary.run(["--json"], input: Data(text.utf8))
+        let kept = try Binary.run(["--json", "--keep-credits"], input: Data(text.utf8))
+        for (result, expected) in [(removed, "Die Regierung will die Maßnahmen verlängern, sagte ein Sprecher am Montag in Berlin.\n"), (kept, text)] {
+            #expect(result.status == 0)
+            let object = try JSONSerialization.jsonObject(with: result.stdout) as! [String: Any]
+            #expect(object["text"] as? String == expected)
+            let meta = object["boilerstrip"] as! [String: Any]
+            #expect((meta["syndication"] as! [String: Any])["credit"] as? String == "dpa")
+            #expect(meta["truncated"] as? Bool == false)
+        }
+    }
+
     @Test func stdinIsOneDocument() throws {
         let result = try Binary.run([], input: Data("Body text.\nThe post X appeared first on Y.\n".utf8))
         #expect(result.text == "Body text.\n")

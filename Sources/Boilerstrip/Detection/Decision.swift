@@ -31,9 +31,13 @@ public struct Decider: Sendable {
     public let catalogue: Catalogue
     public let thresholds: Scorer.Thresholds
 
-    public init(catalogue: Catalogue, thresholds: Scorer.Thresholds) {
+    /// Whether wire credits stay in the text (still read into the metadata).
+    public let keepCredits: Bool
+
+    public init(catalogue: Catalogue, thresholds: Scorer.Thresholds, keepCredits: Bool = false) {
         self.catalogue = catalogue
         self.thresholds = thresholds
+        self.keepCredits = keepCredits
     }
 
     public func decide(_ scored: [ScoredSpan], in document: Document) -> Decision {
@@ -60,8 +64,15 @@ public struct Decider: Sendable {
         }
         removed.sort { $0.span.lowerBound < $1.span.lowerBound }
         flagged.sort { $0.span.lowerBound < $1.span.lowerBound }
+        // Credits kept in the text still say who wrote it, and the text's prose still ends before them.
+        var credits: [ScoredSpan] = []
+        if keepCredits {
+            credits = removed.filter { catalogue.rules[$0.evidence.rule].isCredit }
+            removed.removeAll { catalogue.rules[$0.evidence.rule].isCredit }
+        }
         absorbBlankLines(&removed, in: document)
-        let metadata = Metadata(removed: removed, flagged: flagged, document: document, catalogue: catalogue)
+        let read = credits.isEmpty ? removed : (removed + credits).sorted { $0.span.lowerBound < $1.span.lowerBound }
+        let metadata = Metadata(removed: read, flagged: flagged, document: document, catalogue: catalogue)
         return Decision(document: document, removed: removed, flagged: flagged, metadata: metadata, failure: nil)
     }
 

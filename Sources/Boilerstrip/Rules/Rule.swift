@@ -42,6 +42,8 @@ public struct Rule: Sendable {
     public let position: Position
     /// Prior that a match is boilerplate, 0…1.
     public let weight: Double
+    /// A wire or agency credit ("(dpa)", "Reuter"): removed by default, kept in the text with `keepCredits`.
+    public let isCredit: Bool
     /// What the screen looks for, lowercased: every group must occur in a line, through any one of its literals.
     /// Empty when the rule cannot be screened.
     public let screenLiterals: [[ScreenLiteral]]

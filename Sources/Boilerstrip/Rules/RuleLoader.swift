@@ -8,7 +8,7 @@ import Yams
 /// The full check of examples (spans, scores, typographic variants) is ``RuleExampleRunner``.
 public enum RuleLoader {
     static let knownRuleKeys: Set<String> = [
-        "id", "description", "source", "pattern", "position", "weight", "requires", "examples", "skip_variants",
+        "id", "description", "source", "pattern", "position", "weight", "requires", "examples", "skip_variants", "credit",
     ]
     static let knownFileKeys: Set<String> = ["family", "language", "rules", "source", "description"]
 
@@ -81,6 +81,11 @@ public enum RuleLoader {
         let positionName = map["position"]?.string ?? "any"
         guard let position = Position(rawValue: positionName) else {
             throw fail("unknown position '\(positionName)' (expected tail, head or any)", map["position"])
+        }
+        var isCredit = false
+        if let creditNode = map["credit"] {
+            guard let value = creditNode.string, ["true", "false"].contains(value) else { throw fail("credit must be true or false", creditNode) }
+            isCredit = value == "true"
         }
         var weight = 0.9
         if let weightNode = map["weight"] {
@@ -168,7 +173,7 @@ public enum RuleLoader {
         let rule = Rule(
             id: id, family: family, language: language, description: map["description"]?.string ?? "",
             source: map["source"]?.string, pattern: pattern, expandedPattern: expansion.pattern,
-            position: position, weight: weight, screenLiterals: literals, literalsDeclared: declared,
+            position: position, weight: weight, isCredit: isCredit, screenLiterals: literals, literalsDeclared: declared,
             matchExamples: matches, keepExamples: keeps, skipVariants: skips,
             location: RuleLocation(file: path, line: at), regex: regex
         )
