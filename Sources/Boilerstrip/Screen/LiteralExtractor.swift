@@ -69,48 +69,39 @@ public enum LiteralExtractor {
 
     /// Requirements of a pattern range that may contain top-level alternatives; `before` and `after` are the
     /// edges of the group around the range.
-    static func sequenceRequirements(_ bytes: [UInt8], _ range: Range<Int>, caseless: Bool, before: Edge, after: Edge,
-                                     runs: RunCollector? = nil) -> [[ScreenLiteral]] {
+    static func sequenceRequirements(_ bytes: [UInt8], _ range: Range<Int>, caseless: Bool, before: Edge, after: Edge) -> [[ScreenLiteral]] {
         let branches = splitAlternatives(bytes, range)
-        if branches.count == 1 { return branchRequirements(bytes, branches[0], caseless: caseless, before: before, after: after, runs: runs) }
+        if branches.count == 1 { return branchRequirements(bytes, branches[0], caseless: caseless, before: before, after: after) }
         // Each alternative must contribute; take each one's best literal.
         var union: [ScreenLiteral] = []
         var complete = true
         for branch in branches {
-            let requirements = branchRequirements(bytes, branch, caseless: caseless, before: before, after: after, runs: runs)
+            let requirements = branchRequirements(bytes, branch, caseless: caseless, before: before, after: after)
             guard let best = requirements.max(by: { strength($0) < strength($1) }) else { complete = false; continue }
             union.append(contentsOf: best)
         }
         return complete ? [ScreenLiteral.merged(union)] : []
     }
 
-    /// Every literal run of a pattern, optional or not, with its boundaries.
-    final class RunCollector { var runs: [ScreenLiteral] = [] }
-
-    /// Declared screen literals (`requires`, lowercased) with the boundaries the pattern guarantees: for each, those
-    /// shared by every place the pattern spells it out. Unbounded when the pattern spells it anywhere the analysis
-    /// does not reach (a lookaround, a class, an escape).
+    /// Declared screen literals (`requires`, lowercased) with the boundaries and spelling the pattern guarantees:
+    /// those the analysis finds for the same literal when it is required on its own (a mandatory run, or the
+    /// best literal of every alternative). Any other literal stays plain: in a match it may come from a class
+    /// (`[Cc]lick`), a wildcard or another alternative, where nothing is known about its neighbours or its case.
     public static func bounded(_ groups: [[String]], in pattern: String) -> [[ScreenLiteral]] {
         let bytes = Array(pattern.utf8)
-        let collector = RunCollector()
-        _ = sequenceRequirements(bytes, 0..<bytes.count, caseless: pattern.contains("(?i"), before: .none, after: .none, runs: collector)
-        let runs = collector.runs.map { (text: Array($0.text.utf8), run: $0) }
-        let lowered = Array(asciiLowercased(pattern).utf8)
-        return groups.map { group in
-            group.map { literal in
-                let needle = Array(literal.utf8)
-                var before = true, after = true, found = 0
-                for (hay, run) in runs {
-                    for start in occurrences(of: needle, in: hay) {
-                        found += 1
-                        before = before && start == 0 && run.boundedBefore
-                        after = after && start + needle.count == hay.count && run.boundedAfter
-                    }
+        var derived: [String: ScreenLiteral] = [:]
+        for group in sequenceRequirements(bytes, 0..<bytes.count, caseless: pattern.contains("(?i"), before: .none, after: .none) {
+            let merged = ScreenLiteral.merged(group)
+            guard merged.count == 1 else { continue }
+            for literal in merged {
+                if let seen = derived[literal.text] {
+                    derived[literal.text] = ScreenLiteral.merged([seen, literal])[0]
+                } else {
+                    derived[literal.text] = literal
                 }
-                guard found > 0, found == occurrences(of: needle, in: lowered).count else { return ScreenLiteral(text: literal) }
-                return ScreenLiteral(text: literal, boundedBefore: before, boundedAfter: after)
             }
         }
+        return groups.map { group in group.map { derived[$0] ?? ScreenLiteral(text: $0) } }
     }
 
     /// One declared literal with its boundaries; see ``bounded(_:in:)-([[String]],_)``.
@@ -118,10 +109,6 @@ public enum LiteralExtractor {
         bounded([[literal]], in: pattern)[0][0]
     }
 
-    static func occurrences(of needle: [UInt8], in hay: [UInt8]) -> [Int] {
-        guard !needle.isEmpty, hay.count >= needle.count else { return [] }
-        return (0...(hay.count - needle.count)).filter { hay[$0..<($0 + needle.count)].elementsEqual(needle) }
-    }
 
     static func splitAlternatives(_ bytes: [UInt8], _ range: Range<Int>) -> [Range<Int>] {
         var branches: [Range<Int>] = []
@@ -151,8 +138,7 @@ public enum LiteralExtractor {
     }
 
     /// Requirements of a range without top-level alternatives.
-    static func branchRequirements(_ bytes: [UInt8], _ range: Range<Int>, caseless: Bool, before: Edge, after: Edge,
-                                   runs: RunCollector? = nil) -> [[ScreenLiteral]] {
+    static func branchRequirements(_ bytes: [UInt8], _ range: Range<Int>, caseless: Bool, before: Edge, after: Edge) -> [[ScreenLiteral]] {
         var requirements: [[ScreenLiteral]] = []
         var run: [UInt8] = []
         var runBoundedBefore = false
@@ -161,9 +147,9 @@ public enum LiteralExtractor {
         func flush(_ edge: Edge) {
             // Spaces never enter a run (they break it), so the run's ends are its literal's ends.
             if let literal = String(validating: run, as: UTF8.self), !literal.isEmpty {
-                let found = ScreenLiteral(text: asciiLowercased(literal), boundedBefore: runBoundedBefore, boundedAfter: edge.bounds(run.last))
+                let found = ScreenLiteral(text: asciiLowercased(literal), boundedBefore: runBoundedBefore, boundedAfter: edge.bounds(run.last),
+                                          exactCase: caseless ? nil : literal)
                 requirements.append([found])
-                runs?.runs.append(found)
             }
             run.removeAll()
         }
@@ -288,15 +274,10 @@ public enum LiteralExtractor {
                 leftEdge = edgeForNext
             } else {
                 flush(edgeForPrevious)
-                if let literal, runs != nil {
-                    // An optional literal: recorded for `bounded(_:in:)`, never required.
-                    runs?.runs.append(ScreenLiteral(text: asciiLowercased(String(decoding: literal, as: UTF8.self))))
-                }
-                if let group, !optional || runs != nil {
+                if let group, !optional {
                     let groupAfter = repeated ? .none : edgeAt(bytes, quantifierEnd, range, after, caseless: caseless)
-                    let inner = sequenceRequirements(bytes, group, caseless: caseless, before: repeated ? .none : leftEdge,
-                                                     after: groupAfter, runs: runs)
-                    if !optional { requirements.append(contentsOf: inner) }
+                    requirements.append(contentsOf: sequenceRequirements(bytes, group, caseless: caseless,
+                                                                         before: repeated ? .none : leftEdge, after: groupAfter))
                 }
                 leftEdge = edgeForNext
             }
@@ -452,15 +433,19 @@ public struct ScreenLiteral: Hashable, Sendable, Comparable, CustomStringConvert
     public let boundedBefore: Bool
     /// Likewise for the byte after it.
     public let boundedAfter: Bool
+    /// The spelling every match uses, when the pattern is case-sensitive and spells the literal one way only
+    /// ("PTI" never matches "pti" in "optimal"): the screen compares a hit's bytes with it.
+    public let exactCase: String?
 
-    public init(text: String, boundedBefore: Bool = false, boundedAfter: Bool = false) {
+    public init(text: String, boundedBefore: Bool = false, boundedAfter: Bool = false, exactCase: String? = nil) {
         self.text = text
         self.boundedBefore = boundedBefore
         self.boundedAfter = boundedAfter
+        self.exactCase = exactCase
     }
 
     /// The text, with `\b` on the sides the screen checks.
-    public var description: String { (boundedBefore ? "\\b" : "") + text + (boundedAfter ? "\\b" : "") }
+    public var description: String { (boundedBefore ? "\\b" : "") + (exactCase ?? text) + (boundedAfter ? "\\b" : "") }
 
     public static func < (a: ScreenLiteral, b: ScreenLiteral) -> Bool {
         if a.text != b.text { return a.text < b.text }
@@ -473,7 +458,8 @@ public struct ScreenLiteral: Hashable, Sendable, Comparable, CustomStringConvert
         for literal in literals {
             if let seen = byText[literal.text] {
                 byText[literal.text] = ScreenLiteral(text: literal.text, boundedBefore: seen.boundedBefore && literal.boundedBefore,
-                                                     boundedAfter: seen.boundedAfter && literal.boundedAfter)
+                                                     boundedAfter: seen.boundedAfter && literal.boundedAfter,
+                                                     exactCase: seen.exactCase == literal.exactCase ? seen.exactCase : nil)
             } else {
                 byText[literal.text] = literal
             }

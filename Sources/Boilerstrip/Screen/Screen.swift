@@ -23,9 +23,12 @@ public struct Screen: Sendable {
     private let next: [Int32]
     /// The outputs of state `s` are `outputs[outputStart[s]..<outputStart[s + 1]]`.
     private let outputStart: [Int32]
-    /// Each output: rule << 3 | group in the low 32 bits, the literal's length from bit 32, and bit 48 (49) when
-    /// the byte before (after) the literal must not be a word byte.
+    /// Each output: rule << 3 | group in the low 32 bits, the literal's length from bit 32, bit 48 (49) when
+    /// the byte before (after) the literal must not be a word byte, and from bit 51 the index in `spellings` of
+    /// the exact bytes a hit must have (0: any case).
     private let outputs: [UInt64]
+    /// Exact spellings of case-sensitive literals (index 0 unused).
+    private let spellings: [[UInt8]]
     /// For each rule, the bit mask of its automaton groups: met when a line holds all of them.
     private let groupMasks: [UInt8]
     /// Per rule, the groups looked for in a line once its automaton groups (or byte screen) were met.
@@ -42,10 +45,10 @@ public struct Screen: Sendable {
 
     /// Literals of which one must occur, folded.
     struct LiteralGroup: Sendable {
-        let literals: [(bytes: [UInt8], before: Bool, after: Bool)]
+        let literals: [(bytes: [UInt8], before: Bool, after: Bool, exact: [UInt8]?)]
         var shortest: Int { literals.map(\.bytes.count).min() ?? 0 }
         init(_ group: [ScreenLiteral]) {
-            literals = group.map { (Array($0.text.utf8).map(Screen.fold), $0.boundedBefore, $0.boundedAfter) }
+            literals = group.map { (Array($0.text.utf8).map(Screen.fold), $0.boundedBefore, $0.boundedAfter, $0.exactCase.map { Array($0.utf8) }) }
         }
     }
 
@@ -55,6 +58,7 @@ public struct Screen: Sendable {
         var others: [[LiteralGroup]] = []
         var groupMasks: [UInt8] = []
         var byteScreened: [(rule: Int32, group: LiteralGroup)] = []
+        var spellings: [[UInt8]] = [[]]
         for (index, rule) in rules.enumerated() {
             let groups = rule.screenLiterals.filter { !$0.isEmpty }.map(LiteralGroup.init)
             var automaton = Array(groups.filter { $0.shortest >= 2 }.prefix(8))
@@ -70,12 +74,17 @@ public struct Screen: Sendable {
                     var output = UInt64(index) << 3 | UInt64(group) | UInt64(literal.bytes.count) << 32
                     if literal.before { output |= Screen.boundedBefore }
                     if literal.after { output |= Screen.boundedAfter }
+                    if let exact = literal.exact, spellings.count < 1 << 13 {
+                        output |= UInt64(spellings.count) << 51
+                        spellings.append(exact)
+                    }
                     literalRules.append((literal.bytes, output))
                 }
             }
             automaton.removeAll()
         }
         self.unscreened = unscreened
+        self.spellings = spellings
         self.others = others
         self.groupMasks = groupMasks
         self.byteScreened = byteScreened
@@ -217,8 +226,12 @@ public struct Screen: Sendable {
                     let stamp = generation | UInt64(segment)
                     for position in Int(outputStart[target])..<Int(outputStart[target + 1]) {
                         let output = outputs[position]
-                        if !Screen.bounded(bytes, end: index + 1, length: Int(truncatingIfNeeded: (output >> 32) & 0xFFFF),
+                        let length = Int(truncatingIfNeeded: (output >> 32) & 0xFFFF)
+                        if !Screen.bounded(bytes, end: index + 1, length: length,
                                            before: output & Screen.boundedBefore != 0, after: output & Screen.boundedAfter != 0) { continue }
+                        if output >> 51 != 0, !spellings[Int(truncatingIfNeeded: output >> 51)].withUnsafeBufferPointer({ exact in
+                            Screen.spelled(exact, in: bytes, at: index + 1 - length)
+                        }) { continue }
                         let rule = Int(truncatingIfNeeded: (output & 0xFFFF_FFFF) >> 3)
                         if stamps[rule] != stamp { stamps[rule] = stamp; masks[rule] = 0 }
                         let full = groupMasks[rule]
@@ -271,6 +284,14 @@ public struct Screen: Sendable {
         return true
     }
 
+    /// Whether `bytes` hold exactly `exact` at `start`.
+    @inline(__always)
+    static func spelled(_ exact: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        guard start >= 0, start + exact.count <= bytes.count else { return false }
+        for offset in 0..<exact.count where bytes[start + offset] != exact[offset] { return false }
+        return true
+    }
+
     /// Whether one of the group's literals occurs in `range` (folded, with its boundaries).
     static func occurs(_ group: LiteralGroup, in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         var found = false
@@ -300,6 +321,7 @@ public struct Screen: Sendable {
                 }
                 var matched = true
                 for offset in 1..<max(1, needle.count) where Screen.fold(bytes[start + offset]) != needle[offset] { matched = false; break }
+                if matched, let exact = literal.exact, !exact.withUnsafeBufferPointer({ spelled($0, in: bytes, at: start) }) { matched = false }
                 if matched, bounded(bytes, end: start + needle.count, length: needle.count, before: literal.before, after: literal.after) {
                     guard let resume = body(start) else { return }
                     start = max(resume, start + 1)
