@@ -69,39 +69,43 @@ public enum LiteralExtractor {
 
     /// Requirements of a pattern range that may contain top-level alternatives; `before` and `after` are the
     /// edges of the group around the range.
-    static func sequenceRequirements(_ bytes: [UInt8], _ range: Range<Int>, caseless: Bool, before: Edge, after: Edge) -> [[ScreenLiteral]] {
+    static func sequenceRequirements(_ bytes: [UInt8], _ range: Range<Int>, caseless: Bool, before: Edge, after: Edge,
+                                     target: [String]? = nil) -> [[ScreenLiteral]] {
         let branches = splitAlternatives(bytes, range)
-        if branches.count == 1 { return branchRequirements(bytes, branches[0], caseless: caseless, before: before, after: after) }
+        if branches.count == 1 { return branchRequirements(bytes, branches[0], caseless: caseless, before: before, after: after, target: target) }
         // Each alternative must contribute; take each one's best literal.
         var union: [ScreenLiteral] = []
         var complete = true
         for branch in branches {
-            let requirements = branchRequirements(bytes, branch, caseless: caseless, before: before, after: after)
+            var requirements = branchRequirements(bytes, branch, caseless: caseless, before: before, after: after, target: target)
+            // Looking for a declared group: each alternative must hold one of its literals.
+            if let target { requirements = requirements.compactMap { ScreenLiteral.within($0, target) } }
             guard let best = requirements.max(by: { strength($0) < strength($1) }) else { complete = false; continue }
             union.append(contentsOf: best)
         }
         return complete ? [ScreenLiteral.merged(union)] : []
     }
 
-    /// Declared screen literals (`requires`, lowercased) with the boundaries and spelling the pattern guarantees:
-    /// those the analysis finds for the same literal when it is required on its own (a mandatory run, or the
-    /// best literal of every alternative). Any other literal stays plain: in a match it may come from a class
-    /// (`[Cc]lick`), a wildcard or another alternative, where nothing is known about its neighbours or its case.
+    /// Declared screen literals (`requires`, lowercased) with the boundaries and spelling the pattern guarantees.
+    ///
+    /// For each declared group, the analysis looks for a requirement of the pattern made only of literals that
+    /// contain one of the group's (every alternative holding one, through a mandatory run): those literals take
+    /// the boundaries and spelling of the runs they sit in. The group's other literals stay plain, as does a group
+    /// the analysis cannot tie to the pattern: in a match it may come from a class (`[Cc]lick`) or a wildcard,
+    /// where nothing is known about its neighbours or its case.
     public static func bounded(_ groups: [[String]], in pattern: String) -> [[ScreenLiteral]] {
         let bytes = Array(pattern.utf8)
-        var derived: [String: ScreenLiteral] = [:]
-        for group in sequenceRequirements(bytes, 0..<bytes.count, caseless: pattern.contains("(?i"), before: .none, after: .none) {
-            let merged = ScreenLiteral.merged(group)
-            guard merged.count == 1 else { continue }
-            for literal in merged {
-                if let seen = derived[literal.text] {
-                    derived[literal.text] = ScreenLiteral.merged([seen, literal])[0]
-                } else {
-                    derived[literal.text] = literal
-                }
+        let caseless = pattern.contains("(?i")
+        return groups.map { group in
+            let found = sequenceRequirements(bytes, 0..<bytes.count, caseless: caseless, before: .none, after: .none, target: group)
+                .compactMap { ScreenLiteral.within($0, group) }
+            // The requirement that bounds the most.
+            func score(_ literals: [ScreenLiteral]) -> Int {
+                literals.reduce(0) { $0 + ($1.boundedBefore ? 1 : 0) + ($1.boundedAfter ? 1 : 0) + ($1.exactCase != nil ? 1 : 0) }
             }
+            guard let best = found.max(by: { score($0) < score($1) }) else { return group.map { ScreenLiteral(text: $0) } }
+            return group.map { text in best.first { $0.text == text } ?? ScreenLiteral(text: text) }
         }
-        return groups.map { group in group.map { derived[$0] ?? ScreenLiteral(text: $0) } }
     }
 
     /// One declared literal with its boundaries; see ``bounded(_:in:)-([[String]],_)``.
@@ -138,7 +142,8 @@ public enum LiteralExtractor {
     }
 
     /// Requirements of a range without top-level alternatives.
-    static func branchRequirements(_ bytes: [UInt8], _ range: Range<Int>, caseless: Bool, before: Edge, after: Edge) -> [[ScreenLiteral]] {
+    static func branchRequirements(_ bytes: [UInt8], _ range: Range<Int>, caseless: Bool, before: Edge, after: Edge,
+                                   target: [String]? = nil) -> [[ScreenLiteral]] {
         var requirements: [[ScreenLiteral]] = []
         var run: [UInt8] = []
         var runBoundedBefore = false
@@ -277,7 +282,7 @@ public enum LiteralExtractor {
                 if let group, !optional {
                     let groupAfter = repeated ? .none : edgeAt(bytes, quantifierEnd, range, after, caseless: caseless)
                     requirements.append(contentsOf: sequenceRequirements(bytes, group, caseless: caseless,
-                                                                         before: repeated ? .none : leftEdge, after: groupAfter))
+                                                                         before: repeated ? .none : leftEdge, after: groupAfter, target: target))
                 }
                 leftEdge = edgeForNext
             }
@@ -465,6 +470,31 @@ public struct ScreenLiteral: Hashable, Sendable, Comparable, CustomStringConvert
             }
         }
         return byText.values.sorted()
+    }
+
+    /// A requirement re-read as occurrences of `targets` (lowercased): each of its literals must contain one, and
+    /// gives it the boundaries and spelling of where it sits (a literal equal to the target keeps its own). Nil
+    /// when a literal of the requirement contains none of them. Several targets in one literal: any one is
+    /// enough, so the result keeps the first.
+    static func within(_ requirement: [ScreenLiteral], _ targets: [String]) -> [ScreenLiteral]? {
+        var result: [ScreenLiteral] = []
+        for literal in requirement {
+            let hay = Array(literal.text.utf8)
+            var placed: ScreenLiteral? = nil
+            search: for target in targets {
+                let needle = Array(target.utf8)
+                guard !needle.isEmpty, needle.count <= hay.count else { continue }
+                for start in 0...(hay.count - needle.count) where hay[start..<(start + needle.count)].elementsEqual(needle) {
+                    let exact = literal.exactCase.map { String(decoding: Array($0.utf8)[start..<(start + needle.count)], as: UTF8.self) }
+                    placed = ScreenLiteral(text: target, boundedBefore: start == 0 && literal.boundedBefore,
+                                           boundedAfter: start + needle.count == hay.count && literal.boundedAfter, exactCase: exact)
+                    break search
+                }
+            }
+            guard let placed else { return nil }
+            result.append(placed)
+        }
+        return merged(result)
     }
 
     /// ASCII letters, digits and the underscore: bytes that are always part of a word.
