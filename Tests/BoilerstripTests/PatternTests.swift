@@ -88,6 +88,9 @@ import Testing
         #expect(LiteralExtractor.requiredLiterals(of: #"\x{200B}abc\d+"#) == ["abc"])
         #expect(LiteralExtractor.requiredLiterals(of: #"\[…\]"#) == ["[…]"])
         #expect(LiteralExtractor.requiredLiterals(of: "(?=look)ahead") == ["ahead"])
+        // A positive lookaround's text is in the line too; a negative one's is not.
+        #expect(LiteralExtractor.requiredLiteralGroups(of: "^(?=[^\\n]*Tweet)(?:Email|Print)") == [["tweet"], ["email", "print"]])
+        #expect(LiteralExtractor.requiredLiteralGroups(of: "(?!Tweet)(?:Email|Print)") == [["email", "print"]])
     }
 
     @Test func boundariesAreRecordedWherePatternsGuaranteeThem() {
@@ -111,10 +114,11 @@ import Testing
         #expect(LiteralExtractor.bounded("les", in: "{bos}Les (?:mer|videre){eos}").description == #"\bLes\b"#)
         // An optional group after it says nothing about the next byte.
         #expect(LiteralExtractor.bounded("mer", in: "{bos}Les mer(?: plus)?{eos}").description == #"\bmer"#)
-        // Required only as one of several alternatives: plain (another alternative may be what a match holds).
-        #expect(LiteralExtractor.bounded("les", in: #"\b(?:les|moles) mer"#).description == "les")
-        // Spelled where the analysis does not reach (a lookahead, a class): plain, in any case.
-        #expect(LiteralExtractor.bounded("tweet", in: #"^(?=.*Tweet)(?:Tweet|Share)$"#).description == "tweet")
+        // Held by every alternative, inside a word in one of them: bounded only where all agree.
+        #expect(LiteralExtractor.bounded("les", in: #"\b(?:les|moles) mer"#).description == #"les\b"#)
+        // Required through a lookahead: its spelling there.
+        #expect(LiteralExtractor.bounded("tweet", in: #"^(?=.*Tweet)(?:Tweet|Share)$"#).description == "Tweet")
+        // Spelled where the analysis does not reach (a class): plain, in any case.
         #expect(LiteralExtractor.bounded("clicca", in: #"^(?:[Cc]licca|CLICCA) qui"#).description == "clicca")
         #expect(LiteralExtractor.bounded("les", in: #"\b[Ll]es\b"#).description == "les")
         // Caseless: any spelling.

@@ -166,6 +166,7 @@ public enum LiteralExtractor {
             var literal: [UInt8]? = nil
             var group: Range<Int>? = nil
             var groupIsLookaround = false
+            var lookaround: Range<Int>? = nil
             // What the item guarantees for a literal before it (`rightOf`) and after it (`leftOf`).
             var edgeForPrevious = Edge.none, edgeForNext = Edge.none
             switch byte {
@@ -200,8 +201,15 @@ public enum LiteralExtractor {
                         if let gt = bytes[contentStart..<close].firstIndex(of: UInt8(ascii: ">")) { contentStart = gt + 1 }
                     case UInt8(ascii: "P") where contentStart + 2 < close && bytes[contentStart + 2] == UInt8(ascii: "<"):
                         if let gt = bytes[contentStart..<close].firstIndex(of: UInt8(ascii: ">")) { contentStart = gt + 1 }
+                    case UInt8(ascii: "="):
+                        // A positive lookahead: what it holds is in the line too, next to nothing known.
+                        groupIsLookaround = true
+                        lookaround = (contentStart + 2)..<close
+                    case UInt8(ascii: "<") where contentStart + 2 < close && bytes[contentStart + 2] == UInt8(ascii: "="):
+                        groupIsLookaround = true
+                        lookaround = (contentStart + 3)..<close
                     default:
-                        // Lookarounds, options, comments, conditionals: no requirement.
+                        // Negative lookarounds, options, comments, conditionals: no requirement.
                         groupIsLookaround = true
                     }
                 }
@@ -283,6 +291,9 @@ public enum LiteralExtractor {
                     let groupAfter = repeated ? .none : edgeAt(bytes, quantifierEnd, range, after, caseless: caseless)
                     requirements.append(contentsOf: sequenceRequirements(bytes, group, caseless: caseless,
                                                                          before: repeated ? .none : leftEdge, after: groupAfter, target: target))
+                }
+                if let lookaround, !optional {
+                    requirements.append(contentsOf: sequenceRequirements(bytes, lookaround, caseless: caseless, before: .none, after: .none, target: target))
                 }
                 leftEdge = edgeForNext
             }
