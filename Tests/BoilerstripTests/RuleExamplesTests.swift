@@ -17,6 +17,10 @@ import Testing
             for example in rule.matchExamples + rule.keepExamples {
                 var texts = [example.text]
                 for variant in ExampleVariant.allCases { if let (text, _) = variant.apply(to: example, position: rule.position) { texts.append(text) } }
+                // Long documents are scanned in two halves: the example across the middle, on its own line and
+                // inside a long line.
+                let filler = String(repeating: "Le conseil municipal a voté le budget après un long débat sur les écoles et les routes. ", count: 4)
+                texts += [filler + "\n" + example.text + "\n" + filler, filler + example.text + " " + filler]
                 for text in texts {
                     let document = Document(text)
                     let candidates = Set(catalogue.screen.candidates(in: document).filter { $0.rule == Int32(index) }.map(\.segment))
