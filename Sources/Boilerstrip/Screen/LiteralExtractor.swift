@@ -490,10 +490,11 @@ public struct ScreenLiteral: Hashable, Sendable, Comparable, CustomStringConvert
     static func within(_ requirement: [ScreenLiteral], _ targets: [String]) -> [ScreenLiteral]? {
         var result: [ScreenLiteral] = []
         for literal in requirement {
-            let hay = Array(literal.text.utf8)
+            // Compared as the screen compares: ASCII and Latin-1 capitals folded ("ČTK" holds "čtk").
+            let hay = Array(literal.text.utf8).map(Screen.fold)
             var placed: ScreenLiteral? = nil
             search: for target in targets {
-                let needle = Array(target.utf8)
+                let needle = Array(target.utf8).map(Screen.fold)
                 guard !needle.isEmpty, needle.count <= hay.count else { continue }
                 for start in 0...(hay.count - needle.count) where hay[start..<(start + needle.count)].elementsEqual(needle) {
                     let exact = literal.exactCase.map { String(decoding: Array($0.utf8)[start..<(start + needle.count)], as: UTF8.self) }
