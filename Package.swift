@@ -40,7 +40,7 @@ let package = Package(
         // The fuzz target (make fuzz); built normally it replays inputs through the same checks.
         .executableTarget(
             name: "BoilerstripFuzz",
-            dependencies: ["Boilerstrip"],
+            dependencies: ["Boilerstrip", "PCRE2"],
             swiftSettings: fuzzing ? instrumented + [.define("FUZZING"), .unsafeFlags(["-parse-as-library"])] : [],
             linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
         ),

@@ -3,11 +3,13 @@
 // Built with `-sanitize=fuzzer -DFUZZING` (make fuzz) it is a libFuzzer binary. Built normally, it replays the
 // files given as arguments through the same checks (the regression tests run it over Tests/Fixtures/fuzz).
 import Boilerstrip
+import PCRE2
 
 enum FuzzTarget {
-    nonisolated(unsafe) static let cleaner: Cleaner = try! Cleaner()
-    nonisolated(unsafe) static let workspace = cleaner.makeWorkspace()
-    nonisolated(unsafe) static let records = RecordCleaner(cleaner: cleaner)
+    static let cleaner: Cleaner = try! Cleaner()
+    static let workspace = cleaner.makeWorkspace()
+    static let records = RecordCleaner(cleaner: cleaner)
+    nonisolated(unsafe) static let scratch = MatchScratch()
 
     /// Runs one input through both paths; traps (so the fuzzer reports it) when an invariant breaks.
     static func run(_ input: UnsafeBufferPointer<UInt8>) {
@@ -22,6 +24,16 @@ enum FuzzTarget {
     }
 
     static func checkDocument(_ bytes: [UInt8]) {
+        // The screen never hides a line that a rule matches: on the input, and on the input repeated past the
+        // length where the screen scans two halves (so its text sits across the middle).
+        if bytes.count <= 2048 {
+            checkScreen(bytes)
+            if !bytes.isEmpty, bytes.count < 600 {
+                var doubled = bytes
+                while doubled.count < 600 { doubled += bytes }
+                checkScreen(doubled)
+            }
+        }
         let decision = cleaner.clean(bytes, in: workspace)
         // Removed spans are sorted, disjoint, inside the input; cleaned + removed rebuild the input.
         var cursor = 0
@@ -46,6 +58,21 @@ enum FuzzTarget {
         json.withUnsafeBufferPointer { buffer in
             do { _ = try RecordScanner(textField: "text", metaField: "boilerstrip").scan(buffer) } catch {
                 preconditionFailure("--json output is not valid JSON: \(error)")
+            }
+        }
+    }
+
+    static func checkScreen(_ bytes: [UInt8]) {
+        let document = Document(bytes: bytes)
+        let candidates = Set(cleaner.catalogue.screen.candidates(in: document).map { Int($0.segment) << 32 | Int($0.rule) })
+        bytes.withUnsafeBufferPointer { buffer in
+            for segment in document.segments {
+                let line = UnsafeBufferPointer(rebasing: buffer[segment.content])
+                for (index, rule) in cleaner.catalogue.rules.enumerated() {
+                    guard (try? rule.regex.matches(line, scratch: scratch)) == true else { continue }
+                    precondition(candidates.contains(segment.index << 32 | index),
+                                 "the screen hid a match of \(rule.id) in line \(segment.index)")
+                }
             }
         }
     }
