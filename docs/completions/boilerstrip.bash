@@ -186,7 +186,7 @@ _boilerstrip() {
 
 _boilerstrip_clean() {
     repeating_flags=()
-    non_repeating_flags=(--json --jsonl --verbose --explain --stats --rule-timings --no-builtin --version -h --help)
+    non_repeating_flags=(--json --jsonl --keep-credits --verbose --explain --stats --rule-timings --no-builtin --version -h --help)
     repeating_options=(--rules)
     non_repeating_options=(--text-field --meta-field --threshold --flag-threshold --on-error --jobs)
     __boilerstrip_offer_flags_options -1
@@ -321,7 +321,7 @@ _boilerstrip_rules_doc() {
 
 _boilerstrip_eval() {
     repeating_flags=()
-    non_repeating_flags=(--json --verbose --no-builtin --version -h --help)
+    non_repeating_flags=(--json --verbose --calibrate --no-builtin --version -h --help)
     repeating_options=(--rules)
     non_repeating_options=(--threshold)
     __boilerstrip_offer_flags_options -1

@@ -23,7 +23,7 @@ function __boilerstrip_parse_tokens -S
         __boilerstrip_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'clean'
-            __boilerstrip_parse_subcommand -r 1 'json' 'jsonl' 'text-field=' 'meta-field=' 'threshold=' 'flag-threshold=' 'on-error=' 'jobs=' 'verbose' 'explain' 'stats' 'rule-timings' 'rules=+' 'no-builtin' 'version' 'h/help'
+            __boilerstrip_parse_subcommand -r 1 'json' 'jsonl' 'text-field=' 'meta-field=' 'threshold=' 'flag-threshold=' 'keep-credits' 'on-error=' 'jobs=' 'verbose' 'explain' 'stats' 'rule-timings' 'rules=+' 'no-builtin' 'version' 'h/help'
         case 'rules'
             __boilerstrip_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -39,7 +39,7 @@ function __boilerstrip_parse_tokens -S
                 __boilerstrip_parse_subcommand 0 'rules=+' 'no-builtin' 'version' 'h/help'
             end
         case 'eval'
-            __boilerstrip_parse_subcommand -r 1 'json' 'verbose' 'threshold=' 'rules=+' 'no-builtin' 'version' 'h/help'
+            __boilerstrip_parse_subcommand -r 1 'json' 'verbose' 'calibrate' 'threshold=' 'rules=+' 'no-builtin' 'version' 'h/help'
         case 'help'
             __boilerstrip_parse_subcommand -r 1 'version'
         end
@@ -107,6 +107,7 @@ complete -c 'boilerstrip' -n '__boilerstrip_should_offer_completions_for_flags_o
 complete -c 'boilerstrip' -n '__boilerstrip_should_offer_completions_for_flags_or_options "boilerstrip clean" meta-field' -l 'meta-field' -d 'The field the metadata is written to (--json, --jsonl).' -rfka ''
 complete -c 'boilerstrip' -n '__boilerstrip_should_offer_completions_for_flags_or_options "boilerstrip clean" threshold' -l 'threshold' -d 'Remove spans scoring at or above this (0…1).' -rfka ''
 complete -c 'boilerstrip' -n '__boilerstrip_should_offer_completions_for_flags_or_options "boilerstrip clean" flag-threshold' -l 'flag-threshold' -d 'Flag (and keep) spans scoring at or above this and below --threshold.' -rfka ''
+complete -c 'boilerstrip' -n '__boilerstrip_should_offer_completions_for_flags_or_options "boilerstrip clean" keep-credits' -l 'keep-credits' -d 'Leave wire credits and sign-offs ("(dpa)", "Reuter") in the text; they are still reported as the credit.'
 complete -c 'boilerstrip' -n '__boilerstrip_should_offer_completions_for_flags_or_options "boilerstrip clean" on-error' -l 'on-error' -d 'What to do with a malformed record: fail (exit 65) or pass (write it through, warn).' -rfka 'fail pass'
 complete -c 'boilerstrip' -n '__boilerstrip_should_offer_completions_for_flags_or_options "boilerstrip clean" jobs' -l 'jobs' -d 'Worker threads for --jsonl (default: the number of cores).' -rfka ''
 complete -c 'boilerstrip' -n '__boilerstrip_should_offer_completions_for_flags_or_options "boilerstrip clean" verbose' -l 'verbose' -d 'Add each span\'s score factors to the metadata.'
@@ -149,6 +150,7 @@ complete -c 'boilerstrip' -n '__boilerstrip_should_offer_completions_for_flags_o
 complete -c 'boilerstrip' -n '__boilerstrip_should_offer_completions_for_flags_or_options "boilerstrip rules doc" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'boilerstrip' -n '__boilerstrip_should_offer_completions_for_flags_or_options "boilerstrip eval" json' -l 'json' -d 'Print the report as one JSON object.'
 complete -c 'boilerstrip' -n '__boilerstrip_should_offer_completions_for_flags_or_options "boilerstrip eval" verbose' -l 'verbose' -d 'List every document that is not perfect.'
+complete -c 'boilerstrip' -n '__boilerstrip_should_offer_completions_for_flags_or_options "boilerstrip eval" calibrate' -l 'calibrate' -d 'Fit the threshold and position constants on half the documents and check them on the other half.'
 complete -c 'boilerstrip' -n '__boilerstrip_should_offer_completions_for_flags_or_options "boilerstrip eval" threshold' -l 'threshold' -d 'Removal threshold.' -rfka ''
 complete -c 'boilerstrip' -n '__boilerstrip_should_offer_completions_for_flags_or_options "boilerstrip eval"' -l 'rules' -d 'A folder of rule files to add to the catalogue (repeatable).' -rfka ''
 complete -c 'boilerstrip' -n '__boilerstrip_should_offer_completions_for_flags_or_options "boilerstrip eval" no-builtin' -l 'no-builtin' -d 'Leave out the catalogue embedded in the binary.'
