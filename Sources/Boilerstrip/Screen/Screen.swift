@@ -141,18 +141,26 @@ public struct Screen: Sendable {
                 }
             }
         }
+        // States renumbered breadth first: the shallow states, where the scan spends nearly all its time, get
+        // neighbouring rows of the table instead of rows scattered over megabytes.
+        var order: [Int32] = [0]
+        order.append(contentsOf: queue)
+        var renumbered = [Int32](repeating: 0, count: children.count)
+        for (new, old) in order.enumerated() { renumbered[Int(old)] = Int32(new) }
         // The scan table holds premultiplied targets (state × classCount), negated (minus one) when the target
         // reports rules: one load and one sign test per byte.
         var next = [Int32](repeating: 0, count: dense.count)
-        for index in dense.indices {
-            let target = Int(dense[index])
-            let premultiplied = Int32(target * classCount)
-            next[index] = stateOutputs[target].isEmpty ? premultiplied : -premultiplied - 1
+        for (new, old) in order.enumerated() {
+            for cls in 0..<classCount {
+                let target = Int(dense[Int(old) * classCount + cls])
+                let premultiplied = Int32(Int(renumbered[target]) * classCount)
+                next[new * classCount + cls] = stateOutputs[target].isEmpty ? premultiplied : -premultiplied - 1
+            }
         }
         var outputStart: [Int32] = [0]
         var outputs: [UInt64] = []
-        for list in stateOutputs {
-            outputs.append(contentsOf: list)
+        for old in order {
+            outputs.append(contentsOf: stateOutputs[Int(old)])
             outputStart.append(Int32(outputs.count))
         }
         self.maximumLiteralLength = max(1, literalRules.map(\.bytes.count).max() ?? 1)
