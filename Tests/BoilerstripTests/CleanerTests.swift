@@ -68,6 +68,19 @@ import Testing
         #expect(decision.metadata.remainingPercent == 69.06)
     }
 
+    @Test func aWidgetHeaderTakesTheWidgetWithItUnlessProseFollows() {
+        let article = "Le vin a trouvé son public, notamment sous la forme de bandes dessinées pédagogiques.\n"
+        let widget = "CONTENUS SPONSORISÉS PAR OUTBRAIN\nPUBLICITÉ\nFRANCE 24\nLes meilleures chaussures pour marcher\n"
+        let decision = Support.clean(article + widget)
+        #expect(Support.string(decision.cleanedBytes) == article)
+        #expect(decision.removed.count == 1)
+        #expect(Support.builtin.rules[decision.removed[0].evidence.rule].id == "sponsored-widget-header-multi")
+        // Prose after the header: only the header and the labels go.
+        let prose = "Le conseil municipal a voté le budget après un long débat sur les écoles et les routes de la commune.\n"
+        let kept = Support.clean(article + widget + prose)
+        #expect(Support.string(kept.cleanedBytes) == article + "FRANCE 24\nLes meilleures chaussures pour marcher\n" + prose)
+    }
+
     @Test func aNoticeFollowedByProseIsNotAPaywall() {
         let prose = "The council will meet again next week to discuss the budget, the mayor told reporters on Friday.\n"
         let decision = Support.clean("Intro line of the story that sets the scene for readers.\nRead more\n" + prose + prose + prose + prose)

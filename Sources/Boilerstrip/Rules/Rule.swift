@@ -44,6 +44,8 @@ public struct Rule: Sendable {
     public let weight: Double
     /// A wire or agency credit ("(dpa)", "Reuter"): removed by default, kept in the text with `keepCredits`.
     public let isCredit: Bool
+    /// A widget header (`to_end: true`): with no prose after it, its removal runs to the end of the text.
+    public let extendsToEnd: Bool
     /// What the screen looks for, lowercased: every group must occur in a line, through any one of its literals.
     /// Empty when the rule cannot be screened.
     public let screenLiterals: [[ScreenLiteral]]

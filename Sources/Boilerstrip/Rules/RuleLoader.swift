@@ -8,7 +8,7 @@ import Yams
 /// The full check of examples (spans, scores, typographic variants) is ``RuleExampleRunner``.
 public enum RuleLoader {
     static let knownRuleKeys: Set<String> = [
-        "id", "description", "source", "pattern", "position", "weight", "requires", "examples", "skip_variants", "credit",
+        "id", "description", "source", "pattern", "position", "weight", "requires", "examples", "skip_variants", "credit", "to_end",
     ]
     static let knownFileKeys: Set<String> = ["family", "language", "rules", "source", "description"]
 
@@ -86,6 +86,11 @@ public enum RuleLoader {
         if let creditNode = map["credit"] {
             guard let value = creditNode.string, ["true", "false"].contains(value) else { throw fail("credit must be true or false", creditNode) }
             isCredit = value == "true"
+        }
+        var extendsToEnd = false
+        if let node = map["to_end"] {
+            guard let value = node.string, ["true", "false"].contains(value) else { throw fail("to_end must be true or false", node) }
+            extendsToEnd = value == "true"
         }
         var weight = 0.9
         if let weightNode = map["weight"] {
@@ -173,7 +178,7 @@ public enum RuleLoader {
         let rule = Rule(
             id: id, family: family, language: language, description: map["description"]?.string ?? "",
             source: map["source"]?.string, pattern: pattern, expandedPattern: expansion.pattern,
-            position: position, weight: weight, isCredit: isCredit, screenLiterals: literals, literalsDeclared: declared,
+            position: position, weight: weight, isCredit: isCredit, extendsToEnd: extendsToEnd, screenLiterals: literals, literalsDeclared: declared,
             matchExamples: matches, keepExamples: keeps, skipVariants: skips,
             location: RuleLocation(file: path, line: at), regex: regex
         )

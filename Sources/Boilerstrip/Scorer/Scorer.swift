@@ -139,7 +139,11 @@ public struct Scorer: Sendable {
                 Factor(name: "text_chars_away", value: Double(charsAway), multiplies: false),
             ]
             let score = min(1, max(0, rule.weight * shape.coverage * position))
-            scored.append(ScoredSpan(evidence: item, span: shape.span, wholeLine: shape.whole, score: score, factors: factors))
+            // A widget header (`to_end`) with no prose after it takes the rest of the text with it: the link
+            // headlines and labels of the widget, which no rule can tell from a short line of text by themselves.
+            var span = shape.span
+            if rule.extendsToEnd, shape.whole, proseAfter[item.segment] == 0 { span = span.lowerBound..<bytes.count }
+            scored.append(ScoredSpan(evidence: item, span: span, wholeLine: shape.whole, score: score, factors: factors))
         }
         return scored
     }
