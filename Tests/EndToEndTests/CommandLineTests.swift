@@ -225,10 +225,15 @@ import Testing
         #expect(lines.count >= 5)
         for line in lines {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
-            for key in ["id", "family", "language", "position", "weight", "match_examples", "keep_examples"] {
+            for key in ["id", "family", "language", "position", "weight", "credit", "to_end", "literals", "match_examples", "keep_examples"] {
                 #expect(object[key] != nil, "\(key) missing in \(line)")
             }
         }
+        // The screen's view of a literal: word boundaries it checks, the spelling where it is exact.
+        let credit = lines.map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+            .first { $0["id"] as? String == "agency-credit-de" }!
+        #expect(credit["credit"] as? Bool == true)
+        #expect((credit["literals"] as! [[String]]).joined().contains(#"\bAPA"#))
     }
 
     @Test func exportedPatternsWorkWithGrepP() throws {

@@ -2,7 +2,9 @@ import PCRE2
 
 /// Renderings of rules for `rules list` and `rules export`.
 public enum RuleListing {
-    /// One rule as a JSON object: id, family, language, position, weight, description, match_examples, keep_examples.
+    /// One rule as a JSON object: id, family, language, position, weight, credit, to_end, description, file, literals
+    /// (as the screen checks them: `\b` on the sides it checks, the spelling where it is exact), match_examples,
+    /// keep_examples.
     public static func json(_ rule: Rule) -> String {
         var out: [UInt8] = []
         func key(_ name: String) { out.append(contentsOf: "\"\(name)\":".utf8) }
@@ -13,15 +15,17 @@ public enum RuleListing {
         key("language"); string(rule.language); out.append(UInt8(ascii: ","))
         key("position"); string(rule.position.rawValue); out.append(UInt8(ascii: ","))
         key("weight"); out.append(contentsOf: String(rule.weight).utf8); out.append(UInt8(ascii: ","))
+        key("credit"); out.append(contentsOf: (rule.isCredit ? "true" : "false").utf8); out.append(UInt8(ascii: ","))
+        key("to_end"); out.append(contentsOf: (rule.extendsToEnd ? "true" : "false").utf8); out.append(UInt8(ascii: ","))
         key("description"); string(rule.description); out.append(UInt8(ascii: ","))
         key("file"); string(rule.location.description); out.append(UInt8(ascii: ","))
         key("literals"); out.append(UInt8(ascii: "["))
-        for (index, group) in rule.literals.enumerated() {
+        for (index, group) in rule.screenLiterals.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             out.append(UInt8(ascii: "["))
             for (position, literal) in group.enumerated() {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
-                string(literal)
+                string(literal.description)
             }
             out.append(UInt8(ascii: "]"))
         }
