@@ -122,6 +122,15 @@ import Testing
         #expect(decision.removed.isEmpty)
     }
 
+    @Test func aWholeArticleEndingOnAStylisticEllipsisIsNotCut() {
+        let body = String(repeating: "Le conseil municipal a voté le budget après un long débat sur les écoles et les routes. ", count: 12)
+        #expect(!Support.clean(body + "A suivre donc...").metadata.truncated)
+        #expect(!Support.clean(body + "Elle a ajouté que la réforme serait présentée au conseil des ministres une fois que les syndicats auraient").metadata.truncated)
+        // The same endings on an excerpt are cuts.
+        #expect(Support.clean("Le conseil a voté le budget. A suivre donc...").metadata.truncatedBy == "cut-off:ellipsis")
+        #expect(Support.string(Array(body.utf8)).count > CutOff.excerptMaximumCharacters)
+    }
+
     @Test func cleanTextComesBackUnchanged() {
         let text = "Subscribers to the service rose 12% last year, the company said.\nIt first appeared on the market in 2010.\n"
         let decision = Support.clean(text)

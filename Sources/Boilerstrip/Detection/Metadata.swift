@@ -143,6 +143,17 @@ enum CutOff {
             break
         }
         guard end >= 3 else { return nil }
+        // Cues count in excerpts and teasers only (feed excerpts, descriptions, a teaser paragraph): a whole
+        // article that ends on a stylistic "…" or lacks its last period is not cut.
+        var kept = 0
+        var cursor = 0
+        for span in removed where span.span.lowerBound < end {
+            kept += codePointCount(bytes[cursor..<max(cursor, span.span.lowerBound)])
+            cursor = max(cursor, span.span.upperBound)
+            if kept > excerptMaximumCharacters { return nil }
+        }
+        if cursor < end { kept += codePointCount(bytes[cursor..<end]) }
+        guard kept <= excerptMaximumCharacters else { return nil }
         if bytes[end - 3] == 0xE2, bytes[end - 2] == 0x80, bytes[end - 1] == 0xA6 { return ("cut-off:ellipsis", 0.7) }
         if bytes[end - 1] == UInt8(ascii: "."), bytes[end - 2] == UInt8(ascii: "."), bytes[end - 3] == UInt8(ascii: ".") {
             return ("cut-off:ellipsis", 0.7)
@@ -188,6 +199,10 @@ enum CutOff {
             return ("cut-off:mid-sentence", 0.6)
         }
     }
+
+    /// The longest kept text (in characters) whose ending is read as a cut: excerpt and teaser sizes. WordPress
+    /// excerpts are 55 words, meta descriptions up to about 300 characters, teaser paragraphs a few hundred more.
+    static let excerptMaximumCharacters = 1000
 
     /// The shortest last line that can count as stopping in mid-sentence.
     static let midSentenceMinimumBytes = 120
