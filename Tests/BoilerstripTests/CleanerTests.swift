@@ -122,6 +122,18 @@ import Testing
         #expect(decision.removed.isEmpty)
     }
 
+    @Test func excerptsCutMidSentenceInAParagraphOrInChineseAndJapanese() {
+        let paragraph = "The deal is now live, offering 20% off gift cards for cardholders.\n\n+10% points back if you hold a Rewards+ card, making a $100 redemption effectively"
+        #expect(Support.clean(paragraph).metadata.truncatedBy == "cut-off:mid-sentence")
+        // A closing heading after a finished paragraph is not a cut: too short.
+        #expect(!Support.clean("The council approved the budget on Friday.\n\nMore on the city budget").metadata.truncated)
+        let japanese = "楽天モバイルが、12月4日よりスタートするセールにおいて、AirPodsを特価で販売することを案内しています。 セール対象となるのは、「AirP"
+        #expect(Support.clean(japanese).metadata.truncatedBy == "cut-off:mid-sentence")
+        #expect(!Support.clean("楽天モバイルが、セールにおいてAirPodsを特価で販売することを案内しています。").metadata.truncated)
+        // A short line after the last full stop (a name, a source) is not a cut.
+        #expect(!Support.clean("楽天モバイルが、セールにおいてAirPodsを特価で販売することを案内しています。 出典：楽天").metadata.truncated)
+    }
+
     @Test func aWholeArticleEndingOnAStylisticEllipsisIsNotCut() {
         let body = String(repeating: "Le conseil municipal a voté le budget après un long débat sur les écoles et les routes. ", count: 12)
         #expect(!Support.clean(body + "A suivre donc...").metadata.truncated)

@@ -158,6 +158,7 @@ enum CutOff {
         if bytes[end - 1] == UInt8(ascii: "."), bytes[end - 2] == UInt8(ascii: "."), bytes[end - 3] == UInt8(ascii: ".") {
             return ("cut-off:ellipsis", 0.7)
         }
+        if let cut = cjkCut(bytes, end: end) { return cut }
         // The last line: long, several words, ending on a lowercase letter or a comma.
         let last = bytes[end - 1]
         guard (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(last) || last == UInt8(ascii: ",") else { return nil }
@@ -188,8 +189,13 @@ enum CutOff {
             }
             if index < 0 { lineStart = 0 }
             if let lineStart {
-                // The whole line was read: count its first word, check its length.
+                // The whole line was read: count its first word.
                 if lineStart < end, bytes[lineStart] != 0x20 { words += 1 }
+                // A paragraph of its own that stops mid-sentence after one that ended properly: the feed cut
+                // at a length, not at a paragraph.
+                if fragmentEnd == nil, words >= 8, end - lineStart >= 50, previousLineEndsSentence(bytes, before: lineStart) {
+                    return ("cut-off:mid-sentence", 0.6)
+                }
                 guard end - lineStart >= midSentenceMinimumBytes else { return nil }
             }
             guard words >= 12, let fragmentEnd else { return nil }
@@ -198,6 +204,36 @@ enum CutOff {
             guard end - (fragmentEnd + 1) >= 50, fragmentWords >= 8 else { return nil }
             return ("cut-off:mid-sentence", 0.6)
         }
+    }
+
+    /// Whether the last non-blank line before `lineStart` ends a sentence (. ! ? or a closing quote after one).
+    static func previousLineEndsSentence(_ bytes: UnsafeBufferPointer<UInt8>, before lineStart: Int) -> Bool {
+        var index = lineStart - 1
+        while index >= 0, bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x20 || bytes[index] == 0x09 { index -= 1 }
+        guard index >= 0 else { return false }
+        var byte = bytes[index]
+        if byte == UInt8(ascii: "\""), index > 0 { byte = bytes[index - 1] }
+        return byte == UInt8(ascii: ".") || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "?")
+    }
+
+    /// A Chinese or Japanese excerpt cut mid-sentence: its last line holds a full stop (。！？), and after the last
+    /// one comes a clause of 15 characters or more that ends on no closing punctuation (「AirP, 大会の).
+    static func cjkCut(_ bytes: [UInt8], end: Int) -> (reason: String, confidence: Double)? {
+        // The text from the end back to the line start, as scalars (short: excerpts only get here).
+        var start = end
+        while start > 0, bytes[start - 1] != 0x0A, bytes[start - 1] != 0x0D { start -= 1 }
+        let scalars = Array(String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars)
+        guard let last = scalars.last else { return nil }
+        let stops: Set<UInt32> = [0x3002, 0xFF01, 0xFF1F, 0xFF0E]
+        guard let stop = scalars.lastIndex(where: { stops.contains($0.value) }) else { return nil }
+        let closing: Set<UInt32> = [0x3002, 0xFF01, 0xFF1F, 0xFF0E, 0x300D, 0x300F, 0xFF09, 0x3011, 0x201D, 0x2019, 0x2026,
+                                    0x2E, 0x21, 0x3F, 0x29, 0x22, 0x5D]
+        guard !closing.contains(last.value), scalars.count - stop - 1 >= 15 else { return nil }
+        // The clause is written in the script: most of it is CJK (not a Latin sentence after a quoted title).
+        let clause = scalars[(stop + 1)...]
+        let cjk = clause.filter { (0x3040...0x30FF).contains($0.value) || (0x4E00...0x9FFF).contains($0.value) || (0xFF00...0xFFEF).contains($0.value) }.count
+        guard cjk * 2 >= clause.count else { return nil }
+        return ("cut-off:mid-sentence", 0.6)
     }
 
     /// The longest kept text (in characters) whose ending is read as a cut: excerpt and teaser sizes. WordPress
