@@ -222,6 +222,8 @@ enum CutOff {
         // The text from the end back to the line start, as scalars (short: excerpts only get here).
         var start = end
         while start > 0, bytes[start - 1] != 0x0A, bytes[start - 1] != 0x0D { start -= 1 }
+        // The full stops are E3 80 82 and EF BC 81/8E/9F: no such lead byte, no CJK stop.
+        guard bytes[start..<end].contains(where: { $0 == 0xE3 || $0 == 0xEF }) else { return nil }
         let scalars = Array(String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars)
         guard let last = scalars.last else { return nil }
         let stops: Set<UInt32> = [0x3002, 0xFF01, 0xFF1F, 0xFF0E]
