@@ -15,6 +15,12 @@ struct BoilerstripCommand: ParsableCommand {
         subcommands: [Clean.self, RulesCommand.self, EvalCommand.self],
         defaultSubcommand: Clean.self
     )
+
+    static func main() {
+        let (arguments, files) = Operands.split(Array(CommandLine.arguments.dropFirst()))
+        Operands.extracted = files
+        main(arguments)
+    }
 }
 
 enum BoilerstripVersion {

@@ -44,7 +44,7 @@ struct Clean: ParsableCommand {
     @Option(help: ArgumentHelp("What to do with a malformed record: fail (exit 65) or pass (write it through, warn).", valueName: "fail|pass"))
     var onError: OnErrorOption = .fail
 
-    @Option(help: ArgumentHelp("Worker threads for --jsonl (default: the number of cores).", valueName: "n"))
+    @Option(help: ArgumentHelp("Worker threads for --jsonl and for several files (default: the number of cores).", valueName: "n"))
     var jobs: Int = ProcessInfoShim.activeProcessorCount
 
     @Flag(help: "Add each span's score factors to the metadata.")
@@ -82,7 +82,8 @@ struct Clean: ParsableCommand {
         }
         let records = RecordCleaner(cleaner: cleaner, textField: textField, metaField: metaField, verbose: verbose)
         var output = Output()
-        let inputs = files.isEmpty ? ["-"] : files
+        let operands = files + Operands.extracted
+        let inputs = operands.isEmpty ? ["-"] : operands
         var missing = false
         let stats = self.stats ? RunStats(ruleCount: catalogue.rules.count) : nil
         let started = DispatchTime.now().uptimeNanoseconds
@@ -93,6 +94,14 @@ struct Clean: ParsableCommand {
                 Diagnostics.say("stats: " + stats.report(catalogue, seconds: seconds, inputBytes: jsonl ? inputBytes : nil))
             }
         }
+        // Several documents in plain or JSON mode: cleaned in parallel, written in order.
+        if !jsonl && !explain && jobs > 1 && inputs.count > 1 {
+            let missingAny = try runDocuments(inputs, records: records, output: &output, stats: stats)
+            if missingAny { throw ExitCode(Exit.noInput) }
+            return
+        }
+        let workspace = cleaner.makeWorkspace()
+        workspace.stats = stats
         for path in inputs {
             let input: Input
             do {
@@ -112,8 +121,6 @@ struct Clean: ParsableCommand {
                     missing = true
                     continue
                 }
-                let workspace = cleaner.makeWorkspace()
-                workspace.stats = stats
                 if explain {
                     let decision = cleaner.clean(bytes, in: workspace)
                     let color = isatty(1) != 0 && getenv("NO_COLOR") == nil
@@ -134,6 +141,70 @@ struct Clean: ParsableCommand {
             if output.closed { return }
         }
         if missing { throw ExitCode(Exit.noInput) }
+    }
+
+    /// One document's result, filled by a worker thread.
+    private final class DocumentSlot: @unchecked Sendable {
+        var output: [UInt8] = []
+        var failure: String?
+    }
+
+    /// Cleans several documents (plain text or `--json`) on `jobs` threads, in groups of up to 1,000 files or
+    /// 8 MB (memory stays bounded by one group), and writes them in the order given. Returns whether an input was
+    /// missing.
+    private func runDocuments(_ inputs: [String], records: RecordCleaner, output: inout Output, stats: RunStats?) throws -> Bool {
+        let cleaner = records.cleaner
+        let workspaces = (0..<jobs).map { _ in cleaner.makeWorkspace() }
+        if stats != nil { for workspace in workspaces { workspace.stats = RunStats(ruleCount: cleaner.catalogue.rules.count) } }
+        defer { if let stats { for workspace in workspaces { if let own = workspace.stats { stats.merge(own) } } } }
+        var missing = false
+        var next = 0
+        while next < inputs.count {
+            // Read in order (a missing file is reported where it stands).
+            var documents: [(name: String, bytes: [UInt8])?] = []
+            var bytes = 0
+            while next < inputs.count, documents.count < 1000, bytes < 8 << 20 {
+                do {
+                    let input = try Input.open(inputs[next])
+                    defer { input.close() }
+                    let content = try input.readAll()
+                    bytes += content.count
+                    documents.append((input.name, content))
+                } catch {
+                    Diagnostics.say("\(error)")
+                    missing = true
+                    documents.append(nil)
+                }
+                next += 1
+            }
+            let slots = documents.map { _ in DocumentSlot() }
+            let chunks = min(jobs, documents.count)
+            let perChunk = (documents.count + chunks - 1) / chunks
+            let asJSON = json
+            let work: @Sendable (Int) -> Void = { [documents] chunk in
+                let workspace = workspaces[chunk]
+                for index in (chunk * perChunk)..<min(documents.count, (chunk + 1) * perChunk) {
+                    guard let document = documents[index] else { continue }
+                    let slot = slots[index]
+                    let decision: Decision
+                    if asJSON {
+                        decision = records.cleanDocumentAsJSON(document.bytes, in: workspace, to: &slot.output)
+                        slot.output.append(0x0A)
+                    } else {
+                        decision = cleaner.clean(document.bytes, in: workspace)
+                        slot.output = decision.cleanedBytes
+                    }
+                    if let failure = decision.failure { slot.failure = "\(document.name): \(failure)" }
+                }
+            }
+            DispatchQueue.concurrentPerform(iterations: chunks, execute: work)
+            for slot in slots {
+                if let failure = slot.failure { Diagnostics.say(failure) }
+                if !output.write(slot.output) { return missing }
+            }
+            if output.closed { return missing }
+        }
+        return missing
     }
 
     /// Streams one JSONL input; returns the number of bytes read.

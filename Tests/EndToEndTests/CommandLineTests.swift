@@ -48,6 +48,40 @@ import Testing
         }
     }
 
+    @Test func manyFilesAreCleanedInOrderWithOptionsAnywhere() throws {
+        // Over 64 operands the files bypass the argument parser (Operands.swift): every option that takes a
+        // value must still take it, wherever it stands. The options are read from the help, so a new one fails
+        // here until Operands.valueOptions knows it.
+        let help = try Binary.run(["help", "clean"]).text
+        let valued = Set(help.matches(of: /(--[a-z-]+) <[a-z|.]+>/).map { String($0.output.1) })
+        #expect(valued == ["--flag-threshold", "--jobs", "--meta-field", "--on-error", "--rules", "--text-field", "--threshold"])
+        let directory = try Binary.temporaryDirectory()
+        let rules = directory.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        var paths: [String] = []
+        for index in 0..<90 {
+            let url = directory.appendingPathComponent(String(format: "doc%03d.txt", index))
+            let footer = index % 3 == 0 ? "\nThe post Story \(index) appeared first on Site.\n" : "\n"
+            try Data("Paragraph \(index) of the story about the budget.\(footer)".utf8).write(to: url)
+            paths.append(url.path)
+        }
+        let options = ["--jobs", "2", "--threshold", "0.45", "--flag-threshold", "0.25", "--on-error", "pass",
+                       "--text-field", "text", "--meta-field", "m", "--rules", rules.path]
+        let many = try Binary.run(Array(paths[..<45]) + options + ["--json"] + Array(paths[45...]))
+        #expect(many.status == 0, "\(many.stderr)")
+        let lines = many.text.split(separator: "\n")
+        #expect(lines.count == 90)
+        for (index, line) in lines.enumerated() {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            #expect(object["text"] as? String == "Paragraph \(index) of the story about the budget.\n")
+            #expect(object["m"] != nil)
+        }
+        // Plain text, one job and two: the same bytes, in order.
+        let one = try Binary.run(["--jobs", "1"] + paths), two = try Binary.run(["clean", "--jobs", "2", "--"] + paths)
+        #expect(one.stdout == two.stdout)
+        #expect(one.text == (0..<90).map { "Paragraph \($0) of the story about the budget.\n" }.joined())
+    }
+
     @Test func stdinIsOneDocument() throws {
         let result = try Binary.run([], input: Data("Body text.\nThe post X appeared first on Y.\n".utf8))
         #expect(result.text == "Body text.\n")
