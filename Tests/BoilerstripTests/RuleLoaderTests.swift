@@ -108,3 +108,16 @@ import Testing
         #expect(keep.span == nil && keep.text == "Il a dit « non ».")
     }
 }
+
+@Suite struct RuleLinterTests {
+    @Test func aDeclaredLiteralInACaseTheScreenDoesNotFoldIsReported() throws {
+        func findings(_ requires: String) throws -> [RuleLinter.Finding] {
+            let yaml = Support.ruleFile(id: "t-ctk", family: "syndication", pattern: #"\((?:ČTK|CTK)\)$"#,
+                                        match: ["(CTK)", "(ČTK)"], keep: ["x"], extra: "    requires: [\(requires)]")
+            return try RuleLinter(catalogue: Support.catalogue(yaml)).lint().filter { $0.message.contains("does not fold") }
+        }
+        // The screen folds Latin-1 capitals but not Č: "čtk" never meets "ČTK".
+        #expect(try findings("'čtk', 'ctk'").map(\.message).contains { $0.contains(#""čtk""#) })
+        #expect(try findings("'ČTK', 'ctk'").isEmpty)
+    }
+}

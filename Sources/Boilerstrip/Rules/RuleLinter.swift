@@ -34,6 +34,18 @@ public struct RuleLinter {
             } else if let shortest = rule.literals.map({ $0.map(\.utf8.count).min() ?? 0 }).max(), shortest < 3 {
                 findings.append(Finding(severity: .warning, rule: rule, message: "weak screen literal \(rule.literals) lets many lines through"))
             }
+            // A declared literal the pattern spells only in another case than the screen folds (it folds ASCII
+            // and Latin-1 capitals): "čtk" for a pattern that writes "ČTK" hides every match with that form.
+            if rule.literalsDeclared, !rule.pattern.contains("(?i") {
+                let pattern = Array(rule.pattern.utf8).map(Screen.fold)
+                let lowered = rule.pattern.lowercased()
+                for literal in rule.literals.joined() where lowered.contains(literal.lowercased()) {
+                    let needle = Array(literal.utf8).map(Screen.fold)
+                    if !pattern.indices.contains(where: { pattern[$0...].starts(with: needle) }) {
+                        findings.append(Finding(severity: .warning, rule: rule, message: "declared literal \(literal.debugDescription) is spelled in the pattern only in a case the screen does not fold (it folds ASCII and Latin-1): write it as the pattern does"))
+                    }
+                }
+            }
             // 3. Shadowing: another rule removes this rule's match examples.
             var shadowers: [String: Int] = [:]
             for example in rule.matchExamples {
