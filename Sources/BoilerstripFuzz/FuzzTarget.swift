@@ -24,8 +24,8 @@ enum FuzzTarget {
     }
 
     static func checkDocument(_ bytes: [UInt8]) {
-        // The screen never hides a line that a rule matches: on the input, and on the input repeated past the
-        // length where the screen scans two halves (so its text sits across the middle).
+        // The screen never hides a line that a rule matches: on the input, and on the input repeated into a
+        // longer document (the same lines again, where the per-line group masks must start afresh).
         if bytes.count <= 2048 {
             checkScreen(bytes)
             if !bytes.isEmpty, bytes.count < 600 {

@@ -94,10 +94,9 @@ struct Clean: ParsableCommand {
                 Diagnostics.say("stats: " + stats.report(catalogue, seconds: seconds, inputBytes: jsonl ? inputBytes : nil))
             }
         }
-        // Several documents in plain or JSON mode: cleaned in parallel, written in order.
-        if !jsonl && !explain && jobs > 1 && inputs.count > 1 {
-            let missingAny = try runDocuments(inputs, records: records, output: &output, stats: stats)
-            if missingAny { throw ExitCode(Exit.noInput) }
+        // Plain text and --json: documents cleaned on `jobs` threads, written in order.
+        if !jsonl && !explain {
+            if try runDocuments(inputs, records: records, output: &output, stats: stats) { throw ExitCode(Exit.noInput) }
             return
         }
         let workspace = cleaner.makeWorkspace()
@@ -121,22 +120,11 @@ struct Clean: ParsableCommand {
                     missing = true
                     continue
                 }
-                if explain {
-                    let decision = cleaner.clean(bytes, in: workspace)
-                    let color = isatty(1) != 0 && getenv("NO_COLOR") == nil
-                    let header = inputs.count > 1 ? "== \(input.name)\n" : ""
-                    if !output.write(Array((header + ExplainWriter(catalogue: catalogue, color: color).render(decision)).utf8)) { return }
-                } else if json {
-                    var out: [UInt8] = []
-                    let decision = records.cleanDocumentAsJSON(bytes, in: workspace, to: &out)
-                    out.append(0x0A)
-                    if let failure = decision.failure { Diagnostics.say("\(input.name): \(failure)") }
-                    if !output.write(out) { return }
-                } else {
-                    let decision = cleaner.clean(bytes, in: workspace)
-                    if let failure = decision.failure { Diagnostics.say("\(input.name): \(failure)") }
-                    if !output.write(decision.cleanedBytes) { return }
-                }
+                // --explain, for a person: one document at a time.
+                let decision = cleaner.clean(bytes, in: workspace)
+                let color = isatty(1) != 0 && getenv("NO_COLOR") == nil
+                let header = inputs.count > 1 ? "== \(input.name)\n" : ""
+                if !output.write(Array((header + ExplainWriter(catalogue: catalogue, color: color).render(decision)).utf8)) { return }
             }
             if output.closed { return }
         }
@@ -149,7 +137,7 @@ struct Clean: ParsableCommand {
         var failure: String?
     }
 
-    /// Cleans several documents (plain text or `--json`) on `jobs` threads, in groups of up to 1,000 files or
+    /// Cleans the documents (plain text or `--json`) on `jobs` threads, in groups of up to 1,000 files or
     /// 8 MB (memory stays bounded by one group), and writes them in the order given. Returns whether an input was
     /// missing.
     private func runDocuments(_ inputs: [String], records: RecordCleaner, output: inout Output, stats: RunStats?) throws -> Bool {

@@ -17,8 +17,7 @@ import Testing
             for example in rule.matchExamples + rule.keepExamples {
                 var texts = [example.text]
                 for variant in ExampleVariant.allCases { if let (text, _) = variant.apply(to: example, position: rule.position) { texts.append(text) } }
-                // Long documents are scanned in two halves: the example across the middle, on its own line and
-                // inside a long line.
+                // Inside a long document: on its own line between prose, and inside a long line of prose.
                 let filler = String(repeating: "Le conseil municipal a voté le budget après un long débat sur les écoles et les routes. ", count: 4)
                 texts += [filler + "\n" + example.text + "\n" + filler, filler + example.text + " " + filler]
                 for text in texts {

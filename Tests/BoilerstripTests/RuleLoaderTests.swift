@@ -79,6 +79,14 @@ import Testing
         #expect(try #require(loadError(Support.ruleFile(pattern: "^A$", match: ["A"], keep: ["B"], extra: "    colour: red"))).message.contains("unknown key 'colour'"))
     }
 
+    @Test func creditAndToEndAreTrueOrFalse() throws {
+        let rules = try RuleLoader.load(yaml: Support.ruleFile(pattern: "^A$", match: ["A"], keep: ["B"], extra: "    credit: true\n    to_end: false"), path: "a.yaml")
+        #expect(rules[0].isCredit && !rules[0].extendsToEnd)
+        let error = try #require(loadError(Support.ruleFile(pattern: "^A$", match: ["A"], keep: ["B"], extra: "    to_end: yes")))
+        #expect(error.message == "to_end must be true or false")
+        #expect(error.line == 9)
+    }
+
     @Test func declaredLiteralsAreLowercased() throws {
         let rules = try RuleLoader.load(yaml: Support.ruleFile(pattern: "^(?i)abonnés", match: ["Abonnés"], keep: ["x"], extra: "    requires: [ABONN]"), path: "a.yaml")
         #expect(rules[0].literals == [["abonn"]])

@@ -145,15 +145,19 @@ enum CutOff {
         guard end >= 3 else { return nil }
         // Cues count in excerpts and teasers only (feed excerpts, descriptions, a teaser paragraph): a whole
         // article that ends on a stylistic "…" or lacks its last period is not cut.
-        var kept = 0
-        var cursor = 0
-        for span in removed where span.span.lowerBound < end {
-            kept += codePointCount(bytes[cursor..<max(cursor, span.span.lowerBound)])
-            cursor = max(cursor, span.span.upperBound)
-            if kept > excerptMaximumCharacters { return nil }
+        // Bytes bound the characters (one to four each): only a text in between needs counting.
+        let keptBytes = end - removed.reduce(0) { $0 + max(0, min($1.span.upperBound, end) - $1.span.lowerBound) }
+        guard keptBytes <= 4 * excerptMaximumCharacters else { return nil }
+        if keptBytes > excerptMaximumCharacters {
+            var kept = 0
+            var cursor = 0
+            for span in removed where span.span.lowerBound < end {
+                kept += codePointCount(bytes[cursor..<max(cursor, span.span.lowerBound)])
+                cursor = max(cursor, span.span.upperBound)
+            }
+            if cursor < end { kept += codePointCount(bytes[cursor..<end]) }
+            guard kept <= excerptMaximumCharacters else { return nil }
         }
-        if cursor < end { kept += codePointCount(bytes[cursor..<end]) }
-        guard kept <= excerptMaximumCharacters else { return nil }
         if bytes[end - 3] == 0xE2, bytes[end - 2] == 0x80, bytes[end - 1] == 0xA6 { return ("cut-off:ellipsis", 0.7) }
         if bytes[end - 1] == UInt8(ascii: "."), bytes[end - 2] == UInt8(ascii: "."), bytes[end - 3] == UInt8(ascii: ".") {
             return ("cut-off:ellipsis", 0.7)
@@ -216,6 +220,10 @@ enum CutOff {
         return byte == UInt8(ascii: ".") || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "?")
     }
 
+    /// Full stops (。！？．) and what may close a sentence after them (brackets, quotes, …, ASCII . ! ? ) " ]).
+    static let cjkStops: Set<UInt32> = [0x3002, 0xFF01, 0xFF1F, 0xFF0E]
+    static let cjkClosing = cjkStops.union([0x300D, 0x300F, 0xFF09, 0x3011, 0x201D, 0x2019, 0x2026, 0x2E, 0x21, 0x3F, 0x29, 0x22, 0x5D])
+
     /// A Chinese or Japanese excerpt cut mid-sentence: its last line holds a full stop (。！？), and after the last
     /// one comes a clause of 15 characters or more that ends on no closing punctuation (「AirP, 大会の).
     static func cjkCut(_ bytes: [UInt8], end: Int) -> (reason: String, confidence: Double)? {
@@ -226,11 +234,8 @@ enum CutOff {
         guard bytes[start..<end].contains(where: { $0 == 0xE3 || $0 == 0xEF }) else { return nil }
         let scalars = Array(String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars)
         guard let last = scalars.last else { return nil }
-        let stops: Set<UInt32> = [0x3002, 0xFF01, 0xFF1F, 0xFF0E]
-        guard let stop = scalars.lastIndex(where: { stops.contains($0.value) }) else { return nil }
-        let closing: Set<UInt32> = [0x3002, 0xFF01, 0xFF1F, 0xFF0E, 0x300D, 0x300F, 0xFF09, 0x3011, 0x201D, 0x2019, 0x2026,
-                                    0x2E, 0x21, 0x3F, 0x29, 0x22, 0x5D]
-        guard !closing.contains(last.value), scalars.count - stop - 1 >= 15 else { return nil }
+        guard let stop = scalars.lastIndex(where: { cjkStops.contains($0.value) }) else { return nil }
+        guard !cjkClosing.contains(last.value), scalars.count - stop - 1 >= 15 else { return nil }
         // The clause is written in the script: most of it is CJK (not a Latin sentence after a quoted title).
         let clause = scalars[(stop + 1)...]
         let cjk = clause.filter { (0x3040...0x30FF).contains($0.value) || (0x4E00...0x9FFF).contains($0.value) || (0xFF00...0xFFEF).contains($0.value) }.count

@@ -82,16 +82,13 @@ public enum RuleLoader {
         guard let position = Position(rawValue: positionName) else {
             throw fail("unknown position '\(positionName)' (expected tail, head or any)", map["position"])
         }
-        var isCredit = false
-        if let creditNode = map["credit"] {
-            guard let value = creditNode.string, ["true", "false"].contains(value) else { throw fail("credit must be true or false", creditNode) }
-            isCredit = value == "true"
+        // Optional true/false keys.
+        func flag(_ key: String) throws(RuleLoadError) -> Bool {
+            guard let node = map[key] else { return false }
+            guard let value = node.string, ["true", "false"].contains(value) else { throw fail("\(key) must be true or false", node) }
+            return value == "true"
         }
-        var extendsToEnd = false
-        if let node = map["to_end"] {
-            guard let value = node.string, ["true", "false"].contains(value) else { throw fail("to_end must be true or false", node) }
-            extendsToEnd = value == "true"
-        }
+        let isCredit = try flag("credit"), extendsToEnd = try flag("to_end")
         var weight = 0.9
         if let weightNode = map["weight"] {
             guard let value = weightNode.string.flatMap(Double.init), (0...1).contains(value) else {

@@ -10,21 +10,15 @@
 /// A literal is *bounded* on a side when the pattern puts a word boundary (`\b` next to a letter or digit), a
 /// space, `\h`, `\s`, `^`/`{bos}` (before) or `$`/`{eos}` (after) right there: then the text byte on that side
 /// of any match cannot be an ASCII letter, digit or underscore, which the screen checks to drop "les" inside
-/// "lesquels" or "mer" inside "mercredi".
+/// "lesquels" or "mer" inside "mercredi". In a case-sensitive pattern a literal also keeps its spelling
+/// (`exactCase`). Positive lookarounds count: what they hold is in the line too.
 public enum LiteralExtractor {
     /// A requirement: one of these literals occurs in every match.
     public typealias AnyOf = [String]
 
     /// The most selective requirement of `pattern`, or nil when none can be proven.
     public static func requiredLiterals(of pattern: String) -> AnyOf? {
-        let bytes = Array(pattern.utf8)
-        let caseless = pattern.contains("(?i")
-        let requirements = sequenceRequirements(bytes, 0..<bytes.count, caseless: caseless, before: .none, after: .none)
-        // Prefer the requirement whose shortest literal is longest, then with the fewest alternatives.
-        return requirements.max { a, b in
-            let la = strength(a), lb = strength(b)
-            return la != lb ? la < lb : a.count > b.count
-        }.map { Array(Set($0.map(\.text))).sorted() }
+        requiredLiteralGroups(of: pattern, limit: 1).first
     }
 
     /// Up to `limit` requirements of `pattern`, most selective first: a line must meet all of them.
@@ -32,7 +26,8 @@ public enum LiteralExtractor {
         screenLiterals(of: pattern, limit: limit).map { group in group.map(\.text) }
     }
 
-    /// Up to `limit` requirements of `pattern` with their boundaries, most selective first.
+    /// Up to `limit` requirements of `pattern` with their boundaries, most selective first: the longest shortest
+    /// literal, then the fewest alternatives.
     public static func screenLiterals(of pattern: String, limit: Int = 3) -> [[ScreenLiteral]] {
         let bytes = Array(pattern.utf8)
         let caseless = pattern.contains("(?i")
@@ -46,6 +41,9 @@ public enum LiteralExtractor {
         let strong = ranked.filter { strength($0) >= 3 }
         return Array((strong.isEmpty ? ranked.prefix(1) : strong.prefix(limit)))
     }
+
+    /// Tokens that expand to spacing or punctuation only (see `PatternExpander`): never a word byte at either end.
+    static let separatorTokens = ["sp", "apos", "dash", "ellipsis"]
 
     /// The byte length of a requirement's shortest literal.
     static func strength(_ any: [ScreenLiteral]) -> Int { any.map(\.text.utf8.count).min() ?? 0 }
@@ -112,7 +110,6 @@ public enum LiteralExtractor {
     public static func bounded(_ literal: String, in pattern: String) -> ScreenLiteral {
         bounded([[literal]], in: pattern)[0][0]
     }
-
 
     static func splitAlternatives(_ bytes: [UInt8], _ range: Range<Int>) -> [Range<Int>] {
         var branches: [Range<Int>] = []
@@ -219,7 +216,7 @@ public enum LiteralExtractor {
                    bytes[(index + 1)..<close].allSatisfy({ (0x61...0x7A).contains($0) || $0 == 0x5F }), close > index + 1 {
                     itemEnd = close + 1  // a token: breaks literals
                     switch String(decoding: bytes[(index + 1)..<close], as: UTF8.self) {
-                    case "sp", "apos", "dash", "ellipsis": edgeForPrevious = .separator; edgeForNext = .separator
+                    case let token where separatorTokens.contains(token): edgeForPrevious = .separator; edgeForNext = .separator
                     case "bos": edgeForNext = .separator
                     case "eos": edgeForPrevious = .separator
                     default: break
@@ -314,7 +311,7 @@ public enum LiteralExtractor {
             }
             if last == UInt8(ascii: "}") {
                 let tail = Array(bytes[branch].suffix(10))
-                if ["{sp}", "{apos}", "{dash}", "{ellipsis}"].contains(where: { tail.ends(with: Array($0.utf8)) }) { continue }
+                if separatorTokens.contains(where: { tail.ends(with: Array("{\($0)}".utf8)) }) { continue }
                 return .none
             }
             if isSeparatorLiteral(last, caseless: caseless) || last == UInt8(ascii: " ") || last == UInt8(ascii: "'") { continue }
@@ -348,7 +345,7 @@ public enum LiteralExtractor {
             default: return .none
             }
         case UInt8(ascii: "{"):
-            for token in ["{sp}", "{eos}", "{apos}", "{dash}", "{ellipsis}"] where bytes[index...].starts(with: token.utf8) {
+            for token in (separatorTokens + ["eos"]).map({ "{\($0)}" }) where bytes[index...].starts(with: token.utf8) {
                 return optionalFollows(index + token.utf8.count) ? .none : .separator
             }
             return .none

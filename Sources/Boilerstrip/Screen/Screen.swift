@@ -11,7 +11,8 @@ import Darwin
 /// ``Rule/screenLiterals``) occurs there. Groups with a one-byte literal ("(", "/") stay out of the automaton,
 /// where they would report on almost every line: they are looked for in the line (with `memchr`) once the rule's
 /// other groups were met, and a rule with nothing else is screened by `memchr` alone. A rule without literals is
-/// a candidate for every non-blank line.
+/// a candidate for every non-blank line. (Scanning the two halves of a long document in step, to overlap the
+/// table loads, measured no faster on the corpus and was taken out.)
 ///
 /// Invariant: the screen may let through pairs that do not match, never hide one that does. The test suite
 /// checks it on every rule example and its variants.
@@ -39,8 +40,6 @@ public struct Screen: Sendable {
     public let unscreened: [Int32]
     /// The number of automaton states.
     public var stateCount: Int { outputStart.count - 1 }
-    /// The longest literal in the automaton, in bytes.
-    private let maximumLiteralLength: Int
 
     static let boundedBefore: UInt64 = 1 << 48
     static let boundedAfter: UInt64 = 1 << 49
@@ -63,7 +62,7 @@ public struct Screen: Sendable {
         var spellings: [[UInt8]] = [[]]
         for (index, rule) in rules.enumerated() {
             let groups = rule.screenLiterals.filter { !$0.isEmpty }.map(LiteralGroup.init)
-            var automaton = Array(groups.filter { $0.shortest >= 2 }.prefix(8))
+            let automaton = Array(groups.filter { $0.shortest >= 2 }.prefix(8))
             var checked = groups.filter { $0.shortest < 2 }
             groupMasks.append(UInt8(truncatingIfNeeded: (1 << automaton.count) - 1))
             if groups.isEmpty { unscreened.append(Int32(index)) }
@@ -83,7 +82,6 @@ public struct Screen: Sendable {
                     literalRules.append((literal.bytes, output))
                 }
             }
-            automaton.removeAll()
         }
         self.unscreened = unscreened
         self.spellings = spellings
@@ -163,7 +161,6 @@ public struct Screen: Sendable {
             outputs.append(contentsOf: stateOutputs[Int(old)])
             outputStart.append(Int32(outputs.count))
         }
-        self.maximumLiteralLength = max(1, literalRules.map(\.bytes.count).max() ?? 1)
         self.classOf = classOf
         self.classCount = classCount
         self.next = next
@@ -197,13 +194,12 @@ public struct Screen: Sendable {
 
     /// The candidate (segment index, rule index) pairs of a document, sorted and unique.
     public func candidates(in document: Document, scratch: Scratch) -> [Candidate] {
-        if scratch.stamps.count != 2 * others.count {
-            scratch.stamps = [UInt64](repeating: 0, count: 2 * others.count)
-            scratch.masks = [UInt8](repeating: 0, count: 2 * others.count)
+        if scratch.stamps.count != others.count {
+            scratch.stamps = [UInt64](repeating: 0, count: others.count)
+            scratch.masks = [UInt8](repeating: 0, count: others.count)
         }
         scratch.generation &+= 1
         let generation = scratch.generation << 32
-        let ruleCount = others.count
         var found: [Candidate] = []
         let segments = document.segments
         document.bytes.withUnsafeBufferPointer { bytes in
@@ -213,7 +209,7 @@ public struct Screen: Sendable {
                 for group in others[rule] where !Screen.occurs(group, in: bytes, line) { return }
                 found.append(Candidate(segment: Int32(truncatingIfNeeded: segment), rule: Int32(truncatingIfNeeded: rule)))
             }
-            func segment(containing offset: Int) -> Int {
+            func segmentIndex(containing offset: Int) -> Int {
                 var low = 0, high = segments.count - 1
                 while low < high {
                     let middle = (low + high) / 2
@@ -228,22 +224,23 @@ public struct Screen: Sendable {
             groupMasks.withUnsafeBufferPointer { groupMasks in
             scratch.stamps.withUnsafeMutableBufferPointer { stamps in
             scratch.masks.withUnsafeMutableBufferPointer { masks in
-                /// One pass of the automaton over `range`: its state, where it is, its line, and its half of the
-                /// per-rule memory (`lane` × ruleCount).
-                struct Stream {
-                    var state = 0  // premultiplied
-                    var index: Int
-                    let end: Int
-                    var segment: Int
-                    var segmentEnd: Int
-                    let lane: Int
-                }
-                // The outputs of the state a stream just entered at `index`.
-                func report(_ stream: inout Stream) {
-                    let index = stream.index
-                    while stream.segmentEnd <= index { stream.segment += 1; stream.segmentEnd = segments[stream.segment].end }
-                    let target = stream.state / classCount
-                    let stamp = generation | UInt64(stream.segment)
+                var state = 0  // premultiplied
+                var segment = 0
+                var segmentEnd = segments.isEmpty ? 0 : segments[0].end
+                let count = bytes.count
+                var index = 0
+                while index < count {
+                    let value = next[state &+ Int(classOf[Int(bytes[index])])]
+                    if value >= 0 {
+                        state = Int(value)
+                        index &+= 1
+                        continue
+                    }
+                    // A state that reports literals: each must fit its boundaries and spelling.
+                    state = Int(-(value &+ 1))
+                    while segmentEnd <= index { segment += 1; segmentEnd = segments[segment].end }
+                    let target = state / classCount
+                    let stamp = generation | UInt64(segment)
                     for position in Int(outputStart[target])..<Int(outputStart[target + 1]) {
                         let output = outputs[position]
                         let length = Int(truncatingIfNeeded: (output >> 32) & 0xFFFF)
@@ -253,64 +250,19 @@ public struct Screen: Sendable {
                             Screen.spelled(exact, in: bytes, at: index + 1 - length)
                         }) { continue }
                         let rule = Int(truncatingIfNeeded: (output & 0xFFFF_FFFF) >> 3)
-                        let slot = stream.lane &* ruleCount &+ rule
-                        if stamps[slot] != stamp { stamps[slot] = stamp; masks[slot] = 0 }
+                        if stamps[rule] != stamp { stamps[rule] = stamp; masks[rule] = 0 }
                         let full = groupMasks[rule]
-                        if masks[slot] == full { continue }
-                        masks[slot] |= 1 << UInt8(truncatingIfNeeded: output & 7)
-                        if masks[slot] == full { met(rule, stream.segment) }
+                        if masks[rule] == full { continue }
+                        masks[rule] |= 1 << UInt8(truncatingIfNeeded: output & 7)
+                        if masks[rule] == full { met(rule, segment) }
                     }
-                }
-                func step(_ stream: inout Stream) {
-                    let value = next[stream.state &+ Int(classOf[Int(bytes[stream.index])])]
-                    if value >= 0 {
-                        stream.state = Int(value)
-                    } else {
-                        stream.state = Int(-(value &+ 1))
-                        report(&stream)
-                    }
-                    stream.index &+= 1
-                }
-                let count = bytes.count
-                guard count > 0 else { return }
-                // Two streams over the two halves, in step: each byte's table load waits on the one before it,
-                // and two independent chains keep the core busy. The first half runs on over the longest literal,
-                // so a literal across the middle is seen; the line there may have met groups in both halves.
-                let halves = count >= 512
-                let middle = halves ? count / 2 : count
-                let firstEnd = halves ? min(count, middle + maximumLiteralLength - 1) : count
-                var first = Stream(index: 0, end: firstEnd, segment: 0, segmentEnd: segments[0].end, lane: 0)
-                let secondSegment = segment(containing: middle)
-                var second = Stream(index: middle, end: halves ? count : middle, segment: secondSegment,
-                                    segmentEnd: halves ? segments[secondSegment].end : 0, lane: 1)
-                while first.index < first.end && second.index < second.end {
-                    let a = next[first.state &+ Int(classOf[Int(bytes[first.index])])]
-                    let b = next[second.state &+ Int(classOf[Int(bytes[second.index])])]
-                    if a | b >= 0 {
-                        first.state = Int(a); second.state = Int(b)
-                        first.index &+= 1; second.index &+= 1
-                        continue
-                    }
-                    if a >= 0 { first.state = Int(a) } else { first.state = Int(-(a &+ 1)); report(&first) }
-                    if b >= 0 { second.state = Int(b) } else { second.state = Int(-(b &+ 1)); report(&second) }
-                    first.index &+= 1; second.index &+= 1
-                }
-                while first.index < first.end { step(&first) }
-                while second.index < second.end { step(&second) }
-                if halves {
-                    // The middle line: groups met partly by each stream.
-                    let shared = generation | UInt64(secondSegment)
-                    for rule in 0..<ruleCount where stamps[rule] == shared && stamps[ruleCount + rule] == shared {
-                        let full = groupMasks[rule]
-                        let one = masks[rule], two = masks[ruleCount + rule]
-                        if one != full, two != full, one | two == full { met(rule, secondSegment) }
-                    }
+                    index &+= 1
                 }
                 // Byte-screened rules: every line holding one of their literals.
                 for (rule, group) in byteScreened {
                     var lastSegment = -1
                     Screen.forEachOccurrence(of: group, in: bytes, 0..<bytes.count) { at in
-                        let low = segment(containing: at)
+                        let low = segmentIndex(containing: at)
                         if low != lastSegment { met(Int(rule), low) }
                         lastSegment = low
                         return segments[low].end  // the line is settled
