@@ -74,6 +74,51 @@ import Testing
         }
     }
 
+    /// The literal filter against a naive search: every occurrence (a bounded-before one where a non-word byte or
+    /// the start precedes it) is reported, in order of its end, and nothing that is not an occurrence. A small
+    /// alphabet (cases, spaces, punctuation, UTF-8 and stray bytes) makes overlaps, shared windows and blocks
+    /// longer than the filter's buffer common.
+    @Test(arguments: 0..<60)
+    func theLiteralFilterFindsEveryOccurrence(seed: UInt64) {
+        var random = Generator(state: seed &* 7919 &+ 3)
+        let alphabet: [UInt8] = Array("aAbBcCéÉ .-_(".utf8) + [0x0A, 0xC3, 0xA9, 0x89, 0x9E, 0xFF]
+        func draw(_ count: Int) -> [UInt8] { (0..<count).map { _ in alphabet.randomElement(using: &random)! } }
+        var patterns = Set<LiteralFilter.Pattern>()
+        for _ in 0..<Int.random(in: 1...60, using: &random) {
+            let bytes = draw(Int.random(in: 2...9, using: &random)).map(Screen.fold)
+            patterns.insert(LiteralFilter.Pattern(bytes: bytes, boundedBefore: Bool.random(using: &random)))
+        }
+        let list = Array(patterns)
+        let filter = LiteralFilter(list)
+        let text = draw(Int.random(in: 0...12_000, using: &random))
+        let folded = text.map(Screen.fold)
+        var reported: [(pattern: Int, end: Int)] = []
+        text.withUnsafeBufferPointer { bytes in
+            filter.occurrences(in: bytes, scratch: LiteralFilter.Scratch()) { hits in
+                for hit in hits { reported.append((Int(hit >> 40), Int(hit & 0xFF_FFFF_FFFF))) }
+            }
+        }
+        #expect(zip(reported, reported.dropFirst()).allSatisfy { $0.end <= $1.end }, "seed \(seed): out of order")
+        let found = Set(reported.map { $0.pattern << 40 | $0.end })
+        #expect(found.count == reported.count, "seed \(seed): reported twice")
+        for (index, pattern) in list.enumerated() {
+            let length = pattern.bytes.count
+            guard folded.count >= length else { continue }
+            for start in 0...(folded.count - length) where Array(folded[start..<start + length]) == pattern.bytes {
+                let free = start == 0 || !ScreenLiteral.isWordByte(text[start - 1])
+                let reportedHere = found.contains(index << 40 | (start + length - 1))
+                if !pattern.boundedBefore || free {
+                    #expect(reportedHere, "seed \(seed): missed \(pattern.bytes) at \(start)")
+                }
+            }
+        }
+        for hit in reported {
+            let bytes = list[hit.pattern].bytes
+            #expect(hit.end + 1 >= bytes.count && Array(folded[(hit.end + 1 - bytes.count)...hit.end]) == bytes,
+                    "seed \(seed): reported \(bytes) where it is not")
+        }
+    }
+
     @Test(arguments: 0..<100)
     func aJSONLRoundTripKeepsEveryOtherFieldByteForByte(seed: UInt64) throws {
         let bytes = Self.document(seed: seed)

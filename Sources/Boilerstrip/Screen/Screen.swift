@@ -6,23 +6,20 @@ import Darwin
 
 /// Picks, in one pass over a document's bytes, the (line, rule) pairs that can match.
 ///
-/// An Aho-Corasick automaton over the rules' literals (case folded, see `fold`), compiled into a dense table over
-/// byte classes: a rule is a candidate for a line when every one of its literal groups (see
-/// ``Rule/screenLiterals``) occurs there. Groups with a one-byte literal ("(", "/") stay out of the automaton,
-/// where they would report on almost every line: they are looked for in the line (with `memchr`) once the rule's
-/// other groups were met, and a rule with nothing else is screened by `memchr` alone. A rule without literals is
-/// a candidate for every non-blank line. (Scanning the two halves of a long document in step, to overlap the
-/// table loads, measured no faster on the corpus and was taken out.)
+/// A ``LiteralFilter`` finds every occurrence of the rules' literals (case folded, see `fold`); an occurrence that
+/// fits its boundaries and spelling marks its group as met on its line, and a rule is a candidate for a line when
+/// every one of its literal groups (see ``Rule/screenLiterals``) occurs there. Groups with a one-byte literal
+/// ("(", "/"), and groups with a two-byte literal free in front ("©") when the rule has another, stay out of the
+/// filter, where they would let almost every line through: they are looked for in the line once the rule's
+/// filtered groups were met, and a rule with nothing else is screened by `memchr` alone. A rule without literals
+/// is a candidate for every non-blank line.
 ///
 /// Invariant: the screen may let through pairs that do not match, never hide one that does. The test suite
-/// checks it on every rule example and its variants.
+/// checks it on every rule example and its variants, and the filter against a naive search.
 public struct Screen: Sendable {
-    /// Byte → class (ASCII letters folded); class 0 for bytes in no literal.
-    private let classOf: [UInt8]
-    private let classCount: Int
-    /// Dense transition table, indexed by `state × classCount + class`; see `init`.
-    private let next: [Int32]
-    /// The outputs of state `s` are `outputs[outputStart[s]..<outputStart[s + 1]]`.
+    /// Finds the literals of the rules' groups.
+    private let filter: LiteralFilter
+    /// The outputs of filter pattern `p` are `outputs[outputStart[p]..<outputStart[p + 1]]`.
     private let outputStart: [Int32]
     /// Each output: rule << 3 | group in the low 32 bits, the literal's length from bit 32, bit 48 (49) when
     /// the byte before (after) the literal must not be a word byte, and from bit 51 the index in `spellings` of
@@ -30,16 +27,14 @@ public struct Screen: Sendable {
     private let outputs: [UInt64]
     /// Exact spellings of case-sensitive literals (index 0 unused).
     private let spellings: [[UInt8]]
-    /// For each rule, the bit mask of its automaton groups: met when a line holds all of them.
+    /// For each rule, the bit mask of its filtered groups: met when a line holds all of them.
     private let groupMasks: [UInt8]
-    /// Per rule, the groups looked for in a line once its automaton groups (or byte screen) were met.
+    /// Per rule, the groups looked for in a line once its filtered groups (or byte screen) were met.
     private let others: [[LiteralGroup]]
-    /// Rules screened by their one-byte literals instead of the automaton.
+    /// Rules screened by their one-byte literals instead of the filter.
     private let byteScreened: [(rule: Int32, group: LiteralGroup)]
     /// Rules that the screen cannot pre-filter.
     public let unscreened: [Int32]
-    /// The number of automaton states.
-    public var stateCount: Int { outputStart.count - 1 }
 
     static let boundedBefore: UInt64 = 1 << 48
     static let boundedAfter: UInt64 = 1 << 49
@@ -48,6 +43,8 @@ public struct Screen: Sendable {
     struct LiteralGroup: Sendable {
         let literals: [(bytes: [UInt8], before: Bool, after: Bool, exact: [UInt8]?)]
         var shortest: Int { literals.map(\.bytes.count).min() ?? 0 }
+        /// Whether a literal has two bytes and no bounded start (the filter's weakest kind).
+        var hasTinyLiteral: Bool { literals.contains { $0.bytes.count == 2 && !$0.before } }
         init(_ group: [ScreenLiteral]) {
             literals = group.map { (Array($0.text.utf8).map(Screen.fold), $0.boundedBefore, $0.boundedAfter, $0.exactCase.map { Array($0.utf8) }) }
         }
@@ -62,15 +59,20 @@ public struct Screen: Sendable {
         var spellings: [[UInt8]] = [[]]
         for (index, rule) in rules.enumerated() {
             let groups = rule.screenLiterals.filter { !$0.isEmpty }.map(LiteralGroup.init)
-            let automaton = Array(groups.filter { $0.shortest >= 2 }.prefix(8))
-            var checked = groups.filter { $0.shortest < 2 }
-            groupMasks.append(UInt8(truncatingIfNeeded: (1 << automaton.count) - 1))
+            // The filter looks for the groups whose literals all have two bytes or more, but a group with a two-byte
+            // literal free in front ("©", "CC") only when there is no other: its window would take any byte before
+            // it, and let through every line with the pair. Other groups are looked for in the lines those met.
+            let filterable = groups.filter { $0.shortest >= 2 }
+            let wide = filterable.filter { !$0.hasTinyLiteral }
+            let filtered = Array((wide.isEmpty ? filterable : wide).prefix(8))
+            var checked = groups.filter { $0.shortest < 2 } + (wide.isEmpty ? [] : filterable.filter(\.hasTinyLiteral))
+            groupMasks.append(UInt8(truncatingIfNeeded: (1 << filtered.count) - 1))
             if groups.isEmpty { unscreened.append(Int32(index)) }
-            else if automaton.isEmpty {
+            else if filtered.isEmpty {
                 byteScreened.append((Int32(index), checked.removeFirst()))
             }
             others.append(checked)
-            for (group, any) in automaton.enumerated() {
+            for (group, any) in filtered.enumerated() {
                 for literal in any.literals {
                     var output = UInt64(index) << 3 | UInt64(group) | UInt64(literal.bytes.count) << 32
                     if literal.before { output |= Screen.boundedBefore }
@@ -89,81 +91,28 @@ public struct Screen: Sendable {
         self.groupMasks = groupMasks
         self.byteScreened = byteScreened
 
-        var classOf = [UInt8](repeating: 0, count: 256)
-        var classCount = 1
-        for (bytes, _) in literalRules {
-            for byte in bytes where classOf[Int(byte)] == 0 {
-                precondition(classCount < 256)
-                classOf[Int(byte)] = UInt8(classCount)
-                classCount += 1
-            }
-        }
-        for byte in 0..<256 { classOf[byte] = classOf[Int(Screen.fold(UInt8(byte)))] }
-
-        // Trie.
-        var children: [[Int32]] = [[Int32](repeating: -1, count: classCount)]
-        var stateOutputs: [[UInt64]] = [[]]
+        // Distinct patterns, each with the outputs of every rule group it stands for; a literal bounded before by
+        // a word boundary is a different pattern from the same bytes unbounded.
+        var patternIndex: [LiteralFilter.Pattern: Int] = [:]
+        var patterns: [LiteralFilter.Pattern] = []
+        var patternOutputs: [[UInt64]] = []
         for (bytes, output) in literalRules {
-            var state = 0
-            for byte in bytes {
-                let cls = Int(classOf[Int(byte)])
-                if children[state][cls] < 0 {
-                    children[state][cls] = Int32(children.count)
-                    children.append([Int32](repeating: -1, count: classCount))
-                    stateOutputs.append([])
-                }
-                state = Int(children[state][cls])
-            }
-            if !stateOutputs[state].contains(output) { stateOutputs[state].append(output) }
-        }
-        // Failure links, breadth first, folded into a dense table.
-        var dense = [Int32](repeating: 0, count: children.count * classCount)
-        var fail = [Int32](repeating: 0, count: children.count)
-        var queue: [Int32] = []
-        for cls in 0..<classCount {
-            let child = children[0][cls]
-            if child >= 0 { dense[cls] = child; fail[Int(child)] = 0; queue.append(child) }
-        }
-        var head = 0
-        while head < queue.count {
-            let state = Int(queue[head]); head += 1
-            for out in stateOutputs[Int(fail[state])] where !stateOutputs[state].contains(out) { stateOutputs[state].append(out) }
-            for cls in 0..<classCount {
-                let child = children[state][cls]
-                if child >= 0 {
-                    fail[Int(child)] = dense[Int(fail[state]) * classCount + cls]
-                    dense[state * classCount + cls] = child
-                    queue.append(child)
-                } else {
-                    dense[state * classCount + cls] = dense[Int(fail[state]) * classCount + cls]
-                }
+            let pattern = LiteralFilter.Pattern(bytes: bytes, boundedBefore: output & Screen.boundedBefore != 0)
+            if let known = patternIndex[pattern] {
+                if !patternOutputs[known].contains(output) { patternOutputs[known].append(output) }
+            } else {
+                patternIndex[pattern] = patterns.count
+                patterns.append(pattern)
+                patternOutputs.append([output])
             }
         }
-        // States renumbered breadth first: the shallow states, where the scan spends nearly all its time, get
-        // neighbouring rows of the table instead of rows scattered over megabytes.
-        var order: [Int32] = [0]
-        order.append(contentsOf: queue)
-        var renumbered = [Int32](repeating: 0, count: children.count)
-        for (new, old) in order.enumerated() { renumbered[Int(old)] = Int32(new) }
-        // The scan table holds premultiplied targets (state × classCount), negated (minus one) when the target
-        // reports rules: one load and one sign test per byte.
-        var next = [Int32](repeating: 0, count: dense.count)
-        for (new, old) in order.enumerated() {
-            for cls in 0..<classCount {
-                let target = Int(dense[Int(old) * classCount + cls])
-                let premultiplied = Int32(Int(renumbered[target]) * classCount)
-                next[new * classCount + cls] = stateOutputs[target].isEmpty ? premultiplied : -premultiplied - 1
-            }
-        }
+        filter = LiteralFilter(patterns)
         var outputStart: [Int32] = [0]
         var outputs: [UInt64] = []
-        for old in order {
-            outputs.append(contentsOf: stateOutputs[Int(old)])
+        for list in patternOutputs {
+            outputs.append(contentsOf: list)
             outputStart.append(Int32(outputs.count))
         }
-        self.classOf = classOf
-        self.classCount = classCount
-        self.next = next
         self.outputStart = outputStart
         self.outputs = outputs
     }
@@ -179,11 +128,12 @@ public struct Screen: Sendable {
 
     /// Per-thread memory of the screen: which groups of which rule a line has met so far.
     public final class Scratch: @unchecked Sendable {
-        /// Per rule, the line (stamp) its mask belongs to, and the automaton groups met there.
+        /// Per rule, the line (stamp) its mask belongs to, and the filtered groups met there.
         var stamps: [UInt64] = []
         var masks: [UInt8] = []
         /// Advances once per document, so that the stamps of earlier documents never match.
         var generation: UInt64 = 0
+        let filter = LiteralFilter.Scratch()
         public init() {}
     }
 
@@ -203,7 +153,7 @@ public struct Screen: Sendable {
         var found: [Candidate] = []
         let segments = document.segments
         document.bytes.withUnsafeBufferPointer { bytes in
-            // A rule whose automaton groups (or byte screen) a line met: a candidate when its other groups occur.
+            // A rule whose filtered groups (or byte screen) a line met: a candidate when its other groups occur.
             func met(_ rule: Int, _ segment: Int) {
                 let line = segments[segment].content
                 for group in others[rule] where !Screen.occurs(group, in: bytes, line) { return }
@@ -217,46 +167,36 @@ public struct Screen: Sendable {
                 }
                 return low
             }
-            classOf.withUnsafeBufferPointer { classOf in
-            next.withUnsafeBufferPointer { next in
             outputStart.withUnsafeBufferPointer { outputStart in
             outputs.withUnsafeBufferPointer { outputs in
             groupMasks.withUnsafeBufferPointer { groupMasks in
             scratch.stamps.withUnsafeMutableBufferPointer { stamps in
             scratch.masks.withUnsafeMutableBufferPointer { masks in
-                var state = 0  // premultiplied
+                // Each occurrence of a literal: its rule groups, if it fits their boundaries and spelling.
                 var segment = 0
                 var segmentEnd = segments.isEmpty ? 0 : segments[0].end
-                let count = bytes.count
-                var index = 0
-                while index < count {
-                    let value = next[state &+ Int(classOf[Int(bytes[index])])]
-                    if value >= 0 {
-                        state = Int(value)
-                        index &+= 1
-                        continue
+                filter.occurrences(in: bytes, scratch: scratch.filter) { hits in
+                    for hit in hits {
+                        let pattern = Int(truncatingIfNeeded: hit >> 40)
+                        let end = Int(truncatingIfNeeded: hit & 0xFF_FFFF_FFFF) + 1
+                        while segmentEnd < end { segment += 1; segmentEnd = segments[segment].end }
+                        let stamp = generation | UInt64(segment)
+                        for position in Int(outputStart[pattern])..<Int(outputStart[pattern + 1]) {
+                            let output = outputs[position]
+                            let length = Int(truncatingIfNeeded: (output >> 32) & 0xFFFF)
+                            if !Screen.bounded(bytes, end: end, length: length,
+                                               before: output & Screen.boundedBefore != 0, after: output & Screen.boundedAfter != 0) { continue }
+                            if output >> 51 != 0, !spellings[Int(truncatingIfNeeded: output >> 51)].withUnsafeBufferPointer({ exact in
+                                Screen.spelled(exact, in: bytes, at: end - length)
+                            }) { continue }
+                            let rule = Int(truncatingIfNeeded: (output & 0xFFFF_FFFF) >> 3)
+                            if stamps[rule] != stamp { stamps[rule] = stamp; masks[rule] = 0 }
+                            let full = groupMasks[rule]
+                            if masks[rule] == full { continue }
+                            masks[rule] |= 1 << UInt8(truncatingIfNeeded: output & 7)
+                            if masks[rule] == full { met(rule, segment) }
+                        }
                     }
-                    // A state that reports literals: each must fit its boundaries and spelling.
-                    state = Int(-(value &+ 1))
-                    while segmentEnd <= index { segment += 1; segmentEnd = segments[segment].end }
-                    let target = state / classCount
-                    let stamp = generation | UInt64(segment)
-                    for position in Int(outputStart[target])..<Int(outputStart[target + 1]) {
-                        let output = outputs[position]
-                        let length = Int(truncatingIfNeeded: (output >> 32) & 0xFFFF)
-                        if !Screen.bounded(bytes, end: index + 1, length: length,
-                                           before: output & Screen.boundedBefore != 0, after: output & Screen.boundedAfter != 0) { continue }
-                        if output >> 51 != 0, !spellings[Int(truncatingIfNeeded: output >> 51)].withUnsafeBufferPointer({ exact in
-                            Screen.spelled(exact, in: bytes, at: index + 1 - length)
-                        }) { continue }
-                        let rule = Int(truncatingIfNeeded: (output & 0xFFFF_FFFF) >> 3)
-                        if stamps[rule] != stamp { stamps[rule] = stamp; masks[rule] = 0 }
-                        let full = groupMasks[rule]
-                        if masks[rule] == full { continue }
-                        masks[rule] |= 1 << UInt8(truncatingIfNeeded: output & 7)
-                        if masks[rule] == full { met(rule, segment) }
-                    }
-                    index &+= 1
                 }
                 // Byte-screened rules: every line holding one of their literals.
                 for (rule, group) in byteScreened {
@@ -268,7 +208,7 @@ public struct Screen: Sendable {
                         return segments[low].end  // the line is settled
                     }
                 }
-            }}}}}}}
+            }}}}}
         }
         if !unscreened.isEmpty {
             for segment in segments where !segment.content.isEmpty && !document.isBlank(segment) {

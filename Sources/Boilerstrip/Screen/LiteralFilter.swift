@@ -1,0 +1,251 @@
+/// Finds every occurrence of a set of literals (case folded, see ``Screen/fold(_:)``) in one pass: a shift-or
+/// filter over hashed three-byte windows (after Hyperscan's FDR), then a confirmation of the positions it lets
+/// through.
+///
+/// The filter reads each byte once: the window of the last three bytes hashes to a slot of `reach`, whose 64 bits
+/// are four lanes of 16 buckets; shifting the state one lane per byte and or-ing the slot in leaves a 0 bit in
+/// the top lane for a bucket when each of its last four windows hashed to a slot one of the bucket's literals has
+/// at that distance from its end. Loads do not depend on the state, so they overlap; no branch depends on the
+/// data. Positions with a 0 bit (a few percent of the text) are confirmed against the literals whose last window
+/// has that slot and whose bucket is open, by their last four bytes and then the rest.
+///
+/// A pattern bounded before by a word boundary is filtered with a non-word byte in front: the first byte of
+/// every window is collapsed (see `collapse`), so that any non-word byte, and the start of the text, stands
+/// there. It is still reported by where its own bytes end.
+///
+/// Invariant: every occurrence is reported (the test suite checks each rule example in long documents; the fuzz
+/// target checks arbitrary bytes); occurrences of a bounded-before pattern may be reported only where a non-word
+/// byte or the start precedes them.
+struct LiteralFilter: Sendable {
+    /// A literal as the filter sees it: folded bytes (at least two), and whether a non-word byte (or the start
+    /// of the text) must come before it.
+    struct Pattern: Hashable, Sendable {
+        let bytes: [UInt8]
+        let boundedBefore: Bool
+    }
+
+    static let lanes = 4
+    static let buckets = 64 / lanes
+    static let laneShift = UInt64(64 / lanes)
+    static let topShift = UInt64(64 - 64 / lanes)
+    static let openLane: UInt64 = ~0 >> topShift
+    static let slotBits = 12
+    /// What a non-word byte is in the first place of a window.
+    static let nonWord: UInt8 = 0x20
+
+    /// Byte → folded (``Screen/fold(_:)``), and byte → its form in the first place of a window (`collapse`).
+    private let foldTable: [UInt8]
+    private let collapseTable: [UInt8]
+    /// Shift-or masks by window slot: a 0 bit where a bucket's literal has that window (see the type's doc).
+    private let reach: [UInt64]
+    /// The literals whose last window has slot `s`: `entries[entryStart[s]..<entryStart[s + 1]]`, each
+    /// pattern index | bucket << 20 | length << 24 | its last four bytes (last first) << 32.
+    private let entryStart: [Int32]
+    private let entries: [UInt64]
+    /// The folded bytes of pattern `p`: `patternBytes[patternStart[p]..<patternStart[p + 1]]`.
+    private let patternStart: [Int32]
+    private let patternBytes: [UInt8]
+
+    init(_ patterns: [Pattern]) {
+        precondition(patterns.count < 1 << 20 && patterns.allSatisfy { (2..<256).contains($0.bytes.count) })
+        var foldTable = [UInt8](repeating: 0, count: 256)
+        for byte in 0..<256 { foldTable[byte] = Screen.fold(UInt8(byte)) }
+        self.foldTable = foldTable
+        collapseTable = foldTable.map(LiteralFilter.collapse)
+
+        // The bytes the filter sees: a bounded-before pattern with the non-word byte first.
+        let filtered = patterns.map { ($0.boundedBefore ? [LiteralFilter.nonWord] : []) + $0.bytes }
+        // Buckets: two-byte patterns (one window, with any byte in front) in bucket 0 of their own; the others too
+        // short to fill every lane, in order of length, so that their don't-care lanes weaken only the buckets
+        // of their peers (given twice their share of buckets); the rest spread over the remaining buckets.
+        let full = LiteralFilter.lanes + 2
+        let order = filtered.indices.sorted { (filtered[$0].count, $0) < (filtered[$1].count, $1) }
+        let tiny = order.filter { filtered[$0].count < 3 }
+        let short = order.filter { (3..<full).contains(filtered[$0].count) }
+        let long = order.filter { filtered[$0].count >= full }
+        let firstShort = tiny.isEmpty ? 0 : 1
+        let free = LiteralFilter.buckets - firstShort
+        let shortBuckets = long.isEmpty ? free
+            : short.isEmpty ? 0 : min(free - 1, max(1, 2 * free * short.count / filtered.count))
+        var bucketOf = [Int](repeating: 0, count: filtered.count)
+        for (rank, pattern) in short.enumerated() { bucketOf[pattern] = firstShort + rank * shortBuckets / short.count }
+        for (rank, pattern) in long.enumerated() {
+            bucketOf[pattern] = firstShort + shortBuckets + rank * (free - shortBuckets) / long.count
+        }
+
+        // Reach: a pattern clears its bucket's bit in lane `lanes - 1 - d` of the slot of its window `d` places
+        // before its end; lanes before its start are don't-care for its bucket.
+        var reach = [UInt64](repeating: ~0, count: 1 << LiteralFilter.slotBits)
+        var dontCare: UInt64 = 0
+        var lastSlots: [[Int]] = []
+        for (pattern, bytes) in filtered.enumerated() {
+            let bit = UInt64(1) << UInt64(bucketOf[pattern])
+            var slots: [Int] = []
+            for distance in 0..<LiteralFilter.lanes {
+                let lane = bit << (UInt64(LiteralFilter.lanes - 1 - distance) * LiteralFilter.laneShift)
+                let end = bytes.count - 1 - distance
+                if end >= 2 {
+                    let slot = LiteralFilter.slot(LiteralFilter.collapse(bytes[end - 2]), bytes[end - 1], bytes[end])
+                    reach[slot] &= ~lane
+                    if distance == 0 { slots = [slot] }
+                } else if distance == 0 {
+                    for front in LiteralFilter.fronts {
+                        let slot = LiteralFilter.slot(front, bytes[0], bytes[1])
+                        reach[slot] &= ~lane
+                        slots.append(slot)
+                    }
+                } else {
+                    dontCare |= lane
+                }
+            }
+            lastSlots.append(Array(Set(slots)).sorted())
+        }
+        for slot in reach.indices { reach[slot] &= ~dontCare }
+        self.reach = reach
+
+        var bySlot = [[UInt64]](repeating: [], count: 1 << LiteralFilter.slotBits)
+        var patternStart: [Int32] = [0]
+        var patternBytes: [UInt8] = []
+        for (index, pattern) in patterns.enumerated() {
+            let bytes = pattern.bytes
+            var tail: UInt64 = 0
+            for (offset, byte) in bytes.reversed().prefix(4).enumerated() { tail |= UInt64(byte) << UInt64(8 * offset) }
+            let entry = UInt64(index) | UInt64(bucketOf[index]) << 20 | UInt64(bytes.count) << 24 | tail << 32
+            for slot in lastSlots[index] { bySlot[slot].append(entry) }
+            patternBytes.append(contentsOf: bytes)
+            patternStart.append(Int32(patternBytes.count))
+        }
+        var entryStart: [Int32] = [0]
+        var entries: [UInt64] = []
+        for list in bySlot {
+            entries.append(contentsOf: list)
+            entryStart.append(Int32(entries.count))
+        }
+        self.entryStart = entryStart
+        self.entries = entries
+        self.patternStart = patternStart
+        self.patternBytes = patternBytes
+    }
+
+    /// Every collapsed byte: what may stand in front of a two-byte pattern.
+    private static let fronts = [nonWord] + Array(0x30...0x39) + Array(0x61...0x7A) + [0x5F]
+
+    /// The first byte of a window: folded, or `nonWord` for every byte that is not a word byte.
+    @inline(__always)
+    static func collapse(_ folded: UInt8) -> UInt8 {
+        ScreenLiteral.isWordByte(folded) ? folded : nonWord
+    }
+
+    /// The reach slot of a window: its collapsed first byte and folded second and third.
+    @inline(__always)
+    static func slot(_ first: UInt8, _ second: UInt8, _ third: UInt8) -> Int {
+        let key = UInt32(first) << 16 | UInt32(second) << 8 | UInt32(third)
+        return Int(truncatingIfNeeded: (key &* 0x9E37_79B1) >> UInt32(32 - slotBits))
+    }
+
+    /// Per-thread buffers of the scan.
+    final class Scratch: @unchecked Sendable {
+        /// Positions the filter let through, in blocks: position << 16 | the top lane (a 0 bit: may match).
+        var flagged = [UInt64](repeating: 0, count: 4096)
+        /// Confirmed occurrences of a block: pattern << 40 | the position of its last byte.
+        var hits: [UInt64] = []
+        init() {}
+    }
+
+    /// Calls `body` with blocks of occurrences, in order of their end: pattern index << 40 | the position of the
+    /// pattern's last byte.
+    func occurrences(in bytes: UnsafeBufferPointer<UInt8>, scratch: Scratch, _ body: (UnsafeBufferPointer<UInt64>) -> Void) {
+        var carried = Carried()
+        foldTable.withUnsafeBufferPointer { fold in
+        collapseTable.withUnsafeBufferPointer { collapse in
+        reach.withUnsafeBufferPointer { reach in
+        entryStart.withUnsafeBufferPointer { entryStart in
+        entries.withUnsafeBufferPointer { entries in
+        patternStart.withUnsafeBufferPointer { patternStart in
+        patternBytes.withUnsafeBufferPointer { patternBytes in
+        scratch.flagged.withUnsafeMutableBufferPointer { flagged in
+            var index = 0
+            while index < bytes.count {
+                let written: Int
+                (index, written) = LiteralFilter.filter(bytes, from: index, fold, collapse, reach, &carried, into: flagged)
+                scratch.hits.removeAll(keepingCapacity: true)
+                for entry in flagged[0..<written] {
+                    LiteralFilter.confirm(bytes, at: Int(truncatingIfNeeded: entry >> 16), open: entry & 0xFFFF, fold, collapse,
+                                          entryStart, entries, patternStart, patternBytes, into: &scratch.hits)
+                }
+                if !scratch.hits.isEmpty { scratch.hits.withUnsafeBufferPointer(body) }
+            }
+        }}}}}}}}
+    }
+
+    /// What the filter carries from one block to the next.
+    struct Carried {
+        var state: UInt64 = 0
+        var first = nonWord, second = nonWord, secondCollapsed = nonWord
+    }
+
+    /// The shift-or filter from `start`, until the end of `bytes` or until `flagged` is full. Writes
+    /// position << 16 | top lane for each position with an open bucket; returns where it stopped and how many it
+    /// wrote.
+    @inline(never)
+    static func filter(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ fold: UnsafeBufferPointer<UInt8>,
+                       _ collapse: UnsafeBufferPointer<UInt8>, _ reach: UnsafeBufferPointer<UInt64>,
+                       _ carried: inout Carried, into flagged: UnsafeMutableBufferPointer<UInt64>) -> (Int, Int) {
+        guard let base = bytes.baseAddress, let fold = fold.baseAddress, let collapse = collapse.baseAddress,
+              let reach = reach.baseAddress, let out = flagged.baseAddress else { return (bytes.count, 0) }
+        var state = carried.state
+        var first = carried.first, second = carried.second, secondCollapsed = carried.secondCollapsed
+        let end = min(bytes.count, start + flagged.count)  // at most one entry per byte: never overflows
+        var index = start, written = 0
+        while index < end {
+            let byte = Int(base[index])
+            let folded = fold[byte]
+            state = state << laneShift | reach[slot(first, second, folded)]
+            let lane = state >> topShift
+            // Written every time, kept only when a bucket is open: no branch to mispredict.
+            out[written] = UInt64(truncatingIfNeeded: index) << 16 | lane
+            written &+= lane != openLane ? 1 : 0
+            first = secondCollapsed
+            second = folded
+            secondCollapsed = collapse[byte]
+            index &+= 1
+        }
+        carried = Carried(state: state, first: first, second: second, secondCollapsed: secondCollapsed)
+        return (index, written)
+    }
+
+    /// The literals of the open buckets whose last window is the one ending at `at` and whose bytes end there.
+    @inline(__always)
+    static func confirm(_ bytes: UnsafeBufferPointer<UInt8>, at: Int, open: UInt64, _ fold: UnsafeBufferPointer<UInt8>,
+                        _ collapse: UnsafeBufferPointer<UInt8>, _ entryStart: UnsafeBufferPointer<Int32>,
+                        _ entries: UnsafeBufferPointer<UInt64>, _ patternStart: UnsafeBufferPointer<Int32>,
+                        _ patternBytes: UnsafeBufferPointer<UInt8>, into hits: inout [UInt64]) {
+        // The window and the last four bytes (folded; zero before the start).
+        var tail: UInt64 = 0
+        var available = 0
+        while available < 4 && available <= at {
+            tail |= UInt64(fold[Int(bytes[at - available])]) << UInt64(8 * available)
+            available += 1
+        }
+        let first = at >= 2 ? collapse[Int(bytes[at - 2])] : nonWord
+        let second = at >= 1 ? fold[Int(bytes[at - 1])] : nonWord
+        let slot = slot(first, second, fold[Int(bytes[at])])
+        for position in Int(entryStart[slot])..<Int(entryStart[slot + 1]) {
+            let entry = entries[position]
+            if open & (1 << ((entry >> 20) & 0xF)) != 0 { continue }
+            let length = Int(truncatingIfNeeded: (entry >> 24) & 0xFF)
+            if length > at + 1 { continue }
+            let mask: UInt64 = length >= 4 ? 0xFFFF_FFFF : (1 << UInt64(8 * length)) - 1
+            if tail & mask != entry >> 32 { continue }
+            if length > 4 {
+                let pattern = Int(truncatingIfNeeded: entry & 0xF_FFFF)
+                let from = Int(patternStart[pattern])
+                var offset = Int(patternStart[pattern + 1]) - 5
+                var byte = at - 4
+                while offset >= from, fold[Int(bytes[byte])] == patternBytes[offset] { offset -= 1; byte -= 1 }
+                if offset >= from { continue }
+            }
+            hits.append((entry & 0xF_FFFF) << 40 | UInt64(truncatingIfNeeded: at))
+        }
+    }
+}
