@@ -119,6 +119,22 @@ import Testing
         }
     }
 
+    /// The byte-level helpers of the metadata against their plain versions: the eight-bytes-at-a-time code point
+    /// count (any bytes, any length and offset), and scalar trimming against Foundation's.
+    @Test(arguments: 0..<50)
+    func codePointCountsAndTrimmingAgreeWithThePlainVersions(seed: UInt64) {
+        var random = Generator(state: seed &+ 101)
+        let bytes = (0..<Int.random(in: 0...300, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let from = Int.random(in: 0...bytes.count, using: &random)
+        let slice = bytes[from...]
+        #expect(CutOff.codePointCount(slice) == slice.filter { $0 & 0xC0 != 0x80 }.count, "seed \(seed)")
+        let pieces = [" ", "\t", "\u{00A0}", "\u{202F}", "\u{200B}", "a", "é", "😀", ".", "x y"]
+        let text = (0..<Int.random(in: 0...12, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+        let spaces = " \t\u{00A0}\u{202F}\u{200B}"
+        #expect(text.trimmingScalars { spaces.unicodeScalars.contains($0) }
+                == text.trimmingCharacters(in: CharacterSet(charactersIn: spaces)), "seed \(seed): \(text.debugDescription)")
+    }
+
     @Test(arguments: 0..<100)
     func aJSONLRoundTripKeepsEveryOtherFieldByteForByte(seed: UInt64) throws {
         let bytes = Self.document(seed: seed)
