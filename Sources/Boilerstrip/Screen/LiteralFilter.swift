@@ -45,6 +45,8 @@ struct LiteralFilter: Sendable {
     /// The folded bytes of pattern `p`: `patternBytes[patternStart[p]..<patternStart[p + 1]]`.
     private let patternStart: [Int32]
     private let patternBytes: [UInt8]
+    /// The most entries a slot has.
+    private let maximumEntries: Int
 
     init(_ patterns: [Pattern]) {
         precondition(patterns.count < 1 << 20 && patterns.allSatisfy { (2..<256).contains($0.bytes.count) })
@@ -123,6 +125,7 @@ struct LiteralFilter: Sendable {
         }
         self.entryStart = entryStart
         self.entries = entries
+        maximumEntries = bySlot.map(\.count).max() ?? 0
         self.patternStart = patternStart
         self.patternBytes = patternBytes
     }
@@ -147,8 +150,9 @@ struct LiteralFilter: Sendable {
     final class Scratch: @unchecked Sendable {
         /// Positions the filter let through, in blocks: position << 16 | the top lane (a 0 bit: may match).
         var flagged = [UInt64](repeating: 0, count: 4096)
-        /// Confirmed occurrences of a block: pattern << 40 | the position of its last byte.
-        var hits: [UInt64] = []
+        /// Confirmed occurrences, handed over when the next position could overflow them: pattern << 40 | the
+        /// position of its last byte.
+        var hits = [UInt64](repeating: 0, count: 4096)
         init() {}
     }
 
@@ -156,6 +160,7 @@ struct LiteralFilter: Sendable {
     /// pattern's last byte.
     func occurrences(in bytes: UnsafeBufferPointer<UInt8>, scratch: Scratch, _ body: (UnsafeBufferPointer<UInt64>) -> Void) {
         var carried = Carried()
+        if scratch.hits.count < maximumEntries + 1024 { scratch.hits = [UInt64](repeating: 0, count: maximumEntries + 4096) }
         foldTable.withUnsafeBufferPointer { fold in
         collapseTable.withUnsafeBufferPointer { collapse in
         reach.withUnsafeBufferPointer { reach in
@@ -164,18 +169,24 @@ struct LiteralFilter: Sendable {
         patternStart.withUnsafeBufferPointer { patternStart in
         patternBytes.withUnsafeBufferPointer { patternBytes in
         scratch.flagged.withUnsafeMutableBufferPointer { flagged in
-            var index = 0
+        scratch.hits.withUnsafeMutableBufferPointer { hits in
+            // A position confirms at most the entries of one slot: room for that many is kept before each.
+            let room = hits.count - maximumEntries
+            var index = 0, count = 0
             while index < bytes.count {
                 let written: Int
                 (index, written) = LiteralFilter.filter(bytes, from: index, fold, collapse, reach, &carried, into: flagged)
-                scratch.hits.removeAll(keepingCapacity: true)
                 for entry in flagged[0..<written] {
-                    LiteralFilter.confirm(bytes, at: Int(truncatingIfNeeded: entry >> 16), open: entry & 0xFFFF, fold, collapse,
-                                          entryStart, entries, patternStart, patternBytes, into: &scratch.hits)
+                    if count > room {
+                        body(UnsafeBufferPointer(rebasing: hits[0..<count]))
+                        count = 0
+                    }
+                    count = LiteralFilter.confirm(bytes, at: Int(truncatingIfNeeded: entry >> 16), open: entry & 0xFFFF, fold, collapse,
+                                                  entryStart, entries, patternStart, patternBytes, into: hits, count)
                 }
-                if !scratch.hits.isEmpty { scratch.hits.withUnsafeBufferPointer(body) }
             }
-        }}}}}}}}
+            if count > 0 { body(UnsafeBufferPointer(rebasing: hits[0..<count])) }
+        }}}}}}}}}
     }
 
     /// What the filter carries from one block to the next.
@@ -219,8 +230,10 @@ struct LiteralFilter: Sendable {
     static func confirm(_ bytes: UnsafeBufferPointer<UInt8>, at: Int, open: UInt64, _ fold: UnsafeBufferPointer<UInt8>,
                         _ collapse: UnsafeBufferPointer<UInt8>, _ entryStart: UnsafeBufferPointer<Int32>,
                         _ entries: UnsafeBufferPointer<UInt64>, _ patternStart: UnsafeBufferPointer<Int32>,
-                        _ patternBytes: UnsafeBufferPointer<UInt8>, into hits: inout [UInt64]) {
+                        _ patternBytes: UnsafeBufferPointer<UInt8>, into hits: UnsafeMutableBufferPointer<UInt64>,
+                        _ count: Int) -> Int {
         // The window and the last four bytes (folded; zero before the start).
+        var written = count
         var tail: UInt64 = 0
         var available = 0
         while available < 4 && available <= at {
@@ -245,7 +258,9 @@ struct LiteralFilter: Sendable {
                 while offset >= from, fold[Int(bytes[byte])] == patternBytes[offset] { offset -= 1; byte -= 1 }
                 if offset >= from { continue }
             }
-            hits.append((entry & 0xF_FFFF) << 40 | UInt64(truncatingIfNeeded: at))
+            hits[written] = (entry & 0xF_FFFF) << 40 | UInt64(truncatingIfNeeded: at)
+            written += 1
         }
+        return written
     }
 }
