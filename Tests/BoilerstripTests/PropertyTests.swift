@@ -135,6 +135,25 @@ import Testing
                 == text.trimmingCharacters(in: CharacterSet(charactersIn: spaces)), "seed \(seed): \(text.debugDescription)")
     }
 
+    /// Numbers in the metadata are written as Swift's `description` writes the rounded value.
+    @Test(arguments: 0..<20)
+    func metadataNumbersReadAsSwiftPrintsThem(seed: UInt64) {
+        var random = Generator(state: seed &+ 977)
+        for _ in 0..<500 {
+            let magnitude = [1.0, 10, 100, 1e6, 1e11][Int.random(in: 0..<5, using: &random)]
+            let value = Double.random(in: -magnitude...magnitude, using: &random)
+            for decimals in [3, 4] {
+                var scale = 1.0
+                for _ in 0..<decimals { scale *= 10 }
+                let rounded = (value * scale).rounded() / scale
+                let expected = rounded == rounded.rounded() && abs(rounded) < 1e15 ? String(Int(rounded)) : rounded.description
+                var out: [UInt8] = []
+                MetadataWriter.number(value, decimals: decimals, to: &out)
+                #expect(String(decoding: out, as: UTF8.self) == expected, "seed \(seed): \(value) to \(decimals) places")
+            }
+        }
+    }
+
     @Test(arguments: 0..<100)
     func aJSONLRoundTripKeepsEveryOtherFieldByteForByte(seed: UInt64) throws {
         let bytes = Self.document(seed: seed)

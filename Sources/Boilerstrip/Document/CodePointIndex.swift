@@ -13,9 +13,17 @@ public struct CodePointIndex {
     public mutating func codePoints(before offset: Int) -> Int {
         if offset < cursorByte { cursorByte = 0; cursorCount = 0 }
         var index = cursorByte, count = cursorCount
-        while index < offset {
-            index += CodePointIndex.sequenceLength(bytes, at: index)
-            count += 1
+        bytes.withUnsafeBytes { raw in
+            while index < offset {
+                // ASCII eight bytes at a time.
+                if index + 8 <= offset, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    index += 8
+                    count += 8
+                    continue
+                }
+                index += CodePointIndex.sequenceLength(bytes, at: index)
+                count += 1
+            }
         }
         cursorByte = index
         cursorCount = count

@@ -8,9 +8,20 @@ public struct MetadataWriter: Sendable {
     public let catalogue: Catalogue
     public var verbose: Bool
 
+    /// Each rule's `"rule":…,"family":…` members, encoded once.
+    private let ruleMembers: [[UInt8]]
+
     public init(catalogue: Catalogue, verbose: Bool = false) {
         self.catalogue = catalogue
         self.verbose = verbose
+        ruleMembers = catalogue.rules.map { rule in
+            var member = Array(#","rule":"#.utf8)
+            JSONString.encode(Array(rule.id.utf8), to: &member)
+            member += Array(#","family":""#.utf8)
+            member += Array(rule.family.rawValue.utf8)
+            member.append(UInt8(ascii: "\""))
+            return member
+        }
     }
 
     public func write(_ decision: Decision, to out: inout [UInt8]) {
@@ -24,9 +35,9 @@ public struct MetadataWriter: Sendable {
         out.append(contentsOf: #","remaining_percent":"#.utf8)
         if let value = meta.remainingPercent { Self.number(value, decimals: 4, to: &out) } else { out.append(contentsOf: "null".utf8) }
         out.append(contentsOf: #","remaining_chars":"#.utf8)
-        out.append(contentsOf: (meta.remainingChars.map(String.init) ?? "null").utf8)
+        if let value = meta.remainingChars { Self.integer(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
         out.append(contentsOf: #","estimated_full_chars":"#.utf8)
-        out.append(contentsOf: (meta.estimatedFullChars.map(String.init) ?? "null").utf8)
+        if let value = meta.estimatedFullChars { Self.integer(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
         out.append(contentsOf: #","syndication":{"original_title":"#.utf8)
         Self.optionalString(meta.syndication.originalTitle, to: &out)
         out.append(contentsOf: #","original_site":"#.utf8)
@@ -58,16 +69,12 @@ public struct MetadataWriter: Sendable {
         out.append(UInt8(ascii: "["))
         for (position, span) in spans.enumerated() {
             if position > 0 { out.append(UInt8(ascii: ",")) }
-            let rule = catalogue.rules[span.evidence.rule]
             out.append(contentsOf: #"{"start":"#.utf8)
-            out.append(contentsOf: String(index.codePoints(before: span.span.lowerBound)).utf8)
+            Self.integer(index.codePoints(before: span.span.lowerBound), to: &out)
             out.append(contentsOf: #","end":"#.utf8)
-            out.append(contentsOf: String(index.codePoints(before: span.span.upperBound)).utf8)
-            out.append(contentsOf: #","rule":"#.utf8)
-            JSONString.encode(Array(rule.id.utf8), to: &out)
-            out.append(contentsOf: #","family":""#.utf8)
-            out.append(contentsOf: rule.family.rawValue.utf8)
-            out.append(contentsOf: #"","score":"#.utf8)
+            Self.integer(index.codePoints(before: span.span.upperBound), to: &out)
+            out.append(contentsOf: ruleMembers[span.evidence.rule])
+            out.append(contentsOf: #","score":"#.utf8)
             Self.number(span.score, to: &out)
             out.append(contentsOf: #","text":"#.utf8)
             JSONString.encode(document.bytes[span.span], to: &out)
@@ -86,16 +93,38 @@ public struct MetadataWriter: Sendable {
         out.append(UInt8(ascii: "]"))
     }
 
-    /// A number rounded to `decimals` places, in JSON.
+    /// A number rounded to `decimals` places, in JSON: as Swift's `description` prints the rounded value (the
+    /// shortest form that reads back the same), written from integers for the usual magnitudes.
     static func number(_ value: Double, decimals: Int = 3, to out: inout [UInt8]) {
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let rounded = (value * scale).rounded() / scale
+        var scale = 1.0, power = 1
+        for _ in 0..<decimals { scale *= 10; power *= 10 }
+        let scaled = (value * scale).rounded()
+        let rounded = scaled / scale
         if rounded == rounded.rounded(), abs(rounded) < 1e15 {
-            out.append(contentsOf: String(Int(rounded)).utf8)
+            integer(Int(rounded), to: &out)
+        } else if abs(scaled) < 1e15, abs(rounded) >= 1e-4 {
+            // "-"? whole "." fraction without its trailing zeros
+            var units = Int(scaled)
+            if units < 0 { out.append(UInt8(ascii: "-")); units = -units }
+            integer(units / power, to: &out)
+            out.append(UInt8(ascii: "."))
+            var fraction = units % power, width = decimals
+            while fraction % 10 == 0 { fraction /= 10; width -= 1 }
+            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+            for position in stride(from: width - 1, through: 0, by: -1) {
+                digits[position] = UInt8(ascii: "0") + UInt8(fraction % 10)
+                fraction /= 10
+            }
+            out.append(contentsOf: digits)
         } else {
             out.append(contentsOf: rounded.description.utf8)
         }
+    }
+
+    /// An integer in decimal.
+    static func integer(_ value: Int, to out: inout [UInt8]) {
+        if value >= 0 && value < 10 { out.append(UInt8(ascii: "0") + UInt8(value)); return }
+        out.append(contentsOf: String(value).utf8)
     }
 
     static func optionalString(_ value: String?, to out: inout [UInt8]) {

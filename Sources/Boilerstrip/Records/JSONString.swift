@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// JSON string escapes, decoded to and encoded from UTF-8 bytes, without Foundation.
 ///
 /// A lone surrogate escape (`\ud800`) decodes to its three-byte WTF-8 form, and encodes back to the same
@@ -12,8 +18,8 @@ public enum JSONString {
         var index = 0
         while index < body.count {
             // Copy the run up to the next backslash.
-            var run = index
-            while run < body.count, body[run] != UInt8(ascii: "\\") { run += 1 }
+            let run = memchr(body.baseAddress! + index, Int32(UInt8(ascii: "\\")), body.count - index)
+                .map { body.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? body.count
             if run > index { out.append(contentsOf: UnsafeBufferPointer(rebasing: body[index..<run])) }
             index = run
             guard index < body.count else { break }
@@ -78,16 +84,29 @@ public enum JSONString {
     /// Appends `bytes` as a JSON string token, quotes included. Invalid UTF-8 becomes U+FFFD; WTF-8 surrogates
     /// become `\uXXXX` escapes.
     public static func encode<C: Collection<UInt8>>(_ bytes: C, to out: inout [UInt8]) where C.Index == Int {
+        if bytes.withContiguousStorageIfAvailable({ encode(contiguous: $0, to: &out) }) == nil {
+            Array(bytes).withUnsafeBufferPointer { encode(contiguous: $0, to: &out) }
+        }
+    }
+
+    /// Runs of bytes that need no escape (plain ASCII eight at a time, valid UTF-8 sequences) are copied whole.
+    static func encode(contiguous bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        var index = bytes.startIndex
-        let end = bytes.endIndex
+        var run = 0, index = 0
+        let end = bytes.count
         while index < end {
-            let byte = bytes[index]
-            if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte < 0x80 {
-                out.append(byte)
-                index += 1
+            if index + 8 <= end,
+               RecordScanner.Parser.isPlainASCII(UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
+                index += 8
                 continue
             }
+            let byte = bytes[index]
+            if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte < 0x80 { index += 1; continue }
+            if byte >= 0x80 {
+                let length = UTF8Validation.sequenceLength(bytes, at: index, end: end)
+                if length > 0 { index += length; continue }
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
             switch byte {
             case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(byte); index += 1
             case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte); index += 1
@@ -99,11 +118,7 @@ public enum JSONString {
             case 0..<0x20:
                 appendEscape(UInt32(byte), to: &out); index += 1
             default:
-                let length = UTF8Validation.sequenceLength(bytes, at: index, end: end)
-                if length > 0 {
-                    for offset in 0..<length { out.append(bytes[index + offset]) }
-                    index += length
-                } else if let surrogate = UTF8Validation.surrogate(bytes, at: index, end: end) {
+                if let surrogate = UTF8Validation.surrogate(bytes, at: index, end: end) {
                     appendEscape(surrogate, to: &out)
                     index += 3
                 } else {
@@ -111,7 +126,9 @@ public enum JSONString {
                     index += 1
                 }
             }
+            run = index
         }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<end]))
         out.append(UInt8(ascii: "\""))
     }
 
