@@ -106,28 +106,16 @@ struct LiteralFilter: Sendable {
         self.reach = reach
 
         var bySlot = [[UInt64]](repeating: [], count: 1 << LiteralFilter.slotBits)
-        var patternStart: [Int32] = [0]
-        var patternBytes: [UInt8] = []
         for (index, pattern) in patterns.enumerated() {
             let bytes = pattern.bytes
             var tail: UInt64 = 0
             for (offset, byte) in bytes.reversed().prefix(4).enumerated() { tail |= UInt64(byte) << UInt64(8 * offset) }
             let entry = UInt64(index) | UInt64(bucketOf[index]) << 20 | UInt64(bytes.count) << 24 | tail << 32
             for slot in lastSlots[index] { bySlot[slot].append(entry) }
-            patternBytes.append(contentsOf: bytes)
-            patternStart.append(Int32(patternBytes.count))
         }
-        var entryStart: [Int32] = [0]
-        var entries: [UInt64] = []
-        for list in bySlot {
-            entries.append(contentsOf: list)
-            entryStart.append(Int32(entries.count))
-        }
-        self.entryStart = entryStart
-        self.entries = entries
+        (entryStart, entries) = flattened(bySlot)
         maximumEntries = bySlot.map(\.count).max() ?? 0
-        self.patternStart = patternStart
-        self.patternBytes = patternBytes
+        (patternStart, patternBytes) = flattened(patterns.map(\.bytes))
     }
 
     /// Every collapsed byte: what may stand in front of a two-byte pattern.
@@ -263,4 +251,16 @@ struct LiteralFilter: Sendable {
         }
         return written
     }
+}
+
+/// Lists of lists as one flat array and the start of each list in it (list `i` is
+/// `items[start[i]..<start[i + 1]]`): the tables the screen's hot loops index.
+func flattened<T>(_ lists: [[T]]) -> (start: [Int32], items: [T]) {
+    var start: [Int32] = [0]
+    var items: [T] = []
+    for list in lists {
+        items.append(contentsOf: list)
+        start.append(Int32(items.count))
+    }
+    return (start, items)
 }

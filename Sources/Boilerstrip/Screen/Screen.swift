@@ -107,14 +107,7 @@ public struct Screen: Sendable {
             }
         }
         filter = LiteralFilter(patterns)
-        var outputStart: [Int32] = [0]
-        var outputs: [UInt64] = []
-        for list in patternOutputs {
-            outputs.append(contentsOf: list)
-            outputStart.append(Int32(outputs.count))
-        }
-        self.outputStart = outputStart
-        self.outputs = outputs
+        (outputStart, outputs) = flattened(patternOutputs)
     }
 
     @inline(__always)
