@@ -26,10 +26,37 @@ public struct Catalogue: Sendable {
     public static var embeddedFiles: [(path: String, text: String)] { embeddedRuleFiles }
 
     /// Loads rule files given as (path, text), checking each pattern against its examples unless told not to.
+    ///
+    /// Files load on all cores (each is parsed, expanded, analysed and compiled on its own); the rules keep the
+    /// files' order, and the first file in that order with an error throws it.
     public static func load(files: [(path: String, text: String)], checkExamples: Bool = true) throws(RuleLoadError) -> [Rule] {
+        let results = UnsafeMutableBufferPointer<Result<[Rule], RuleLoadError>?>.allocate(capacity: files.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let slots = Slots(results)
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let file = files[index]
+            do throws(RuleLoadError) {
+                slots.buffer[index] = .success(try RuleLoader.load(yaml: file.text, path: file.path, checkExamples: checkExamples))
+            } catch {
+                slots.buffer[index] = .failure(error)
+            }
+        }
         var rules: [Rule] = []
-        for file in files { rules.append(contentsOf: try RuleLoader.load(yaml: file.text, path: file.path, checkExamples: checkExamples)) }
+        for result in results {
+            switch result {
+            case .success(let loaded): rules.append(contentsOf: loaded)
+            case .failure(let error): throw error
+            case nil: break
+            }
+        }
         return rules
+    }
+
+    /// The per-file results of a parallel load: each slot is written by one iteration only.
+    private struct Slots: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<Result<[Rule], RuleLoadError>?>
+        init(_ buffer: UnsafeMutableBufferPointer<Result<[Rule], RuleLoadError>?>) { self.buffer = buffer }
     }
 
     /// The catalogue embedded in the binary. Its examples are checked by `rules test` (in the test suite), not
