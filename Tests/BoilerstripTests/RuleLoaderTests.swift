@@ -42,6 +42,26 @@ import Testing
         }
     }
 
+    /// Files load in parallel: the rules still come in the files' order, and of several bad files the first in
+    /// that order is the one named.
+    @Test func parallelLoadingKeepsFileOrderAndNamesTheFirstBadFile() throws {
+        let files = (0..<12).map { index in
+            (path: "f\(index).yaml", text: Support.ruleFile(id: "rule-\(index)", pattern: "^A\(index)$", match: ["A\(index)"], keep: ["B"]))
+        }
+        #expect(try Catalogue.load(files: files).map(\.id) == (0..<12).map { "rule-\($0)" })
+        var broken = files
+        for index in [9, 4, 7] {
+            broken[index].text = Support.ruleFile(id: "bad-\(index)", pattern: "^(A", match: ["A"], keep: ["B"])
+        }
+        do {
+            _ = try Catalogue.load(files: broken)
+            Issue.record("a bad file loaded")
+        } catch {
+            #expect(error.file == "f4.yaml")
+            #expect(error.ruleID == "bad-4")
+        }
+    }
+
     @Test func ruleWithoutExamplesDoesNotLoad() throws {
         let yaml = """
         family: promo
