@@ -62,6 +62,16 @@ import Testing
         }
     }
 
+    /// A declared literal longer than the filter takes (255 bytes) loads, and the screen still lets its line through.
+    @Test func aVeryLongDeclaredLiteralIsScreenedByItsEnd() throws {
+        let phrase = String(repeating: "subscribe now ", count: 25) + "please"
+        let yaml = Support.ruleFile(id: "long-literal", pattern: "\\b\(phrase)$", match: ["Yes \(phrase)"], keep: ["B"],
+                                    extra: "    requires: ['\(phrase)']")
+        let catalogue = try Catalogue(rules: RuleLoader.load(yaml: yaml, path: "a.yaml"))
+        let document = Document(bytes: Array("First line\nYes \(phrase)".utf8))
+        #expect(catalogue.screen.candidates(in: document) == [Candidate(segment: 1, rule: 0)])
+    }
+
     @Test func ruleWithoutExamplesDoesNotLoad() throws {
         let yaml = """
         family: promo

@@ -25,6 +25,8 @@ struct LiteralFilter: Sendable {
     }
 
     static let lanes = 4
+    /// The longest pattern, in bytes (its length has eight bits in a slot entry).
+    static let longest = 255
     static let buckets = 64 / lanes
     static let laneShift = UInt64(64 / lanes)
     static let topShift = UInt64(64 - 64 / lanes)
@@ -49,7 +51,7 @@ struct LiteralFilter: Sendable {
     private let maximumEntries: Int
 
     init(_ patterns: [Pattern]) {
-        precondition(patterns.count < 1 << 20 && patterns.allSatisfy { (2..<256).contains($0.bytes.count) })
+        precondition(patterns.count < 1 << 20 && patterns.allSatisfy { (2...LiteralFilter.longest).contains($0.bytes.count) })
         var foldTable = [UInt8](repeating: 0, count: 256)
         for byte in 0..<256 { foldTable[byte] = Screen.fold(UInt8(byte)) }
         self.foldTable = foldTable

@@ -45,8 +45,14 @@ public struct Screen: Sendable {
         var shortest: Int { literals.map(\.bytes.count).min() ?? 0 }
         /// Whether a literal has two bytes and no bounded start (the filter's weakest kind).
         var hasTinyLiteral: Bool { literals.contains { $0.bytes.count == 2 && !$0.before } }
+        /// A literal longer than the filter takes (255 bytes) is looked for by its end, without the boundary and
+        /// spelling of its start: more lines get through, none is hidden.
         init(_ group: [ScreenLiteral]) {
-            literals = group.map { (Array($0.text.utf8).map(Screen.fold), $0.boundedBefore, $0.boundedAfter, $0.exactCase.map { Array($0.utf8) }) }
+            literals = group.map { literal in
+                let bytes = Array(literal.text.utf8).map(Screen.fold), exact = literal.exactCase.map { Array($0.utf8) }
+                guard bytes.count > LiteralFilter.longest else { return (bytes, literal.boundedBefore, literal.boundedAfter, exact) }
+                return (Array(bytes.suffix(LiteralFilter.longest)), false, literal.boundedAfter, exact.map { Array($0.suffix(LiteralFilter.longest)) })
+            }
         }
     }
 
