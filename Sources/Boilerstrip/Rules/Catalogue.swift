@@ -32,7 +32,10 @@ public struct Catalogue: Sendable {
     public static func load(files: [(path: String, text: String)], checkExamples: Bool = true) throws(RuleLoadError) -> [Rule] {
         let results = UnsafeMutableBufferPointer<Result<[Rule], RuleLoadError>?>.allocate(capacity: files.count)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        defer {
+            _ = results.deinitialize()  // releases the rule arrays the slots hold
+            results.deallocate()
+        }
         let slots = Slots(results)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let file = files[index]
