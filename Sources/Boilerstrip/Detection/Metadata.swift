@@ -36,14 +36,18 @@ public struct Metadata: Sendable, Equatable {
     ]
 
     static func canonicalCredit(_ credit: String) -> String {
-        wires[credit.lowercased().trimmingScalars { " .^M".unicodeScalars.contains($0) }] ?? credit
+        wires[credit.lowercased().trimmingScalars {
+            switch $0 { case " ", ".", "^", "M": true; default: false }
+        }] ?? credit
     }
 
     init(removed: [ScoredSpan], flagged: [ScoredSpan], document: Document, catalogue: Catalogue) {
         let bytes = document.bytes
         func text(_ range: Range<Int>) -> String {
             HTMLEntities.decode(String(decoding: bytes[range], as: UTF8.self))
-                .trimmingScalars { ["\u{20}", "\t", "\u{00A0}", "\u{202F}", "\u{200B}"].contains($0) }
+                .trimmingScalars {
+                    switch $0 { case " ", "\t", "\u{00A0}", "\u{202F}", "\u{200B}": true; default: false }
+                }
         }
         var strongest = 0.0
         var headBadge: ScoredSpan? = nil

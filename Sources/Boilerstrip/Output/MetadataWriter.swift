@@ -110,12 +110,7 @@ public struct MetadataWriter: Sendable {
             out.append(UInt8(ascii: "."))
             var fraction = units % power, width = decimals
             while fraction % 10 == 0 { fraction /= 10; width -= 1 }
-            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
-            for position in stride(from: width - 1, through: 0, by: -1) {
-                digits[position] = UInt8(ascii: "0") + UInt8(fraction % 10)
-                fraction /= 10
-            }
-            out.append(contentsOf: digits)
+            digits(UInt(fraction), width: width, to: &out)
         } else {
             out.append(contentsOf: rounded.description.utf8)
         }
@@ -123,8 +118,20 @@ public struct MetadataWriter: Sendable {
 
     /// An integer in decimal.
     static func integer(_ value: Int, to out: inout [UInt8]) {
-        if value >= 0 && value < 10 { out.append(UInt8(ascii: "0") + UInt8(value)); return }
-        out.append(contentsOf: String(value).utf8)
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var width = 1, rest = value.magnitude
+        while rest >= 10 { rest /= 10; width += 1 }
+        digits(value.magnitude, width: width, to: &out)
+    }
+
+    /// The last `width` decimal digits of `value`, leading zeros included.
+    static func digits(_ value: UInt, width: Int, to out: inout [UInt8]) {
+        var divisor: UInt = 1
+        for _ in 1..<max(1, width) { divisor *= 10 }
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
+        }
     }
 
     static func optionalString(_ value: String?, to out: inout [UInt8]) {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A loaded set of rules with the screen built over them: what a ``Cleaner`` runs.
 public struct Catalogue: Sendable {
@@ -30,23 +31,19 @@ public struct Catalogue: Sendable {
     /// Files load on all cores (each is parsed, expanded, analysed and compiled on its own); the rules keep the
     /// files' order, and the first file in that order with an error throws it.
     public static func load(files: [(path: String, text: String)], checkExamples: Bool = true) throws(RuleLoadError) -> [Rule] {
-        let results = UnsafeMutableBufferPointer<Result<[Rule], RuleLoadError>?>.allocate(capacity: files.count)
-        results.initialize(repeating: nil)
-        defer {
-            _ = results.deinitialize()  // releases the rule arrays the slots hold
-            results.deallocate()
-        }
-        let slots = Slots(results)
+        let results = Mutex<[Result<[Rule], RuleLoadError>?]>(Array(repeating: nil, count: files.count))
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let file = files[index]
+            let result: Result<[Rule], RuleLoadError>
             do throws(RuleLoadError) {
-                slots.buffer[index] = .success(try RuleLoader.load(yaml: file.text, path: file.path, checkExamples: checkExamples))
+                result = .success(try RuleLoader.load(yaml: file.text, path: file.path, checkExamples: checkExamples))
             } catch {
-                slots.buffer[index] = .failure(error)
+                result = .failure(error)
             }
+            results.withLock { $0[index] = result }
         }
         var rules: [Rule] = []
-        for result in results {
+        for result in results.withLock({ $0 }) {
             switch result {
             case .success(let loaded): rules.append(contentsOf: loaded)
             case .failure(let error): throw error
@@ -56,11 +53,6 @@ public struct Catalogue: Sendable {
         return rules
     }
 
-    /// The per-file results of a parallel load: each slot is written by one iteration only.
-    private struct Slots: @unchecked Sendable {
-        let buffer: UnsafeMutableBufferPointer<Result<[Rule], RuleLoadError>?>
-        init(_ buffer: UnsafeMutableBufferPointer<Result<[Rule], RuleLoadError>?>) { self.buffer = buffer }
-    }
 
     /// The catalogue embedded in the binary. Its examples are checked by `rules test` (in the test suite), not
     /// on every start.

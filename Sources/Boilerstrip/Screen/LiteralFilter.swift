@@ -22,6 +22,11 @@ struct LiteralFilter: Sendable {
     struct Pattern: Hashable, Sendable {
         let bytes: [UInt8]
         let boundedBefore: Bool
+        /// The bytes the filter sees: a bounded-before pattern with the non-word byte first.
+        var filtered: [UInt8] { (boundedBefore ? [LiteralFilter.nonWord] : []) + bytes }
+        /// Shorter than a window (two bytes free in front): filtered with any byte in front, so it lets through
+        /// every position that ends in its pair.
+        var isTiny: Bool { bytes.count + (boundedBefore ? 1 : 0) < 3 }
     }
 
     static let lanes = 4
@@ -57,14 +62,13 @@ struct LiteralFilter: Sendable {
         self.foldTable = foldTable
         collapseTable = foldTable.map(LiteralFilter.collapse)
 
-        // The bytes the filter sees: a bounded-before pattern with the non-word byte first.
-        let filtered = patterns.map { ($0.boundedBefore ? [LiteralFilter.nonWord] : []) + $0.bytes }
+        let filtered = patterns.map(\.filtered)
         // Buckets: two-byte patterns (one window, with any byte in front) in bucket 0 of their own; the others too
         // short to fill every lane, in order of length, so that their don't-care lanes weaken only the buckets
         // of their peers (given twice their share of buckets); the rest spread over the remaining buckets.
         let full = LiteralFilter.lanes + 2
         let order = filtered.indices.sorted { (filtered[$0].count, $0) < (filtered[$1].count, $1) }
-        let tiny = order.filter { filtered[$0].count < 3 }
+        let tiny = order.filter { patterns[$0].isTiny }
         let short = order.filter { (3..<full).contains(filtered[$0].count) }
         let long = order.filter { filtered[$0].count >= full }
         let firstShort = tiny.isEmpty ? 0 : 1

@@ -43,8 +43,8 @@ public struct Screen: Sendable {
     struct LiteralGroup: Sendable {
         let literals: [(bytes: [UInt8], before: Bool, after: Bool, exact: [UInt8]?)]
         var shortest: Int { literals.map(\.bytes.count).min() ?? 0 }
-        /// Whether a literal has two bytes and no bounded start (the filter's weakest kind).
-        var hasTinyLiteral: Bool { literals.contains { $0.bytes.count == 2 && !$0.before } }
+        /// Whether a literal is of the filter's weakest kind (``LiteralFilter/Pattern/isTiny``).
+        var hasTinyLiteral: Bool { literals.contains { LiteralFilter.Pattern(bytes: $0.bytes, boundedBefore: $0.before).isTiny } }
         /// A literal longer than the filter takes (255 bytes) is looked for by its end, without the boundary and
         /// spelling of its start: more lines get through, none is hidden.
         init(_ group: [ScreenLiteral]) {
