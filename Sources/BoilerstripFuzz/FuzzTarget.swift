@@ -63,17 +63,9 @@ enum FuzzTarget {
     }
 
     static func checkScreen(_ bytes: [UInt8]) {
-        let document = Document(bytes: bytes)
-        let candidates = Set(cleaner.catalogue.screen.candidates(in: document).map { Int($0.segment) << 32 | Int($0.rule) })
-        bytes.withUnsafeBufferPointer { buffer in
-            for segment in document.segments {
-                let line = UnsafeBufferPointer(rebasing: buffer[segment.content])
-                for (index, rule) in cleaner.catalogue.rules.enumerated() {
-                    guard (try? rule.regex.matches(line, scratch: scratch)) == true else { continue }
-                    precondition(candidates.contains(segment.index << 32 | index),
-                                 "the screen hid a match of \(rule.id) in line \(segment.index)")
-                }
-            }
+        let catalogue = cleaner.catalogue
+        if let hidden = catalogue.screen.hiddenMatches(in: Document(bytes: bytes), rules: catalogue.rules, scratch: scratch).first {
+            preconditionFailure("the screen hid a match of \(catalogue.rules[hidden.rule].id) at \(hidden.match) in line \(hidden.segment)")
         }
     }
 

@@ -48,6 +48,15 @@ public final class MatchScratch {
         if let jitStack { pcre2_jit_stack_free_8(jitStack) }
     }
 
+    /// The offset limit currently set in `context` (nil: none).
+    private var startLimit: Int? = nil
+
+    func setStartLimit(_ limit: Int?) {
+        guard limit != startLimit else { return }
+        startLimit = limit
+        pcre2_set_offset_limit_8(context, limit ?? PCRE2Unset)
+    }
+
     func reserve(groups: Int) {
         guard groups + 1 > pairs else { return }
         pcre2_match_data_free_8(matchData)

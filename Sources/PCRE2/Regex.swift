@@ -20,8 +20,11 @@ public final class Regex: @unchecked Sendable {
         public static let caseless = Options(rawValue: UInt32(PCRE2_CASELESS))
         public static let dupNames = Options(rawValue: UInt32(PCRE2_DUPNAMES))
         public static let multiline = Options(rawValue: UInt32(PCRE2_MULTILINE))
-        /// What boilerstrip uses: Unicode-aware, tolerant of invalid UTF-8, duplicate capture names allowed.
-        public static let standard: Options = [.utf, .ucp, .matchInvalidUTF, .dupNames]
+        /// Lets a match pass `startLimit` (PCRE2_USE_OFFSET_LIMIT).
+        public static let useOffsetLimit = Options(rawValue: UInt32(PCRE2_USE_OFFSET_LIMIT))
+        /// What boilerstrip uses: Unicode-aware, tolerant of invalid UTF-8, duplicate capture names allowed, start
+        /// limits allowed.
+        public static let standard: Options = [.utf, .ucp, .matchInvalidUTF, .dupNames, .useOffsetLimit]
     }
 
     /// The pattern as given.
@@ -103,14 +106,17 @@ public final class Regex: @unchecked Sendable {
 
     /// Finds the first match in `subject` at or after byte `start`.
     ///
-    /// `^` and `$` refer to the bounds of `subject`; pass a slice to match one line.
+    /// `^` and `$` refer to the bounds of `subject`; pass a slice to match one line. With `startLimit`, only
+    /// matches that start at or before that byte are looked for (PCRE2's offset limit; the pattern must have been
+    /// compiled with ``Options/useOffsetLimit``): the search stops there instead of trying every later start.
     /// - Returns: the match, or nil.
     /// - Throws: ``MatchError`` when a limit stopped the search or PCRE2 failed.
     public func firstMatch(
-        in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0, scratch: MatchScratch
+        in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0, startLimit: Int? = nil, scratch: MatchScratch
     ) throws(MatchError) -> Match? {
         compileJITOnce()
         scratch.reserve(groups: captureCount)
+        scratch.setStartLimit(startLimit)
         // An empty buffer may have a nil base address; PCRE2 wants a valid pointer.
         let base = subject.baseAddress ?? MatchScratch.emptySubject
         let rc = pcre2_match_8(code, base, subject.count, start, 0, scratch.matchData, scratch.context)

@@ -31,6 +31,20 @@ import Testing
         #expect(try firstMatch(#"(?i)^RÉSERVÉE$"#, Array("réservée".utf8)) != nil)
     }
 
+    /// A start limit stops the search at that byte: a match starting there is found, one starting after it is not,
+    /// and the next search with no limit finds it again (the scratch does not keep the limit).
+    @Test func startLimitBoundsWhereAMatchStarts() throws {
+        let regex = try Regex(#"read more"#)
+        let subject = Array("Xx read more. Yy read more".utf8)
+        func first(from start: Int, limit: Int?) throws -> Range<Int>? {
+            try subject.withUnsafeBufferPointer { try regex.firstMatch(in: $0, from: start, startLimit: limit, scratch: scratch)?.range }
+        }
+        #expect(try first(from: 4, limit: 17) == 17..<26)
+        #expect(try first(from: 4, limit: 16) == nil)
+        #expect(try first(from: 4, limit: nil) == 17..<26)
+        #expect(try first(from: 0, limit: 3) == 3..<12)
+    }
+
     @Test func compileErrorReportsTheOffset() {
         #expect(throws: CompileError.self) { try Regex("abc(def") }
         do {

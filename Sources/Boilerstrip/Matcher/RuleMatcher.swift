@@ -54,12 +54,19 @@ public struct RuleMatcher: Sendable {
                     case .any:
                         break
                     }
+                    // No match starts after the rule's last literal on the line: PCRE2 stops trying there.
+                    var startLimit: Int? = nil
+                    if candidate.startLimit != Candidate.anywhere {
+                        let limit = max(0, Int(candidate.startLimit) - base)
+                        if limit < line.count { startLimit = limit }
+                        if from > limit { continue }
+                    }
                     let started = timings == nil ? 0 : DispatchTime.now().uptimeNanoseconds
                     defer { timings?.record(rule: Int(candidate.rule), bytes: line.count, since: started) }
-                    while from <= line.count {
+                    while from <= line.count && from <= (startLimit ?? from) {
                         let match: Match?
                         do throws(MatchError) {
-                            match = try regex.firstMatch(in: line, from: from, scratch: scratch)
+                            match = try regex.firstMatch(in: line, from: from, startLimit: startLimit, scratch: scratch)
                         } catch {
                             throw MatchFailure(ruleID: catalogue.rules[Int(candidate.rule)].id, reason: error.description)
                         }

@@ -1,3 +1,4 @@
+import PCRE2
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -35,6 +36,8 @@ public struct Screen: Sendable {
     private let byteScreened: [(rule: Int32, group: LiteralGroup)]
     /// Rules that the screen cannot pre-filter.
     public let unscreened: [Int32]
+    /// Per rule, whether its first filtered group bounds where a match starts (see ``Screen/bindsStart(_:)``).
+    private let bounding: [Bool]
 
     static let boundedBefore: UInt64 = 1 << 48
     static let boundedAfter: UInt64 = 1 << 49
@@ -56,7 +59,15 @@ public struct Screen: Sendable {
         }
     }
 
+    /// Whether a match of `rule` starts at or before an occurrence of each of its literal groups, so that the last
+    /// occurrence on a line bounds where PCRE2 need look for a match start. Derived and declared literals are text
+    /// of the match or of a lookahead, except in a positive lookbehind, which reads text before the match.
+    public static func bindsStart(_ rule: Rule) -> Bool {
+        !rule.pattern.contains("(?<=")
+    }
+
     public init(rules: [Rule]) {
+        bounding = rules.map(Screen.bindsStart)
         var literalRules: [(bytes: [UInt8], output: UInt64)] = []
         var unscreened: [Int32] = []
         var others: [[LiteralGroup]] = []
@@ -130,6 +141,10 @@ public struct Screen: Sendable {
         /// Per rule, the line (stamp) its mask belongs to, and the filtered groups met there.
         var stamps: [UInt64] = []
         var masks: [UInt8] = []
+        /// Per rule, on the line of its stamp: where the last occurrence of its first group starts, and the index of
+        /// its candidate in the list being built (-1: none yet).
+        var lastStarts: [Int32] = []
+        var slots: [Int32] = []
         /// Advances once per document, so that the stamps of earlier documents never match.
         var generation: UInt64 = 0
         let filter = LiteralFilter.Scratch()
@@ -146,6 +161,8 @@ public struct Screen: Sendable {
         if scratch.stamps.count != others.count {
             scratch.stamps = [UInt64](repeating: 0, count: others.count)
             scratch.masks = [UInt8](repeating: 0, count: others.count)
+            scratch.lastStarts = [Int32](repeating: 0, count: others.count)
+            scratch.slots = [Int32](repeating: -1, count: others.count)
         }
         scratch.generation &+= 1
         let generation = scratch.generation << 32
@@ -153,10 +170,14 @@ public struct Screen: Sendable {
         let segments = document.segments
         document.bytes.withUnsafeBufferPointer { bytes in
             // A rule whose filtered groups (or byte screen) a line met: a candidate when its other groups occur.
-            func met(_ rule: Int, _ segment: Int) {
+            // Returns the candidate's index in `found`, or -1.
+            @discardableResult
+            func met(_ rule: Int, _ segment: Int, startLimit: Int32 = Candidate.anywhere) -> Int32 {
                 let line = segments[segment].content
-                for group in others[rule] where !Screen.occurs(group, in: bytes, line) { return }
-                found.append(Candidate(segment: Int32(truncatingIfNeeded: segment), rule: Int32(truncatingIfNeeded: rule)))
+                for group in others[rule] where !Screen.occurs(group, in: bytes, line) { return -1 }
+                found.append(Candidate(segment: Int32(truncatingIfNeeded: segment), rule: Int32(truncatingIfNeeded: rule),
+                                       startLimit: startLimit))
+                return Int32(truncatingIfNeeded: found.count - 1)
             }
             func segmentIndex(containing offset: Int) -> Int {
                 var low = 0, high = segments.count - 1
@@ -169,8 +190,11 @@ public struct Screen: Sendable {
             outputStart.withUnsafeBufferPointer { outputStart in
             outputs.withUnsafeBufferPointer { outputs in
             groupMasks.withUnsafeBufferPointer { groupMasks in
+            bounding.withUnsafeBufferPointer { bounding in
             scratch.stamps.withUnsafeMutableBufferPointer { stamps in
             scratch.masks.withUnsafeMutableBufferPointer { masks in
+            scratch.lastStarts.withUnsafeMutableBufferPointer { lastStarts in
+            scratch.slots.withUnsafeMutableBufferPointer { slots in
                 // Each occurrence of a literal: its rule groups, if it fits their boundaries and spelling.
                 var segment = 0
                 var segmentEnd = segments.isEmpty ? 0 : segments[0].end
@@ -189,11 +213,22 @@ public struct Screen: Sendable {
                                 Screen.spelled(exact, in: bytes, at: end - length)
                             }) { continue }
                             let rule = Int(truncatingIfNeeded: (output & 0xFFFF_FFFF) >> 3)
-                            if stamps[rule] != stamp { stamps[rule] = stamp; masks[rule] = 0 }
+                            if stamps[rule] != stamp { stamps[rule] = stamp; masks[rule] = 0; slots[rule] = -1; lastStarts[rule] = -1 }
+                            // The first group's last occurrence on the line bounds the rule's match starts there.
+                            if output & 7 == 0, bounding[rule] {
+                                let start = Int32(truncatingIfNeeded: min(end - length, Int(Int32.max - 1)))
+                                if start > lastStarts[rule] {
+                                    lastStarts[rule] = start
+                                    let slot = Int(slots[rule])
+                                    if slot >= 0 { found[slot].startLimit = start }
+                                }
+                            }
                             let full = groupMasks[rule]
                             if masks[rule] == full { continue }
                             masks[rule] |= 1 << UInt8(truncatingIfNeeded: output & 7)
-                            if masks[rule] == full { met(rule, segment) }
+                            if masks[rule] == full {
+                                slots[rule] = met(rule, segment, startLimit: bounding[rule] ? lastStarts[rule] : Candidate.anywhere)
+                            }
                         }
                     }
                 }
@@ -207,7 +242,7 @@ public struct Screen: Sendable {
                         return segments[low].end  // the line is settled
                     }
                 }
-            }}}}}
+            }}}}}}}}
         }
         if !unscreened.isEmpty {
             for segment in segments where !segment.content.isEmpty && !document.isBlank(segment) {
@@ -215,13 +250,17 @@ public struct Screen: Sendable {
             }
         }
         // Sorted for the matcher, unique: a line reaches a full mask once, and the byte screen may find the same
-        // line again through another literal of the group.
+        // line again through another literal of the group (then the loosest start limit stands).
         if found.count > 1 {
             found.sort()
             var unique = 1
-            for index in 1..<found.count where found[index] != found[unique - 1] {
-                found[unique] = found[index]
-                unique += 1
+            for index in 1..<found.count {
+                if found[index].segment == found[unique - 1].segment && found[index].rule == found[unique - 1].rule {
+                    found[unique - 1].startLimit = max(found[unique - 1].startLimit, found[index].startLimit)
+                } else {
+                    found[unique] = found[index]
+                    unique += 1
+                }
             }
             found.removeLast(found.count - unique)
         }
@@ -289,7 +328,63 @@ public struct Screen: Sendable {
 public struct Candidate: Sendable, Hashable, Comparable {
     public let segment: Int32
     public let rule: Int32
+    /// The document offset past which no match of the rule can start on the line (``Candidate/anywhere``: no
+    /// bound): where the last occurrence of one of its literal groups starts, for a rule whose literals lie in
+    /// its matches (see ``Screen``).
+    public internal(set) var startLimit: Int32
+
+    /// No bound on where a match starts.
+    public static let anywhere = Int32.max
+
+    public init(segment: Int32, rule: Int32, startLimit: Int32 = Candidate.anywhere) {
+        self.segment = segment
+        self.rule = rule
+        self.startLimit = startLimit
+    }
+
     public static func < (a: Candidate, b: Candidate) -> Bool {
         a.segment != b.segment ? a.segment < b.segment : a.rule < b.rule
+    }
+}
+
+extension Screen {
+    /// A match the screen would keep from the matcher: its line is not a candidate for the rule, or the match starts
+    /// after the candidate's start limit.
+    public struct HiddenMatch: Sendable, Equatable {
+        public let rule: Int
+        public let segment: Int
+        /// The match's document range.
+        public let match: Range<Int>
+    }
+
+    /// Every match in `document` of the screened `rules` (those at `checked`, all by default), line by line, that
+    /// `candidates(in:)` hides; empty when the screen keeps its invariant. For tests and the fuzz target: it runs
+    /// every checked rule on every line.
+    public func hiddenMatches(in document: Document, rules: [Rule], checked: Range<Int>? = nil,
+                              scratch: MatchScratch) -> [HiddenMatch] {
+        var limits: [Int: Int32] = [:]
+        for candidate in candidates(in: document) {
+            limits[Int(candidate.segment) << 32 | Int(candidate.rule)] = candidate.startLimit
+        }
+        var hidden: [HiddenMatch] = []
+        document.bytes.withUnsafeBufferPointer { buffer in
+            for segment in document.segments {
+                let line = UnsafeBufferPointer(rebasing: buffer[segment.content])
+                let base = segment.content.lowerBound
+                for index in checked ?? rules.indices {
+                    let rule = rules[index]
+                    var from = 0
+                    while from <= line.count, let match = try? rule.regex.firstMatch(in: line, from: from, scratch: scratch) {
+                        let range = (match.range.lowerBound + base)..<(match.range.upperBound + base)
+                        let limit = limits[segment.index << 32 | index]
+                        if limit == nil || range.lowerBound > Int(limit!) {
+                            hidden.append(HiddenMatch(rule: index, segment: segment.index, match: range))
+                        }
+                        from = max(match.range.upperBound, match.range.lowerBound + 1)
+                    }
+                }
+            }
+        }
+        return hidden
     }
 }
