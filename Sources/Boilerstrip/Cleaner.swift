@@ -14,7 +14,8 @@ import PCRE2
 public struct Cleaner: Sendable {
     public let catalogue: Catalogue
     public let thresholds: Scorer.Thresholds
-    let matcher: RuleMatcher
+    /// Runs PCRE2 on the lines the screen lets through.
+    public let matcher: RuleMatcher
     let scorer: Scorer
     let decider: Decider
 

@@ -64,7 +64,7 @@ enum FuzzTarget {
 
     static func checkScreen(_ bytes: [UInt8]) {
         let catalogue = cleaner.catalogue
-        if let hidden = catalogue.screen.hiddenMatches(in: Document(bytes: bytes), rules: catalogue.rules, scratch: scratch).first {
+        if let hidden = cleaner.matcher.hiddenMatches(in: Document(bytes: bytes), scratch: scratch).first {
             preconditionFailure("the screen hid a match of \(catalogue.rules[hidden.rule].id) at \(hidden.match) in line \(hidden.segment)")
         }
     }

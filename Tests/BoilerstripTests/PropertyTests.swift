@@ -61,7 +61,7 @@ import Testing
     func theScreenNeverHidesAMatch(seed: UInt64) {
         let document = Document(bytes: Self.document(seed: seed))
         let catalogue = Support.builtin
-        for hidden in catalogue.screen.hiddenMatches(in: document, rules: catalogue.rules, scratch: MatchScratch()) {
+        for hidden in RuleMatcher(catalogue: catalogue).hiddenMatches(in: document, scratch: MatchScratch()) {
             Issue.record("seed \(seed): the screen hides \(catalogue.rules[hidden.rule].id) at \(hidden.match)")
         }
     }

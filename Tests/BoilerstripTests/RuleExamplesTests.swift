@@ -16,6 +16,7 @@ import Testing
     @Test func theScreenNeverHidesAMatch() {
         let catalogue = Support.builtin
         let scratch = MatchScratch()
+        let matcher = RuleMatcher(catalogue: catalogue)
         for (index, rule) in catalogue.rules.enumerated() {
             for example in rule.matchExamples + rule.keepExamples {
                 var texts = [example.text]
@@ -23,10 +24,12 @@ import Testing
                 // Inside a long document: on its own line between prose, and inside a long line of prose.
                 let filler = String(repeating: "Le conseil municipal a voté le budget après un long débat sur les écoles et les routes. ", count: 4)
                 texts += [filler + "\n" + example.text + "\n" + filler, filler + example.text + " " + filler]
-                // Twice on one line: the start limit must reach the second.
+                // Twice on one line: the start limit must reach the second; far into a line, where the matcher starts
+                // PCRE2 near the first literal.
                 texts.append(filler + example.text + " " + filler + example.text)
+                texts.append(String(repeating: filler, count: 8) + example.text + " " + filler)
                 for text in texts {
-                    let hidden = catalogue.screen.hiddenMatches(in: Document(text), rules: catalogue.rules, checked: index..<(index + 1), scratch: scratch)
+                    let hidden = matcher.hiddenMatches(in: Document(text), checked: index..<(index + 1), scratch: scratch)
                     for match in hidden { Issue.record("\(rule.id) hidden by the screen at \(match.match) on \(text.debugDescription)") }
                 }
             }

@@ -8,16 +8,55 @@ public struct RuleMatcher: Sendable {
     /// Per rule, what the loop needs (copying a whole ``Rule`` per candidate costs reference counting).
     private let regexes: [Regex]
     private let positions: [Position]
+    /// Per rule, ``Rule/matchReach`` (-1: unbounded).
+    private let reaches: [Int]
 
     public init(catalogue: Catalogue) {
         self.catalogue = catalogue
         regexes = catalogue.rules.map(\.regex)
         positions = catalogue.rules.map(\.position)
+        reaches = catalogue.rules.map { $0.matchReach ?? -1 }
+    }
+
+    /// The bytes of a line that rules are tried on: its content, without a byte order mark (`^` matches after it).
+    static func text(of segment: Segment, in buffer: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        let bom = segment.index == 0 && buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF
+            && segment.content.count >= 3
+        return bom ? (segment.content.lowerBound + 3)..<segment.content.upperBound : segment.content
+    }
+
+    /// Where in `line` (document bytes `base…`) PCRE2 looks for matches of the candidate: from the first start a
+    /// match can have (`from` at least) to the last (nil: the end of the line). Nil when no match can start there.
+    ///
+    /// A match holds an occurrence of the rule's first literal group (the screen's candidates say where the first
+    /// and the last one start): it starts at or before the last, and no further before the first than the rule's
+    /// ``Rule/matchReach`` allows (see ``MatchReach``).
+    @inline(__always)
+    func searchBounds(_ candidate: Candidate, line: UnsafeBufferPointer<UInt8>, base: Int, from: Int) -> (from: Int, limit: Int?)? {
+        var from = from, limit: Int? = nil
+        if candidate.startLimit != Candidate.anywhere {
+            let last = max(0, Int(candidate.startLimit) - base)
+            if from > last { return nil }
+            if last < line.count { limit = last }
+        }
+        let reach = reaches[Int(candidate.rule)]
+        if reach >= 0, candidate.firstLiteral >= 0 {
+            let first = min(max(0, Int(candidate.firstLiteral) - base), line.count)
+            if first - from > RuleMatcher.walkRatio * reach {
+                from = max(from, MatchReach.floor(before: first, budget: reach, in: line, lowerBound: from))
+            }
+        }
+        return (from, limit)
     }
 
     /// How far from the end (start) of a document tail (head) rules are tried, in bytes: well beyond the
     /// scorer's `farChars`, past which a match could only be flagged.
     public static let window = 8192
+
+    /// A match's floor is looked for only when the rule's first literal is this many times its reach into the line:
+    /// the walk reads at least `reach` bytes, so nearer the start it would cost more than PCRE2's scan it saves (on
+    /// the corpus, a ratio of 1 was slower than none; 4 and 8 measured alike).
+    static let walkRatio = 4
 
     /// Every match of every candidate rule, in document order. A line can hold several matches of one rule
     /// (teasers glued into one paragraph); they do not overlap.
@@ -35,10 +74,7 @@ public struct RuleMatcher: Sendable {
                 for candidate in candidates {
                     let segment = document.segments[Int(candidate.segment)]
                     let regex = regexes[Int(candidate.rule)]
-                    // A byte order mark is not part of the first line's text: `^` matches after it.
-                    let bom = segment.index == 0 && buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF
-                        && segment.content.count >= 3
-                    let content = bom ? (segment.content.lowerBound + 3)..<segment.content.upperBound : segment.content
+                    let content = RuleMatcher.text(of: segment, in: buffer)
                     let line = UnsafeBufferPointer(rebasing: buffer[content])
                     let base = content.lowerBound
                     var from = 0
@@ -54,15 +90,13 @@ public struct RuleMatcher: Sendable {
                     case .any:
                         break
                     }
-                    // No match starts after the rule's last literal on the line: PCRE2 stops trying there.
-                    var startLimit: Int? = nil
-                    if candidate.startLimit != Candidate.anywhere {
-                        let limit = max(0, Int(candidate.startLimit) - base)
-                        if limit < line.count { startLimit = limit }
-                        if from > limit { continue }
-                    }
+                    // Only where a match can start, by where the rule's literals are on the line.
+                    guard let bounds = searchBounds(candidate, line: line, base: base, from: from) else { continue }
+                    from = bounds.from
+                    let startLimit = bounds.limit
                     let started = timings == nil ? 0 : DispatchTime.now().uptimeNanoseconds
-                    defer { timings?.record(rule: Int(candidate.rule), bytes: line.count, since: started) }
+                    // The bytes where a match may start, and what follows the last of them on the line.
+                    defer { timings?.record(rule: Int(candidate.rule), bytes: line.count - bounds.from, since: started) }
                     while from <= line.count && from <= (startLimit ?? from) {
                         let match: Match?
                         do throws(MatchError) {
@@ -92,5 +126,46 @@ public struct RuleMatcher: Sendable {
             }
         }
         return found
+    }
+}
+
+extension RuleMatcher {
+    /// A match that the screen and the search bounds would keep from the matcher.
+    public struct HiddenMatch: Sendable, Equatable {
+        public let rule: Int
+        public let segment: Int
+        /// The match's document range.
+        public let match: Range<Int>
+    }
+
+    /// Every match in `document` of the rules at `checked` (all by default), line by line, that the screen hides
+    /// (its line is not a candidate for the rule) or that starts outside the candidate's ``searchBounds``; empty when
+    /// both keep their invariant. For tests and the fuzz target: it runs every checked rule on every line.
+    public func hiddenMatches(in document: Document, checked: Range<Int>? = nil, scratch: MatchScratch) -> [HiddenMatch] {
+        var candidates: [Int: Candidate] = [:]
+        for candidate in catalogue.screen.candidates(in: document) {
+            candidates[Int(candidate.segment) << 32 | Int(candidate.rule)] = candidate
+        }
+        var hidden: [HiddenMatch] = []
+        document.bytes.withUnsafeBufferPointer { buffer in
+            for segment in document.segments {
+                let content = RuleMatcher.text(of: segment, in: buffer)
+                let line = UnsafeBufferPointer(rebasing: buffer[content])
+                let base = content.lowerBound
+                for index in checked ?? catalogue.rules.indices {
+                    let bounds = candidates[segment.index << 32 | index].flatMap { searchBounds($0, line: line, base: base, from: 0) }
+                    var from = 0
+                    while from <= line.count, let match = try? regexes[index].firstMatch(in: line, from: from, scratch: scratch) {
+                        let start = match.range.lowerBound
+                        if let bounds, start >= bounds.from, start <= bounds.limit ?? start {} else {
+                            hidden.append(HiddenMatch(rule: index, segment: segment.index,
+                                                      match: (start + base)..<(match.range.upperBound + base)))
+                        }
+                        from = max(match.range.upperBound, start + 1)
+                    }
+                }
+            }
+        }
+        return hidden
     }
 }

@@ -32,7 +32,7 @@ public final class RuleTimings: @unchecked Sendable {
     /// The `limit` costliest rules, one line each.
     public func report(_ catalogue: Catalogue, limit: Int = 25) -> String {
         let order = calls.indices.sorted { nanoseconds[$0] > nanoseconds[$1] }.prefix(limit)
-        var lines = ["rule timings (PCRE2 time, calls, MB searched, literals, \\b where the screen checks a word boundary):"]
+        var lines = ["rule timings (PCRE2 time, calls, MB from the first start tried to the end of the line, literals, \\b where the screen checks a word boundary):"]
         for index in order where calls[index] > 0 {
             let rule = catalogue.rules[index]
             let ms = Double(nanoseconds[index]) / 1e6

@@ -176,6 +176,7 @@ public enum RuleLoader {
             id: id, family: family, language: language, description: map["description"]?.string ?? "",
             source: map["source"]?.string, pattern: pattern, expandedPattern: expansion.pattern,
             position: position, weight: weight, isCredit: isCredit, extendsToEnd: extendsToEnd, screenLiterals: literals, literalsDeclared: declared,
+            matchReach: MatchReach.bound(of: expansion.pattern),
             matchExamples: matches, keepExamples: keeps, skipVariants: skips,
             location: RuleLocation(file: path, line: at), regex: regex
         )

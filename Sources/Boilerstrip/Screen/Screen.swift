@@ -1,4 +1,3 @@
-import PCRE2
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -59,11 +58,46 @@ public struct Screen: Sendable {
         }
     }
 
-    /// Whether a match of `rule` starts at or before an occurrence of each of its literal groups, so that the last
-    /// occurrence on a line bounds where PCRE2 need look for a match start. Derived and declared literals are text
-    /// of the match or of a lookahead, except in a positive lookbehind, which reads text before the match.
+    /// Whether a match of `rule` starts at or before an occurrence of each of its literal groups, so that the
+    /// occurrences on a line bound where PCRE2 need look for a match start. Derived and declared literals are text
+    /// of the match or of a lookahead, except in a positive lookbehind, which reads text before the match: a rule
+    /// with a lookbehind that holds literal text (`(?<=&nbsp|…)`, not `(?<=\w)` or `(?<=[.!?])`) binds nothing.
     public static func bindsStart(_ rule: Rule) -> Bool {
-        !rule.pattern.contains("(?<=")
+        let bytes = Array(rule.pattern.utf8)
+        var index = 0
+        while index + 3 < bytes.count {
+            if bytes[index] == UInt8(ascii: "\\") { index += 2; continue }
+            if bytes[index] == UInt8(ascii: "[") { index = LiteralExtractor.classEnd(bytes, from: index, limit: bytes.count); continue }
+            if bytes[index..<(index + 4)].elementsEqual("(?<=".utf8) {
+                let close = LiteralExtractor.matchingParen(bytes, from: index, limit: bytes.count)
+                if !opaque(bytes, (index + 4)..<close) { return false }
+                index = close + 1
+                continue
+            }
+            index += 1
+        }
+        return true
+    }
+
+    /// Whether a pattern range holds no literal text: only escapes, classes and the syntax around them.
+    static func opaque(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\\") {
+                // An escaped character is literal text; a class escape (\w, \S, \p{…}) is not.
+                let kind = index + 1 < range.upperBound ? bytes[index + 1] : 0
+                if !"wWsSdDhHvVbBpPX".utf8.contains(kind) { return false }
+                index = LiteralExtractor.escapeEnd(bytes, from: index, limit: range.upperBound)
+            } else if byte == UInt8(ascii: "[") {
+                index = LiteralExtractor.classEnd(bytes, from: index, limit: range.upperBound)
+            } else if "()?:|*+".utf8.contains(byte) {
+                index += 1
+            } else {
+                return false
+            }
+        }
+        return true
     }
 
     public init(rules: [Rule]) {
@@ -141,8 +175,9 @@ public struct Screen: Sendable {
         /// Per rule, the line (stamp) its mask belongs to, and the filtered groups met there.
         var stamps: [UInt64] = []
         var masks: [UInt8] = []
-        /// Per rule, on the line of its stamp: where the last occurrence of its first group starts, and the index of
-        /// its candidate in the list being built (-1: none yet).
+        /// Per rule, on the line of its stamp: where the first and the last occurrence of its first group start, and
+        /// the index of its candidate in the list being built (-1: none yet).
+        var firstStarts: [Int32] = []
         var lastStarts: [Int32] = []
         var slots: [Int32] = []
         /// Advances once per document, so that the stamps of earlier documents never match.
@@ -161,6 +196,7 @@ public struct Screen: Sendable {
         if scratch.stamps.count != others.count {
             scratch.stamps = [UInt64](repeating: 0, count: others.count)
             scratch.masks = [UInt8](repeating: 0, count: others.count)
+            scratch.firstStarts = [Int32](repeating: 0, count: others.count)
             scratch.lastStarts = [Int32](repeating: 0, count: others.count)
             scratch.slots = [Int32](repeating: -1, count: others.count)
         }
@@ -172,11 +208,15 @@ public struct Screen: Sendable {
             // A rule whose filtered groups (or byte screen) a line met: a candidate when its other groups occur.
             // Returns the candidate's index in `found`, or -1.
             @discardableResult
-            func met(_ rule: Int, _ segment: Int, startLimit: Int32 = Candidate.anywhere) -> Int32 {
+            func met(_ rule: Int, _ segment: Int, literals: (first: Int32, last: Int32)? = nil) -> Int32 {
                 let line = segments[segment].content
                 for group in others[rule] where !Screen.occurs(group, in: bytes, line) { return -1 }
-                found.append(Candidate(segment: Int32(truncatingIfNeeded: segment), rule: Int32(truncatingIfNeeded: rule),
-                                       startLimit: startLimit))
+                var candidate = Candidate(segment: Int32(truncatingIfNeeded: segment), rule: Int32(truncatingIfNeeded: rule))
+                if let literals {
+                    candidate.firstLiteral = literals.first
+                    candidate.startLimit = literals.last
+                }
+                found.append(candidate)
                 return Int32(truncatingIfNeeded: found.count - 1)
             }
             func segmentIndex(containing offset: Int) -> Int {
@@ -193,6 +233,7 @@ public struct Screen: Sendable {
             bounding.withUnsafeBufferPointer { bounding in
             scratch.stamps.withUnsafeMutableBufferPointer { stamps in
             scratch.masks.withUnsafeMutableBufferPointer { masks in
+            scratch.firstStarts.withUnsafeMutableBufferPointer { firstStarts in
             scratch.lastStarts.withUnsafeMutableBufferPointer { lastStarts in
             scratch.slots.withUnsafeMutableBufferPointer { slots in
                 // Each occurrence of a literal: its rule groups, if it fits their boundaries and spelling.
@@ -214,9 +255,10 @@ public struct Screen: Sendable {
                             }) { continue }
                             let rule = Int(truncatingIfNeeded: (output & 0xFFFF_FFFF) >> 3)
                             if stamps[rule] != stamp { stamps[rule] = stamp; masks[rule] = 0; slots[rule] = -1; lastStarts[rule] = -1 }
-                            // The first group's last occurrence on the line bounds the rule's match starts there.
+                            // The first group's first and last occurrences on the line bound the rule's match starts there.
                             if output & 7 == 0, bounding[rule] {
                                 let start = Int32(truncatingIfNeeded: min(end - length, Int(Int32.max - 1)))
+                                if lastStarts[rule] < 0 || start < firstStarts[rule] { firstStarts[rule] = start }
                                 if start > lastStarts[rule] {
                                     lastStarts[rule] = start
                                     let slot = Int(slots[rule])
@@ -227,7 +269,7 @@ public struct Screen: Sendable {
                             if masks[rule] == full { continue }
                             masks[rule] |= 1 << UInt8(truncatingIfNeeded: output & 7)
                             if masks[rule] == full {
-                                slots[rule] = met(rule, segment, startLimit: bounding[rule] ? lastStarts[rule] : Candidate.anywhere)
+                                slots[rule] = met(rule, segment, literals: bounding[rule] ? (firstStarts[rule], lastStarts[rule]) : nil)
                             }
                         }
                     }
@@ -242,7 +284,7 @@ public struct Screen: Sendable {
                         return segments[low].end  // the line is settled
                     }
                 }
-            }}}}}}}}
+            }}}}}}}}}
         }
         if !unscreened.isEmpty {
             for segment in segments where !segment.content.isEmpty && !document.isBlank(segment) {
@@ -250,13 +292,14 @@ public struct Screen: Sendable {
             }
         }
         // Sorted for the matcher, unique: a line reaches a full mask once, and the byte screen may find the same
-        // line again through another literal of the group (then the loosest start limit stands).
+        // line again through another literal of the group (then the loosest start bounds stand).
         if found.count > 1 {
             found.sort()
             var unique = 1
             for index in 1..<found.count {
                 if found[index].segment == found[unique - 1].segment && found[index].rule == found[unique - 1].rule {
                     found[unique - 1].startLimit = max(found[unique - 1].startLimit, found[index].startLimit)
+                    found[unique - 1].firstLiteral = min(found[unique - 1].firstLiteral, found[index].firstLiteral)
                 } else {
                     found[unique] = found[index]
                     unique += 1
@@ -330,8 +373,11 @@ public struct Candidate: Sendable, Hashable, Comparable {
     public let rule: Int32
     /// The document offset past which no match of the rule can start on the line (``Candidate/anywhere``: no
     /// bound): where the last occurrence of one of its literal groups starts, for a rule whose literals lie in
-    /// its matches (see ``Screen``).
+    /// its matches (see ``Screen/bindsStart(_:)``).
     public internal(set) var startLimit: Int32
+    /// Where the first occurrence of that group on the line starts (-1: not known); every match reaches it or a
+    /// later one, which bounds how early a match can start (see ``MatchReach``).
+    public internal(set) var firstLiteral: Int32 = -1
 
     /// No bound on where a match starts.
     public static let anywhere = Int32.max
@@ -344,47 +390,5 @@ public struct Candidate: Sendable, Hashable, Comparable {
 
     public static func < (a: Candidate, b: Candidate) -> Bool {
         a.segment != b.segment ? a.segment < b.segment : a.rule < b.rule
-    }
-}
-
-extension Screen {
-    /// A match the screen would keep from the matcher: its line is not a candidate for the rule, or the match starts
-    /// after the candidate's start limit.
-    public struct HiddenMatch: Sendable, Equatable {
-        public let rule: Int
-        public let segment: Int
-        /// The match's document range.
-        public let match: Range<Int>
-    }
-
-    /// Every match in `document` of the screened `rules` (those at `checked`, all by default), line by line, that
-    /// `candidates(in:)` hides; empty when the screen keeps its invariant. For tests and the fuzz target: it runs
-    /// every checked rule on every line.
-    public func hiddenMatches(in document: Document, rules: [Rule], checked: Range<Int>? = nil,
-                              scratch: MatchScratch) -> [HiddenMatch] {
-        var limits: [Int: Int32] = [:]
-        for candidate in candidates(in: document) {
-            limits[Int(candidate.segment) << 32 | Int(candidate.rule)] = candidate.startLimit
-        }
-        var hidden: [HiddenMatch] = []
-        document.bytes.withUnsafeBufferPointer { buffer in
-            for segment in document.segments {
-                let line = UnsafeBufferPointer(rebasing: buffer[segment.content])
-                let base = segment.content.lowerBound
-                for index in checked ?? rules.indices {
-                    let rule = rules[index]
-                    var from = 0
-                    while from <= line.count, let match = try? rule.regex.firstMatch(in: line, from: from, scratch: scratch) {
-                        let range = (match.range.lowerBound + base)..<(match.range.upperBound + base)
-                        let limit = limits[segment.index << 32 | index]
-                        if limit == nil || range.lowerBound > Int(limit!) {
-                            hidden.append(HiddenMatch(rule: index, segment: segment.index, match: range))
-                        }
-                        from = max(match.range.upperBound, match.range.lowerBound + 1)
-                    }
-                }
-            }
-        }
-        return hidden
     }
 }

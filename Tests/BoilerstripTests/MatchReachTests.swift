@@ -1,0 +1,89 @@
+@testable import Boilerstrip
+import PCRE2
+import Testing
+
+/// How far a match reaches (``MatchReach``): the bound on its non-spacing bytes, and the walk back from a literal.
+@Suite struct MatchReachTests {
+    func bound(_ pattern: String) throws -> Int? {
+        MatchReach.bound(of: try PatternExpander.expand(pattern).pattern)
+    }
+
+    /// Non-spacing bytes of a text, as the walk counts them.
+    static func cost(_ bytes: some Collection<UInt8>) -> Int {
+        bytes.reduce(0) { $0 + (MatchReach.spacing[Int($1)] ? 0 : 1) }
+    }
+
+    @Test func spacingLoopsCostNothingAndTextCountsItsBytes() throws {
+        #expect(try bound("{bos}Read more{eos}") == 7)  // "Red" and "more": the loose space is free, "a" is spacing
+        #expect(try bound("Lire la suite") == 9)  // "Lire" 4 + "l" 1 + "uite" 4: "a" and "s" are letters of the entities
+        #expect(try bound("é") == 1)  // C3 A9: A9 is a byte of U+2029
+        #expect(try bound("x{2,5}") == 0)  // "x" is in the entities
+        #expect(try bound("k{2,5}") == 5)
+        #expect(try bound("k?") == 1)
+        #expect(try bound("(?:k|kkk)l") == 4)
+        #expect(try bound("[^k]{1,3}") == 12)
+        #expect(try bound("[a-z]") == 1)
+        #expect(try bound("\\d{1,3}%") == 13)
+        #expect(try bound("\\bk\\b$") == 1)
+        #expect(try bound("{percent}") != nil)
+    }
+
+    @Test func lookaroundsAndOptions() throws {
+        #expect(try bound("k(?=lmo)") == 4)  // a literal may sit in a lookahead: counted as if consumed
+        #expect(try bound("(?<=lmn)k") == 1)
+        #expect(try bound("(?<!lmn)k(?!lmn)") == 1)
+        #expect(try bound("(?<name>kk)") == 2)
+        #expect(try bound("(?i)k") == 3)  // k matches the Kelvin sign
+        #expect(try bound("(?J)(?<t>k)|(?<t>ll)") == 2)
+    }
+
+    @Test func unboundedOrUnknownIsNil() throws {
+        #expect(try bound("k+") == nil)
+        #expect(try bound("title: .+? appeared") == nil)
+        #expect(try bound("(k)\\1") == nil)
+        #expect(try bound("(?(1)k|l)") == nil)
+        #expect(try bound("\\X") == nil)
+        #expect(try bound("k{1,}") == nil)
+        #expect(try bound("k{,3}") == 4)  // not a quantifier in PCRE2 10.42 but the text "k{,3}", whose digit is spacing
+    }
+
+    /// Every match of every built-in rule's examples holds no more non-spacing bytes than the rule's bound.
+    @Test func everyExampleMatchIsWithinItsRulesBound() throws {
+        let scratch = MatchScratch()
+        var bounded = 0
+        for rule in Support.builtin.rules {
+            guard let reach = rule.matchReach else { continue }
+            bounded += 1
+            for example in rule.matchExamples {
+                let bytes = Array(example.text.utf8)
+                try bytes.withUnsafeBufferPointer { line in
+                    var from = 0
+                    while from <= line.count, let match = try rule.regex.firstMatch(in: line, from: from, scratch: scratch) {
+                        let used = Self.cost(bytes[match.range])
+                        #expect(used <= reach, "\(rule.id): \(used) non-spacing bytes in a match, bound \(reach): \(example.text.debugDescription)")
+                        from = max(match.range.upperBound, match.range.lowerBound + 1)
+                    }
+                }
+            }
+        }
+        #expect(bounded > Support.builtin.rules.count / 2)
+    }
+
+    @Test func floorWalksOverSpacingForFreeAndStopsAtTheBudget() {
+        let text = Array("Hello world.&nbsp;  Read more".utf8)
+        let read = 20
+        text.withUnsafeBufferPointer { bytes in
+            // No budget: back over the spaces and the entity, to the period.
+            #expect(MatchReach.floor(before: read, budget: 0, in: bytes, lowerBound: 0) == 12)
+            // One byte more: the period, then "d" stops it.
+            #expect(MatchReach.floor(before: read, budget: 1, in: bytes, lowerBound: 0) == 11)
+            #expect(MatchReach.floor(before: read, budget: 1000, in: bytes, lowerBound: 0) == 0)
+            #expect(MatchReach.floor(before: read, budget: 1000, in: bytes, lowerBound: 5) == 5)
+        }
+        // It stops at the start of a character.
+        let accented = Array("xé y".utf8)  // "x", C3 A9, " ", "y"
+        accented.withUnsafeBufferPointer { bytes in
+            #expect(MatchReach.floor(before: 4, budget: 0, in: bytes, lowerBound: 0) == 1)
+        }
+    }
+}
