@@ -2,7 +2,8 @@
 /// filter over hashed three-byte windows (after Hyperscan's FDR), then a confirmation of the positions it lets
 /// through.
 ///
-/// The filter reads each byte once: the window of the last three bytes hashes to a slot of `reach`, whose 64 bits
+/// The filter reads each byte once: the window of the last three bytes hashes to a slot of `reach` (tabulation
+/// hashing: one table load per byte gives the byte's hash in each place of a window), whose 64 bits
 /// are four lanes of 16 buckets; shifting the state one lane per byte and or-ing the slot in leaves a 0 bit in
 /// the top lane for a bucket when each of its last four windows hashed to a slot one of the bucket's literals has
 /// at that distance from its end. Loads do not depend on the state, so they overlap; no branch depends on the
@@ -40,9 +41,11 @@ struct LiteralFilter: Sendable {
     /// What a non-word byte is in the first place of a window.
     static let nonWord: UInt8 = 0x20
 
-    /// Byte → folded (``Screen/fold(_:)``), and byte → its form in the first place of a window (`collapse`).
+    /// Byte → folded (``Screen/fold(_:)``).
     private let foldTable: [UInt8]
-    private let collapseTable: [UInt8]
+    /// Byte → its hashes as the last (bits 0–11), middle (16–27) and first (32–43) byte of a window: the
+    /// `placeHashes` of its folded (last, middle) and collapsed (first) form.
+    private let byteHashes: [UInt64]
     /// Shift-or masks by window slot: a 0 bit where a bucket's literal has that window (see the type's doc).
     private let reach: [UInt64]
     /// The literals whose last window has slot `s`: `entries[entryStart[s]..<entryStart[s + 1]]`, each
@@ -60,7 +63,11 @@ struct LiteralFilter: Sendable {
         var foldTable = [UInt8](repeating: 0, count: 256)
         for byte in 0..<256 { foldTable[byte] = Screen.fold(UInt8(byte)) }
         self.foldTable = foldTable
-        collapseTable = foldTable.map(LiteralFilter.collapse)
+        byteHashes = (0..<256).map { byte in
+            let folded = Int(foldTable[byte]), collapsed = Int(LiteralFilter.collapse(foldTable[byte]))
+            let (last, middle, first) = LiteralFilter.placeHashes
+            return UInt64(last[folded]) | UInt64(middle[folded]) << 16 | UInt64(first[collapsed]) << 32
+        }
 
         let filtered = patterns.map(\.filtered)
         // Buckets: two-byte patterns (one window, with any byte in front) in bucket 0 of their own; the others too
@@ -133,16 +140,31 @@ struct LiteralFilter: Sendable {
         ScreenLiteral.isWordByte(folded) ? folded : nonWord
     }
 
+    /// Random `slotBits`-bit hashes of a byte value in each place of a window (a fixed seed: the tables, and so
+    /// which windows share a slot, are the same on every run).
+    static let placeHashes: (last: [UInt16], middle: [UInt16], first: [UInt16]) = {
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next() -> UInt16 {  // SplitMix64
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return UInt16(truncatingIfNeeded: z ^ (z >> 31)) & UInt16((1 << slotBits) - 1)
+        }
+        let last = (0..<256).map { _ in next() }, middle = (0..<256).map { _ in next() }, first = (0..<256).map { _ in next() }
+        return (last, middle, first)
+    }()
+
     /// The reach slot of a window: its collapsed first byte and folded second and third.
-    @inline(__always)
     static func slot(_ first: UInt8, _ second: UInt8, _ third: UInt8) -> Int {
-        let key = UInt32(first) << 16 | UInt32(second) << 8 | UInt32(third)
-        return Int(truncatingIfNeeded: (key &* 0x9E37_79B1) >> UInt32(32 - slotBits))
+        let (lastHash, middleHash, firstHash) = placeHashes
+        return Int(lastHash[Int(third)] ^ middleHash[Int(second)] ^ firstHash[Int(first)])
     }
 
     /// Per-thread buffers of the scan.
     final class Scratch: @unchecked Sendable {
-        /// Positions the filter let through, in blocks: position << 16 | the top lane (a 0 bit: may match).
+        /// Positions the filter let through, in blocks: position << 28 | the window's slot << 16 | the top lane (a 0
+        /// bit: may match).
         var flagged = [UInt64](repeating: 0, count: 4096)
         /// Confirmed occurrences, handed over when the next position could overflow them: pattern << 40 | the
         /// position of its last byte.
@@ -156,7 +178,7 @@ struct LiteralFilter: Sendable {
         var carried = Carried()
         if scratch.hits.count < maximumEntries + 1024 { scratch.hits = [UInt64](repeating: 0, count: maximumEntries + 4096) }
         foldTable.withUnsafeBufferPointer { fold in
-        collapseTable.withUnsafeBufferPointer { collapse in
+        byteHashes.withUnsafeBufferPointer { byteHashes in
         reach.withUnsafeBufferPointer { reach in
         entryStart.withUnsafeBufferPointer { entryStart in
         entries.withUnsafeBufferPointer { entries in
@@ -169,64 +191,67 @@ struct LiteralFilter: Sendable {
             var index = 0, count = 0
             while index < bytes.count {
                 let written: Int
-                (index, written) = LiteralFilter.filter(bytes, from: index, fold, collapse, reach, &carried, into: flagged)
+                (index, written) = LiteralFilter.filter(bytes, from: index, byteHashes, reach, &carried, into: flagged)
                 for entry in flagged[0..<written] {
                     if count > room {
                         body(UnsafeBufferPointer(rebasing: hits[0..<count]))
                         count = 0
                     }
-                    count = LiteralFilter.confirm(bytes, at: Int(truncatingIfNeeded: entry >> 16), open: entry & 0xFFFF, fold, collapse,
-                                                  entryStart, entries, patternStart, patternBytes, into: hits, count)
+                    count = LiteralFilter.confirm(bytes, at: Int(truncatingIfNeeded: entry >> 28), slot: Int(truncatingIfNeeded: (entry >> 16) & 0xFFF),
+                                                  open: entry & 0xFFFF, fold, entryStart, entries, patternStart, patternBytes, into: hits, count)
                 }
             }
             if count > 0 { body(UnsafeBufferPointer(rebasing: hits[0..<count])) }
         }}}}}}}}}
     }
 
-    /// What the filter carries from one block to the next.
+    /// What the filter carries from one block to the next: the shift-or state, the hashes the next byte's window
+    /// takes from the two before it (middle ^ first), and the one after it from the last (first). At the start,
+    /// non-word bytes stand before the text.
     struct Carried {
         var state: UInt64 = 0
-        var first = nonWord, second = nonWord, secondCollapsed = nonWord
+        var carry = UInt64(LiteralFilter.placeHashes.middle[Int(nonWord)] ^ LiteralFilter.placeHashes.first[Int(nonWord)])
+        var previousFirst = UInt64(LiteralFilter.placeHashes.first[Int(nonWord)])
     }
 
     /// The shift-or filter from `start`, until the end of `bytes` or until `flagged` is full. Writes
-    /// position << 16 | top lane for each position with an open bucket; returns where it stopped and how many it
-    /// wrote.
+    /// position << 28 | slot << 16 | top lane for each position with an open bucket; returns where it stopped and
+    /// how many it wrote.
     @inline(never)
-    static func filter(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ fold: UnsafeBufferPointer<UInt8>,
-                       _ collapse: UnsafeBufferPointer<UInt8>, _ reach: UnsafeBufferPointer<UInt64>,
+    static func filter(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ byteHashes: UnsafeBufferPointer<UInt64>,
+                       _ reach: UnsafeBufferPointer<UInt64>,
                        _ carried: inout Carried, into flagged: UnsafeMutableBufferPointer<UInt64>) -> (Int, Int) {
-        guard let base = bytes.baseAddress, let fold = fold.baseAddress, let collapse = collapse.baseAddress,
+        guard let base = bytes.baseAddress, let byteHashes = byteHashes.baseAddress,
               let reach = reach.baseAddress, let out = flagged.baseAddress else { return (bytes.count, 0) }
-        var state = carried.state
-        var first = carried.first, second = carried.second, secondCollapsed = carried.secondCollapsed
+        var state = carried.state, carry = carried.carry, previousFirst = carried.previousFirst
         let end = min(bytes.count, start + flagged.count)  // at most one entry per byte: never overflows
+        let slotMask = UInt64((1 << slotBits) - 1)
         var index = start, written = 0
         while index < end {
-            let byte = Int(base[index])
-            let folded = fold[byte]
-            state = state << laneShift | reach[slot(first, second, folded)]
+            let hash = byteHashes[Int(base[index])]
+            let slot = (hash ^ carry) & slotMask
+            carry = hash >> 16 ^ previousFirst
+            previousFirst = hash >> 32
+            state = state << laneShift | reach[Int(truncatingIfNeeded: slot)]
             let lane = state >> topShift
             // Written every time, kept only when a bucket is open: no branch to mispredict.
-            out[written] = UInt64(truncatingIfNeeded: index) << 16 | lane
+            out[written] = UInt64(truncatingIfNeeded: index) << 28 | slot << 16 | lane
             written &+= lane != openLane ? 1 : 0
-            first = secondCollapsed
-            second = folded
-            secondCollapsed = collapse[byte]
             index &+= 1
         }
-        carried = Carried(state: state, first: first, second: second, secondCollapsed: secondCollapsed)
+        carried = Carried(state: state, carry: carry, previousFirst: previousFirst)
         return (index, written)
     }
 
-    /// The literals of the open buckets whose last window is the one ending at `at` and whose bytes end there.
+    /// The literals of the open buckets whose last window (of slot `slot`) is the one ending at `at` and whose bytes
+    /// end there.
     @inline(__always)
-    static func confirm(_ bytes: UnsafeBufferPointer<UInt8>, at: Int, open: UInt64, _ fold: UnsafeBufferPointer<UInt8>,
-                        _ collapse: UnsafeBufferPointer<UInt8>, _ entryStart: UnsafeBufferPointer<Int32>,
+    static func confirm(_ bytes: UnsafeBufferPointer<UInt8>, at: Int, slot: Int, open: UInt64, _ fold: UnsafeBufferPointer<UInt8>,
+                        _ entryStart: UnsafeBufferPointer<Int32>,
                         _ entries: UnsafeBufferPointer<UInt64>, _ patternStart: UnsafeBufferPointer<Int32>,
                         _ patternBytes: UnsafeBufferPointer<UInt8>, into hits: UnsafeMutableBufferPointer<UInt64>,
                         _ count: Int) -> Int {
-        // The window and the last four bytes (folded; zero before the start).
+        // The last four bytes (folded; zero before the start).
         var written = count
         var tail: UInt64 = 0
         var available = 0
@@ -234,9 +259,6 @@ struct LiteralFilter: Sendable {
             tail |= UInt64(fold[Int(bytes[at - available])]) << UInt64(8 * available)
             available += 1
         }
-        let first = at >= 2 ? collapse[Int(bytes[at - 2])] : nonWord
-        let second = at >= 1 ? fold[Int(bytes[at - 1])] : nonWord
-        let slot = slot(first, second, fold[Int(bytes[at])])
         for position in Int(entryStart[slot])..<Int(entryStart[slot + 1]) {
             let entry = entries[position]
             if open & (1 << ((entry >> 20) & 0xF)) != 0 { continue }

@@ -16,7 +16,7 @@ import Darwin
 ///
 /// Invariant: the screen may let through pairs that do not match, never hide one that does. The test suite
 /// checks it on every rule example and its variants, and the filter against a naive search.
-public struct Screen: Sendable {
+public final class Screen: Sendable {
     /// Finds the literals of the rules' groups.
     private let filter: LiteralFilter
     /// The outputs of filter pattern `p` are `outputs[outputStart[p]..<outputStart[p + 1]]`.
