@@ -259,10 +259,14 @@ import Testing
         #expect(lines.count >= 5)
         for line in lines {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
-            for key in ["id", "family", "language", "position", "weight", "credit", "to_end", "literals", "match_examples", "keep_examples"] {
+            for key in ["id", "family", "language", "position", "weight", "credit", "to_end", "literals", "match_reach", "match_examples", "keep_examples"] {
                 #expect(object[key] != nil, "\(key) missing in \(line)")
             }
         }
+        // How far a match reaches: a number where the pattern bounds it, null where a title of any length is captured.
+        let rules = lines.map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(rules.first { $0["id"] as? String == "lemonde-remaining-fr" }?["match_reach"] is Int)
+        #expect(rules.first { $0["id"] as? String == "yoast-footer-fr" }?["match_reach"] is NSNull)
         // The screen's view of a literal: word boundaries it checks, the spelling where it is exact.
         let credit = lines.map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
             .first { $0["id"] as? String == "agency-credit-de" }!

@@ -3,8 +3,8 @@ import PCRE2
 /// Renderings of rules for `rules list` and `rules export`.
 public enum RuleListing {
     /// One rule as a JSON object: id, family, language, position, weight, credit, to_end, description, file, literals
-    /// (as the screen checks them: `\b` on the sides it checks, the spelling where it is exact), match_examples,
-    /// keep_examples.
+    /// (as the screen checks them: `\b` on the sides it checks, the spelling where it is exact), match_reach (the
+    /// most non-spacing bytes a match holds, null when unbounded; see ``MatchReach``), match_examples, keep_examples.
     public static func json(_ rule: Rule) -> String {
         var out: [UInt8] = []
         func key(_ name: String) { out.append(contentsOf: "\"\(name)\":".utf8) }
@@ -30,6 +30,7 @@ public enum RuleListing {
             out.append(UInt8(ascii: "]"))
         }
         out.append(contentsOf: "],".utf8)
+        key("match_reach"); out.append(contentsOf: (rule.matchReach.map(String.init) ?? "null").utf8); out.append(UInt8(ascii: ","))
         key("match_examples"); out.append(contentsOf: String(rule.matchExamples.count).utf8); out.append(UInt8(ascii: ","))
         key("keep_examples"); out.append(contentsOf: String(rule.keepExamples.count).utf8)
         out.append(UInt8(ascii: "}"))
