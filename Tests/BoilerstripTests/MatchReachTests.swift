@@ -47,6 +47,19 @@ import Testing
         #expect(try bound("k{,3}") == 4)  // not a quantifier in PCRE2 10.42 but the text "k{,3}", whose digit is spacing
     }
 
+    /// The lead stops at the last mandatory item: optional trailers ("{eos}", "\.?", a quoted title) do not count,
+    /// a mandatory item after the literal does, and so does a lookahead.
+    @Test func leadStopsAtTheLastMandatoryItem() throws {
+        func lead(_ pattern: String) throws -> Int? { MatchReach.bounds(of: try PatternExpander.expand(pattern).pattern).lead }
+        #expect(try lead("{bos}Les mer(?: «[^»]{1,150}»)?\\.?{eos}") == 5)  // "Le" "mer"
+        #expect(try bound("{bos}Les mer(?: «[^»]{1,150}»)?\\.?{eos}") == 5 + 1 + 600 + 1)  // "«" C2 AB, "»" C2 BB: one
+        #expect(try lead("Les (?:mer|videre)(?: .+)?") == 8)  // "Le", "videre"
+        #expect(try lead("Les (.+) mer") == nil)
+        #expect(try lead("Les mer(?= →)") == 5 + 1)  // the arrow is in the lookahead
+        #expect(try lead("(?:Les mer(?:!)?|Fortsett)(?:\\.)?") == 7)  // the longer alternative
+        #expect(try lead("k+l?") == nil)
+    }
+
     /// Every match of every built-in rule's examples holds no more non-spacing bytes than the rule's bound.
     @Test func everyExampleMatchIsWithinItsRulesBound() throws {
         let scratch = MatchScratch()

@@ -36,9 +36,17 @@ public enum MatchReach {
     /// The most bytes that are not spacing in any match of `pattern` (PCRE2 syntax, tokens expanded), or nil when
     /// the analysis finds no bound.
     public static func bound(of pattern: String) -> Int? {
+        bounds(of: pattern).whole
+    }
+
+    /// The most non-spacing bytes of any match of `pattern` (`whole`), and of its part up to its last mandatory item
+    /// (`lead`): items after it are optional (`(?: …)?`, `\.?`, `{eos}`), and a literal that every match holds
+    /// through a mandatory run cannot be there. Nil where the analysis finds no bound.
+    public static func bounds(of pattern: String) -> (whole: Int?, lead: Int?) {
         var parser = Parser(bytes: Array(pattern.utf8), caseless: pattern.contains("(?i"))
-        guard let cost = parser.alternation(), parser.index >= parser.bytes.count else { return nil }
-        return cost
+        let top = parser.alternation()
+        guard parser.index >= parser.bytes.count else { return (nil, nil) }
+        return (top.cost, top.lead)
     }
 
     /// The lowest start of a match that has at most `budget` non-spacing bytes and reaches `position`: walks back
@@ -60,7 +68,19 @@ public enum MatchReach {
         return at
     }
 
-    /// A recursive descent over the pattern; each function returns the bound of what it read, nil for none.
+    /// What the analysis knows of a part of a pattern: the bound of its non-spacing bytes (`cost`), the bound up to
+    /// its last mandatory item (`lead`), and whether it is mandatory and can hold text (`holds`: not an anchor, a
+    /// negative or behind look, or an optional item).
+    struct Item {
+        var cost: Int?
+        var lead: Int?
+        var holds: Bool
+
+        static func text(_ cost: Int?) -> Item { Item(cost: cost, lead: cost, holds: true) }
+        static let zeroWidth = Item(cost: 0, lead: 0, holds: false)
+    }
+
+    /// A recursive descent over the pattern.
     struct Parser {
         let bytes: [UInt8]
         let caseless: Bool
@@ -76,51 +96,64 @@ public enum MatchReach {
             return a + b
         }
 
+        static func largest(_ a: Int?, _ b: Int?) -> Int? {
+            guard let a, let b else { return nil }
+            return max(a, b)
+        }
+
         /// Alternatives up to a `)` (not consumed) or the end: the largest.
-        mutating func alternation() -> Int? {
-            var largest: Int? = 0
+        mutating func alternation() -> Item {
+            var result = Item(cost: 0, lead: 0, holds: true)
             while true {
                 let branch = sequence()
-                largest = branch.flatMap { branch in largest.map { max($0, branch) } }
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "|") else { return largest }
+                result.cost = Parser.largest(result.cost, branch.cost)
+                result.lead = Parser.largest(result.lead, branch.lead)
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "|") else { return result }
                 index += 1
             }
         }
 
-        /// Items up to a `|` or `)` (not consumed) or the end: their sum.
-        mutating func sequence() -> Int? {
-            var total: Int? = 0
+        /// Items up to a `|` or `)` (not consumed) or the end: their sum, and the sum up to the last that holds text
+        /// (through that one's own lead).
+        mutating func sequence() -> Item {
+            var total: Int? = 0, lead: Int? = 0
             while index < bytes.count, bytes[index] != UInt8(ascii: "|"), bytes[index] != UInt8(ascii: ")") {
                 let item = quantified(atom())
-                total = Parser.sum(total, item)
+                if item.holds { lead = Parser.sum(total, item.lead) }
+                total = Parser.sum(total, item.cost)
             }
-            return total
+            return Item(cost: total, lead: lead, holds: true)
         }
 
-        /// Applies a quantifier after an atom, if there is one.
-        mutating func quantified(_ atom: Int?) -> Int? {
+        /// Applies a quantifier after an atom, if there is one. An optional item holds nothing; a repeated one counts
+        /// whole in the lead.
+        mutating func quantified(_ atom: Item) -> Item {
             guard index < bytes.count else { return atom }
-            var most: Int?  // nil: no upper bound on repetitions
+            var least = 1, most: Int?  // most nil: no upper bound on repetitions
             switch bytes[index] {
-            case UInt8(ascii: "?"): most = 1; index += 1
-            case UInt8(ascii: "*"), UInt8(ascii: "+"): most = nil; index += 1
+            case UInt8(ascii: "?"): least = 0; most = 1; index += 1
+            case UInt8(ascii: "*"): least = 0; most = nil; index += 1
+            case UInt8(ascii: "+"): most = nil; index += 1
             case UInt8(ascii: "{"):
-                guard let (upper, end) = braces(from: index) else { return atom }
-                most = upper
+                guard let (low, high, end) = braces(from: index) else { return atom }
+                least = low
+                most = high
                 index = end
             default: return atom
             }
             // Lazy or possessive.
             if index < bytes.count, bytes[index] == UInt8(ascii: "?") || bytes[index] == UInt8(ascii: "+") { index += 1 }
-            guard let atom else { return nil }
-            if atom == 0 { return 0 }
-            guard let most, most <= MatchReach.ceiling / atom else { return nil }
-            return atom * most
+            var cost: Int? = nil
+            if let each = atom.cost {
+                if each == 0 { cost = 0 } else if let most, most <= MatchReach.ceiling / each { cost = each * most }
+            }
+            if least == 0 { return Item(cost: cost, lead: cost, holds: false) }
+            return Item(cost: cost, lead: most == 1 ? atom.lead : cost, holds: atom.holds)
         }
 
-        /// A `{n}`, `{n,}` or `{n,m}` quantifier at `start`: its upper bound (nil: none) and where it ends; nil when
+        /// A `{n}`, `{n,}` or `{n,m}` quantifier at `start`: its bounds (upper nil: none) and where it ends; nil when
         /// the brace is a literal.
-        func braces(from start: Int) -> (Int?, Int)? {
+        func braces(from start: Int) -> (Int, Int?, Int)? {
             var at = start + 1
             func number() -> Int? {
                 var value: Int? = nil
@@ -131,29 +164,29 @@ public enum MatchReach {
                 return value
             }
             guard let low = number(), at < bytes.count else { return nil }
-            if bytes[at] == UInt8(ascii: "}") { return (low, at + 1) }
+            if bytes[at] == UInt8(ascii: "}") { return (low, low, at + 1) }
             guard bytes[at] == UInt8(ascii: ",") else { return nil }
             at += 1
             let high = number()
             guard at < bytes.count, bytes[at] == UInt8(ascii: "}") else { return nil }
-            return (high, at + 1)
+            return (low, high, at + 1)
         }
 
         /// One item: a character, an escape, a class, a group, `.`, or an anchor.
-        mutating func atom() -> Int? {
+        mutating func atom() -> Item {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "("): return group()
-            case UInt8(ascii: "["): return characterClass()
+            case UInt8(ascii: "["): return .text(characterClass())
             case UInt8(ascii: "\\"): return escape()
-            case UInt8(ascii: "."): index += 1; return 4
-            case UInt8(ascii: "^"), UInt8(ascii: "$"): index += 1; return 0
-            default: return character()
+            case UInt8(ascii: "."): index += 1; return .text(4)
+            case UInt8(ascii: "^"), UInt8(ascii: "$"): index += 1; return .zeroWidth
+            default: return .text(character())
             }
         }
 
         /// A literal character (all its UTF-8 bytes).
-        mutating func character() -> Int? {
+        mutating func character() -> Int {
             let start = index
             index += 1
             while index < bytes.count, bytes[index] & 0xC0 == 0x80 { index += 1 }
@@ -171,39 +204,39 @@ public enum MatchReach {
         }
 
         /// A backslash escape.
-        mutating func escape() -> Int? {
-            guard index + 1 < bytes.count else { index = bytes.count; return 1 }
+        mutating func escape() -> Item {
+            guard index + 1 < bytes.count else { index = bytes.count; return .text(1) }
             let kind = bytes[index + 1]
             if kind >= 0x80 {  // an escaped non-ASCII character
                 index += 1
-                return character()
+                return .text(character())
             }
             if kind == UInt8(ascii: "Q") {
                 index += 2
                 var total = 0
                 while index < bytes.count {
                     if bytes[index] == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "E") { index += 2; break }
-                    total += character() ?? 0
+                    total += character()
                 }
-                return total
+                return .text(total)
             }
             let end = LiteralExtractor.escapeEnd(bytes, from: index, limit: bytes.count)
             defer { index = end }
             switch kind {
             case UInt8(ascii: "h"), UInt8(ascii: "s"), UInt8(ascii: "v"), UInt8(ascii: "t"), UInt8(ascii: "n"),
                  UInt8(ascii: "r"), UInt8(ascii: "f"):
-                return 0
+                return .text(0)
             case UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "A"), UInt8(ascii: "z"), UInt8(ascii: "Z"),
                  UInt8(ascii: "G"), UInt8(ascii: "K"), UInt8(ascii: "E"):
-                return 0
+                return .zeroWidth
             case UInt8(ascii: "x"):
-                return hexCharacterCost(bytes[(index + 2)..<end])
+                return .text(hexCharacterCost(bytes[(index + 2)..<end]))
             case UInt8(ascii: "1")...UInt8(ascii: "9"), UInt8(ascii: "k"), UInt8(ascii: "g"), UInt8(ascii: "X"):
-                return nil  // backreferences, grapheme clusters
+                return .text(nil)  // backreferences, grapheme clusters
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
-                return 4  // \d \w \p{…} \S \R \N \o{…} \c…: at most one character
+                return .text(4)  // \d \w \p{…} \S \R \N \o{…} \c…: at most one character
             default:
-                return MatchReach.spacing[Int(kind)] ? 0 : 1  // an escaped ASCII punctuation character
+                return .text(MatchReach.spacing[Int(kind)] ? 0 : 1)  // an escaped ASCII punctuation character
             }
         }
 
@@ -214,7 +247,7 @@ public enum MatchReach {
             return cost(of: ArraySlice(String(scalar).utf8))
         }
 
-        /// A bracketed class: the largest cost of its members (4 when negated or holding a class escape or range
+        /// A bracketed class: the largest cost of its members (4 when negated or holding a POSIX class or a range
         /// beyond ASCII).
         mutating func characterClass() -> Int? {
             let end = LiteralExtractor.classEnd(bytes, from: index, limit: bytes.count)
@@ -236,9 +269,13 @@ public enum MatchReach {
                 if byte == UInt8(ascii: "-"), at > open, at + 1 < end - 1 { return 4 }  // a range beyond ASCII
                 var sub = Parser(bytes: bytes, caseless: caseless)
                 sub.index = at
-                let backspace = byte == UInt8(ascii: "\\") && at + 1 < end && bytes[at + 1] == UInt8(ascii: "b")
-                let member = backspace ? 1 : byte == UInt8(ascii: "\\") ? sub.escape() : sub.character()
-                if backspace { sub.index = at + 2 }
+                let member: Int?
+                if byte == UInt8(ascii: "\\"), at + 1 < end, bytes[at + 1] == UInt8(ascii: "b") {
+                    member = 1  // a backspace in a class
+                    sub.index = at + 2
+                } else {
+                    member = byte == UInt8(ascii: "\\") ? sub.escape().cost : sub.character()
+                }
                 guard let member else { return 4 }
                 largest = max(largest, member)
                 previousASCII = byte < 0x80
@@ -247,48 +284,56 @@ public enum MatchReach {
             return largest
         }
 
-        /// A parenthesised group: its content's bound, 0 for lookbehinds, negative lookaheads, options and comments,
-        /// nil for conditionals, subroutine calls and verbs.
-        mutating func group() -> Int? {
+        /// A parenthesised group: its content; nothing for lookbehinds, negative lookaheads, options and comments;
+        /// no bound for conditionals, subroutine calls and verbs. A positive lookahead counts whole, as if consumed.
+        mutating func group() -> Item {
             index += 1  // "("
-            var counts = true
-            if index < bytes.count, bytes[index] == UInt8(ascii: "*") { return nil }
+            var kind = Item.text(nil)  // how the content counts: .text for a group, zero-width for a skipped look
+            var lookahead = false
+            if index < bytes.count, bytes[index] == UInt8(ascii: "*") { return .text(nil) }
             if index < bytes.count, bytes[index] == UInt8(ascii: "?") {
-                let kind = index + 1 < bytes.count ? bytes[index + 1] : 0
-                switch kind {
-                case UInt8(ascii: ":"), UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: "="):
+                let next = index + 1 < bytes.count ? bytes[index + 1] : 0
+                switch next {
+                case UInt8(ascii: ":"), UInt8(ascii: ">"), UInt8(ascii: "|"):
                     index += 2
+                case UInt8(ascii: "="):
+                    index += 2
+                    lookahead = true
                 case UInt8(ascii: "!"):
                     index += 2
-                    counts = false
+                    kind = .zeroWidth
                 case UInt8(ascii: "<") where index + 2 < bytes.count && (bytes[index + 2] == UInt8(ascii: "=") || bytes[index + 2] == UInt8(ascii: "!")):
                     index += 3
-                    counts = false
-                case UInt8(ascii: "<"), UInt8(ascii: "'"), UInt8(ascii: "P") where index + 2 < bytes.count && bytes[index + 2] == UInt8(ascii: "<"):
-                    // A named group.
-                    let closer = kind == UInt8(ascii: "'") ? UInt8(ascii: "'") : UInt8(ascii: ">")
-                    guard let close = bytes[(index + 2)...].firstIndex(of: closer) else { return nil }
+                    kind = .zeroWidth
+                case UInt8(ascii: "<"), UInt8(ascii: "'"):
+                    // A named group: (?<name>…) or (?'name'…).
+                    guard let close = bytes[(index + 2)...].firstIndex(of: next == UInt8(ascii: "'") ? next : UInt8(ascii: ">")) else { return .text(nil) }
+                    index = close + 1
+                case UInt8(ascii: "P") where index + 2 < bytes.count && bytes[index + 2] == UInt8(ascii: "<"):
+                    guard let close = bytes[(index + 3)...].firstIndex(of: UInt8(ascii: ">")) else { return .text(nil) }
                     index = close + 1
                 case UInt8(ascii: "#"):
-                    guard let close = bytes[index...].firstIndex(of: UInt8(ascii: ")")) else { return nil }
+                    guard let close = bytes[index...].firstIndex(of: UInt8(ascii: ")")) else { return .text(nil) }
                     index = close + 1
-                    return 0
+                    return .zeroWidth
                 default:
                     // Options, (?i) or (?i:…); anything else (conditionals, calls, callouts) is not known.
                     var at = index + 1
                     while at < bytes.count, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(bytes[at]) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(bytes[at]) || bytes[at] == UInt8(ascii: "-") || bytes[at] == UInt8(ascii: "^") {
                         at += 1
                     }
-                    guard at < bytes.count, at > index + 1 else { return nil }
-                    if bytes[at] == UInt8(ascii: ")") { index = at + 1; return 0 }
-                    guard bytes[at] == UInt8(ascii: ":") else { return nil }
+                    guard at < bytes.count, at > index + 1 else { return .text(nil) }
+                    if bytes[at] == UInt8(ascii: ")") { index = at + 1; return .zeroWidth }
+                    guard bytes[at] == UInt8(ascii: ":") else { return .text(nil) }
                     index = at + 1
                 }
             }
             let content = alternation()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ")") else { return nil }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ")") else { return .text(nil) }
             index += 1
-            return counts ? content : 0
+            if !kind.holds { return .zeroWidth }
+            // A literal may be anywhere in a lookahead: its whole cost is its lead.
+            return Item(cost: content.cost, lead: lookahead ? content.cost : content.lead, holds: true)
         }
     }
 }

@@ -8,14 +8,14 @@ public struct RuleMatcher: Sendable {
     /// Per rule, what the loop needs (copying a whole ``Rule`` per candidate costs reference counting).
     private let regexes: [Regex]
     private let positions: [Position]
-    /// Per rule, ``Rule/matchReach`` (-1: unbounded).
+    /// Per rule, how far before its first screened literal a match can start (``Screen/literalReaches``, -1: no bound).
     private let reaches: [Int]
 
     public init(catalogue: Catalogue) {
         self.catalogue = catalogue
         regexes = catalogue.rules.map(\.regex)
         positions = catalogue.rules.map(\.position)
-        reaches = catalogue.rules.map { $0.matchReach ?? -1 }
+        reaches = catalogue.screen.literalReaches
     }
 
     /// The bytes of a line that rules are tried on: its content, without a byte order mark (`^` matches after it).
@@ -30,7 +30,7 @@ public struct RuleMatcher: Sendable {
     ///
     /// A match holds an occurrence of the rule's first literal group (the screen's candidates say where the first
     /// and the last one start): it starts at or before the last, and no further before the first than the rule's
-    /// ``Rule/matchReach`` allows (see ``MatchReach``).
+    /// ``Rule/literalReach`` allows for that group (see ``MatchReach``).
     @inline(__always)
     func searchBounds(_ candidate: Candidate, line: UnsafeBufferPointer<UInt8>, base: Int, from: Int) -> (from: Int, limit: Int?)? {
         var from = from, limit: Int? = nil

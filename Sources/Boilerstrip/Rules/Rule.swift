@@ -53,9 +53,11 @@ public struct Rule: Sendable {
     public var literals: [[String]] { screenLiterals.map { group in group.map(\.text) } }
     /// Whether the literals were declared (`requires`) rather than derived from the pattern.
     public let literalsDeclared: Bool
-    /// The most bytes other than spacing that a match holds (``MatchReach``), nil when unbounded: how far before its
-    /// literals the matcher looks for a match start.
+    /// The most bytes other than spacing that a match holds (``MatchReach``), nil when unbounded.
     public let matchReach: Int?
+    /// Per group of ``screenLiterals``, the most bytes other than spacing before the group's literal in a match, nil
+    /// when unbounded: how far before the literal the matcher looks for a match start.
+    public let literalReach: [Int?]
     public let matchExamples: [RuleExample]
     public let keepExamples: [RuleExample]
     /// Example variants the rule does not hold under, with the reason.

@@ -115,6 +115,7 @@ public enum RuleLoader {
         var declaredLiterals: [[String]] = []
         var literals: [[ScreenLiteral]] = []
         var declared = false
+        var tied: [Bool] = []
         if let requires = map["requires"] {
             guard let items = requires.sequence, !items.isEmpty else { throw fail("'requires' must be a list of strings (or of lists of strings)", requires) }
             func strings(_ node: Node) throws(RuleLoadError) -> String {
@@ -133,11 +134,18 @@ public enum RuleLoader {
                 for item in items { any.append(try strings(item)) }
                 declaredLiterals = [any]
             }
-            literals = LiteralExtractor.bounded(declaredLiterals, in: pattern)
+            let bounded = LiteralExtractor.boundedGroups(declaredLiterals, in: pattern)
+            literals = bounded.map(\.literals)
+            tied = bounded.map(\.tied)
             declared = true
         } else {
             literals = LiteralExtractor.screenLiterals(of: pattern)
+            tied = literals.map { _ in true }  // derived from mandatory runs
         }
+        // How far before each group's literal a match can start: up to its last mandatory item where the group is
+        // tied to one, else across the whole match.
+        let reach = MatchReach.bounds(of: expansion.pattern)
+        let literalReach = tied.map { $0 ? reach.lead : reach.whole }
         // Examples.
         guard let examples = map["examples"]?.mapping else { throw fail("missing 'examples' with 'match' and 'keep' lists") }
         func list(_ key: String, marked: Bool) throws(RuleLoadError) -> [RuleExample] {
@@ -176,7 +184,7 @@ public enum RuleLoader {
             id: id, family: family, language: language, description: map["description"]?.string ?? "",
             source: map["source"]?.string, pattern: pattern, expandedPattern: expansion.pattern,
             position: position, weight: weight, isCredit: isCredit, extendsToEnd: extendsToEnd, screenLiterals: literals, literalsDeclared: declared,
-            matchReach: MatchReach.bound(of: expansion.pattern),
+            matchReach: reach.whole, literalReach: literalReach,
             matchExamples: matches, keepExamples: keeps, skipVariants: skips,
             location: RuleLocation(file: path, line: at), regex: regex
         )

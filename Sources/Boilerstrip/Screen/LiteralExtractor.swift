@@ -92,6 +92,12 @@ public enum LiteralExtractor {
     /// the analysis cannot tie to the pattern: in a match it may come from a class (`[Cc]lick`) or a wildcard,
     /// where nothing is known about its neighbours or its case.
     public static func bounded(_ groups: [[String]], in pattern: String) -> [[ScreenLiteral]] {
+        boundedGroups(groups, in: pattern).map(\.literals)
+    }
+
+    /// ``bounded(_:in:)-([[String]],_)``, and for each group whether it is tied to a requirement of the pattern: then
+    /// every match holds one of its literals in a mandatory run, with the boundaries and spelling given.
+    public static func boundedGroups(_ groups: [[String]], in pattern: String) -> [(literals: [ScreenLiteral], tied: Bool)] {
         let bytes = Array(pattern.utf8)
         let caseless = pattern.contains("(?i")
         return groups.map { group in
@@ -101,8 +107,8 @@ public enum LiteralExtractor {
             func score(_ literals: [ScreenLiteral]) -> Int {
                 literals.reduce(0) { $0 + ($1.boundedBefore ? 1 : 0) + ($1.boundedAfter ? 1 : 0) + ($1.exactCase != nil ? 1 : 0) }
             }
-            guard let best = found.max(by: { score($0) < score($1) }) else { return group.map { ScreenLiteral(text: $0) } }
-            return group.map { text in best.first { $0.text == text } ?? ScreenLiteral(text: text) }
+            guard let best = found.max(by: { score($0) < score($1) }) else { return (group.map { ScreenLiteral(text: $0) }, false) }
+            return (group.map { text in best.first { $0.text == text } ?? ScreenLiteral(text: text) }, true)
         }
     }
 

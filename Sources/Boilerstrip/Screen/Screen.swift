@@ -37,6 +37,9 @@ public final class Screen: Sendable {
     public let unscreened: [Int32]
     /// Per rule, whether its first filtered group bounds where a match starts (see ``Screen/bindsStart(_:)``).
     private let bounding: [Bool]
+    /// Per rule, how far before an occurrence of its first filtered group a match can start, in non-spacing bytes
+    /// (``Rule/literalReach``; -1: no bound): the group whose first occurrence ``Candidate/firstLiteral`` gives.
+    public let literalReaches: [Int]
 
     static let boundedBefore: UInt64 = 1 << 48
     static let boundedAfter: UInt64 = 1 << 49
@@ -44,12 +47,15 @@ public final class Screen: Sendable {
     /// Literals of which one must occur, folded.
     struct LiteralGroup: Sendable {
         let literals: [(bytes: [UInt8], before: Bool, after: Bool, exact: [UInt8]?)]
+        /// Its index in the rule's ``Rule/screenLiterals``.
+        let origin: Int
         var shortest: Int { literals.map(\.bytes.count).min() ?? 0 }
         /// Whether a literal is of the filter's weakest kind (``LiteralFilter/Pattern/isTiny``).
         var hasTinyLiteral: Bool { literals.contains { LiteralFilter.Pattern(bytes: $0.bytes, boundedBefore: $0.before).isTiny } }
         /// A literal longer than the filter takes (255 bytes) is looked for by its end, without the boundary and
         /// spelling of its start: more lines get through, none is hidden.
-        init(_ group: [ScreenLiteral]) {
+        init(_ group: [ScreenLiteral], origin: Int = 0) {
+            self.origin = origin
             literals = group.map { literal in
                 let bytes = Array(literal.text.utf8).map(Screen.fold), exact = literal.exactCase.map { Array($0.utf8) }
                 guard bytes.count > LiteralFilter.longest else { return (bytes, literal.boundedBefore, literal.boundedAfter, exact) }
@@ -107,9 +113,10 @@ public final class Screen: Sendable {
         var others: [[LiteralGroup]] = []
         var groupMasks: [UInt8] = []
         var byteScreened: [(rule: Int32, group: LiteralGroup)] = []
+        var literalReaches: [Int] = []
         var spellings: [[UInt8]] = [[]]
         for (index, rule) in rules.enumerated() {
-            let groups = rule.screenLiterals.filter { !$0.isEmpty }.map(LiteralGroup.init)
+            let groups = rule.screenLiterals.enumerated().filter { !$0.element.isEmpty }.map { LiteralGroup($0.element, origin: $0.offset) }
             // The filter looks for the groups whose literals all have two bytes or more, but a group with a two-byte
             // literal free in front ("©", "CC") only when there is no other: its window would take any byte before
             // it, and let through every line with the pair. Other groups are looked for in the lines those met.
@@ -118,6 +125,7 @@ public final class Screen: Sendable {
             let filtered = Array((wide.isEmpty ? filterable : wide).prefix(8))
             var checked = groups.filter { $0.shortest < 2 } + (wide.isEmpty ? [] : filterable.filter(\.hasTinyLiteral))
             groupMasks.append(UInt8(truncatingIfNeeded: (1 << filtered.count) - 1))
+            literalReaches.append(filtered.first.flatMap { rule.literalReach[$0.origin] } ?? -1)
             if groups.isEmpty { unscreened.append(Int32(index)) }
             else if filtered.isEmpty {
                 byteScreened.append((Int32(index), checked.removeFirst()))
@@ -141,6 +149,7 @@ public final class Screen: Sendable {
         self.others = others
         self.groupMasks = groupMasks
         self.byteScreened = byteScreened
+        self.literalReaches = literalReaches
 
         // Distinct patterns, each with the outputs of every rule group it stands for; a literal bounded before by
         // a word boundary is a different pattern from the same bytes unbounded.
