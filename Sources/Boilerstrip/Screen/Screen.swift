@@ -125,11 +125,16 @@ public final class Screen: Sendable {
             let filtered = Array((wide.isEmpty ? filterable : wide).prefix(8))
             var checked = groups.filter { $0.shortest < 2 } + (wide.isEmpty ? [] : filterable.filter(\.hasTinyLiteral))
             groupMasks.append(UInt8(truncatingIfNeeded: (1 << filtered.count) - 1))
-            literalReaches.append(filtered.first.flatMap { rule.literalReach[$0.origin] } ?? -1)
+            // The group whose occurrences on a line the candidates carry: the first filtered one, else the
+            // byte-screened one.
+            var carried = filtered.first
             if groups.isEmpty { unscreened.append(Int32(index)) }
             else if filtered.isEmpty {
-                byteScreened.append((Int32(index), checked.removeFirst()))
+                let group = checked.removeFirst()
+                byteScreened.append((Int32(index), group))
+                carried = group
             }
+            literalReaches.append(carried.flatMap { rule.literalReach[$0.origin] } ?? -1)
             others.append(checked)
             for (group, any) in filtered.enumerated() {
                 for literal in any.literals {
@@ -284,11 +289,15 @@ public final class Screen: Sendable {
                     }
                 }
                 // Byte-screened rules: every line holding one of their literals.
+                // The first occurrence on each line bounds how early a match starts there (not how late: the rest of
+                // the line is not looked at).
                 for (rule, group) in byteScreened {
                     var lastSegment = -1
                     Screen.forEachOccurrence(of: group, in: bytes, 0..<bytes.count) { at in
                         let low = segmentIndex(containing: at)
-                        if low != lastSegment { met(Int(rule), low) }
+                        if low != lastSegment {
+                            met(Int(rule), low, literals: bounding[Int(rule)] ? (Int32(truncatingIfNeeded: min(at, Int(Int32.max - 1))), Candidate.anywhere) : nil)
+                        }
                         lastSegment = low
                         return segments[low].end  // the line is settled
                     }
