@@ -218,6 +218,8 @@ public final class Screen: Sendable {
         let generation = scratch.generation << 32
         var found: [Candidate] = []
         let segments = document.segments
+        // Literal positions are kept in 32 bits: a document of 2 GiB or more gets no search bounds.
+        let positional = document.bytes.count < Int(Int32.max)
         document.bytes.withUnsafeBufferPointer { bytes in
             // A rule whose filtered groups (or byte screen) a line met: a candidate when its other groups occur.
             // Returns the candidate's index in `found`, or -1.
@@ -270,8 +272,8 @@ public final class Screen: Sendable {
                             let rule = Int(truncatingIfNeeded: (output & 0xFFFF_FFFF) >> 3)
                             if stamps[rule] != stamp { stamps[rule] = stamp; masks[rule] = 0; slots[rule] = -1; lastStarts[rule] = -1 }
                             // The first group's first and last occurrences on the line bound the rule's match starts there.
-                            if output & 7 == 0, bounding[rule] {
-                                let start = Int32(truncatingIfNeeded: min(end - length, Int(Int32.max - 1)))
+                            if output & 7 == 0, positional, bounding[rule] {
+                                let start = Int32(truncatingIfNeeded: end - length)
                                 if lastStarts[rule] < 0 || start < firstStarts[rule] { firstStarts[rule] = start }
                                 if start > lastStarts[rule] {
                                     lastStarts[rule] = start
@@ -283,7 +285,7 @@ public final class Screen: Sendable {
                             if masks[rule] == full { continue }
                             masks[rule] |= 1 << UInt8(truncatingIfNeeded: output & 7)
                             if masks[rule] == full {
-                                slots[rule] = met(rule, segment, literals: bounding[rule] ? (firstStarts[rule], lastStarts[rule]) : nil)
+                                slots[rule] = met(rule, segment, literals: positional && bounding[rule] ? (firstStarts[rule], lastStarts[rule]) : nil)
                             }
                         }
                     }
@@ -296,7 +298,7 @@ public final class Screen: Sendable {
                     Screen.forEachOccurrence(of: group, in: bytes, 0..<bytes.count) { at in
                         let low = segmentIndex(containing: at)
                         if low != lastSegment {
-                            met(Int(rule), low, literals: bounding[Int(rule)] ? (Int32(truncatingIfNeeded: min(at, Int(Int32.max - 1))), Candidate.anywhere) : nil)
+                            met(Int(rule), low, literals: positional && bounding[Int(rule)] ? (Int32(truncatingIfNeeded: at), Candidate.anywhere) : nil)
                         }
                         lastSegment = low
                         return segments[low].end  // the line is settled
