@@ -44,7 +44,12 @@ import Testing
         #expect(try bound("(?(1)k|l)") == nil)
         #expect(try bound("\\X") == nil)
         #expect(try bound("k{1,}") == nil)
-        #expect(try bound("k{,3}") == 4)  // not a quantifier in PCRE2 10.42 but the text "k{,3}", whose digit is spacing
+        // Text in PCRE2 10.42, a quantifier from 10.43: the bound covers both readings.
+        #expect(try bound("k{,3}") == 3 + 3)
+        #expect(try bound("\\w{,3}") == 12 + 3)
+        #expect(try bound("(?R)") == nil)
+        #expect(try bound("(?C1)k") == nil)
+        #expect(try bound("[a-\\x{FF}]") == 4)  // a range to an escape: not counted as ASCII
     }
 
     /// The lead stops at the last mandatory item: optional trailers ("{eos}", "\.?", a quoted title) do not count,

@@ -136,6 +136,14 @@ public enum MatchReach {
             case UInt8(ascii: "+"): most = nil; index += 1
             case UInt8(ascii: "{"):
                 guard let (low, high, end) = braces(from: index) else { return atom }
+                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ",") {
+                    // `{,n}`: as many repetitions, plus the braces' own text, and still mandatory.
+                    let text = bytes[index..<end].reduce(0) { $0 + (MatchReach.spacing[Int($1)] ? 0 : 1) }
+                    index = end
+                    let cost = atom.cost.flatMap { each in high.flatMap { $0 <= MatchReach.ceiling / max(each, 1) ? each * $0 : nil } }
+                    let total = Parser.sum(Parser.largest(cost, atom.cost), text)
+                    return Item(cost: total, lead: total, holds: true)
+                }
                 least = low
                 most = high
                 index = end
@@ -163,12 +171,15 @@ public enum MatchReach {
                 }
                 return value
             }
-            guard let low = number(), at < bytes.count else { return nil }
-            if bytes[at] == UInt8(ascii: "}") { return (low, low, at + 1) }
+            let low = number()
+            guard at < bytes.count else { return nil }
+            if let low, bytes[at] == UInt8(ascii: "}") { return (low, low, at + 1) }
             guard bytes[at] == UInt8(ascii: ",") else { return nil }
             at += 1
             let high = number()
             guard at < bytes.count, bytes[at] == UInt8(ascii: "}") else { return nil }
+            // `{,n}` is text in PCRE2 10.42 and a quantifier from 10.43: `braceText` covers both.
+            guard let low else { return high.map { (0, $0, at + 1) } }
             return (low, high, at + 1)
         }
 
@@ -260,13 +271,13 @@ public enum MatchReach {
             while at < end - 1 {
                 let byte = bytes[at]
                 if byte == UInt8(ascii: "["), at + 1 < end, bytes[at + 1] == UInt8(ascii: ":") { return 4 }  // POSIX
-                if byte == UInt8(ascii: "-"), previousASCII, at + 1 < end - 1, bytes[at + 1] < 0x80 {
+                if byte == UInt8(ascii: "-"), previousASCII, at + 1 < end - 1, bytes[at + 1] < 0x80, bytes[at + 1] != UInt8(ascii: "\\") {
                     // An ASCII range: each member is one byte (three in a caseless pattern).
                     largest = max(largest, caseless ? 3 : 1)
                     at += 2
                     continue
                 }
-                if byte == UInt8(ascii: "-"), at > open, at + 1 < end - 1 { return 4 }  // a range beyond ASCII
+                if byte == UInt8(ascii: "-"), at > open, at + 1 < end - 1 { return 4 }  // a range beyond ASCII or to an escape
                 var sub = Parser(bytes: bytes, caseless: caseless)
                 sub.index = at
                 let member: Int?
@@ -317,11 +328,9 @@ public enum MatchReach {
                     index = close + 1
                     return .zeroWidth
                 default:
-                    // Options, (?i) or (?i:…); anything else (conditionals, calls, callouts) is not known.
+                    // Options, (?i) or (?i:…); anything else (recursion, conditionals, calls, callouts) is not known.
                     var at = index + 1
-                    while at < bytes.count, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(bytes[at]) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(bytes[at]) || bytes[at] == UInt8(ascii: "-") || bytes[at] == UInt8(ascii: "^") {
-                        at += 1
-                    }
+                    while at < bytes.count, "imnsxJU-^".utf8.contains(bytes[at]) { at += 1 }
                     guard at < bytes.count, at > index + 1 else { return .text(nil) }
                     if bytes[at] == UInt8(ascii: ")") { index = at + 1; return .zeroWidth }
                     guard bytes[at] == UInt8(ascii: ":") else { return .text(nil) }
