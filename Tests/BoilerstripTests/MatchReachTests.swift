@@ -37,6 +37,14 @@ import Testing
         #expect(try bound("(?J)(?<t>k)|(?<t>ll)") == 2)
     }
 
+    @Test func caselessPatternsAreFoundOnBytes() {
+        for (pattern, caseless) in [("(?i)read more", true), ("(?mi:x)", true), ("(?-i)x", false), ("(?<iso>x)", false),
+                                    ("(?J)(?<t>a)", false), ("plain", false),
+                                    ("\\(?i\\)", true)] {  // an escaped paren counts too: caseless is the safe side
+            #expect(LiteralExtractor.isCaseless(Array(pattern.utf8)) == caseless, "\(pattern)")
+        }
+    }
+
     @Test func unboundedOrUnknownIsNil() throws {
         #expect(try bound("k+") == nil)
         #expect(try bound("title: .+? appeared") == nil)

@@ -43,7 +43,8 @@ public enum MatchReach {
     /// (`lead`): items after it are optional (`(?: …)?`, `\.?`, `{eos}`), and a literal that every match holds
     /// through a mandatory run cannot be there. Nil where the analysis finds no bound.
     public static func bounds(of pattern: String) -> (whole: Int?, lead: Int?) {
-        var parser = Parser(bytes: Array(pattern.utf8), caseless: pattern.contains("(?i"))
+        let bytes = Array(pattern.utf8)
+        var parser = Parser(bytes: bytes, caseless: LiteralExtractor.isCaseless(bytes))
         let top = parser.alternation()
         guard parser.index >= parser.bytes.count else { return (nil, nil) }
         return (top.cost, top.lead)
@@ -84,11 +85,14 @@ public enum MatchReach {
     struct Parser {
         let bytes: [UInt8]
         let caseless: Bool
+        /// ``MatchReach/spacing``, read once.
+        let spacing: [Bool]
         var index = 0
 
-        init(bytes: [UInt8], caseless: Bool) {
+        init(bytes: [UInt8], caseless: Bool, spacing: [Bool] = MatchReach.spacing) {
             self.bytes = bytes
             self.caseless = caseless
+            self.spacing = spacing
         }
 
         static func sum(_ a: Int?, _ b: Int?) -> Int? {
@@ -138,7 +142,7 @@ public enum MatchReach {
                 guard let (low, high, end) = braces(from: index) else { return atom }
                 if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ",") {
                     // `{,n}`: as many repetitions, plus the braces' own text, and still mandatory.
-                    let text = bytes[index..<end].reduce(0) { $0 + (MatchReach.spacing[Int($1)] ? 0 : 1) }
+                    let text = bytes[index..<end].reduce(0) { $0 + (spacing[Int($1)] ? 0 : 1) }
                     index = end
                     let cost = atom.cost.flatMap { each in high.flatMap { $0 <= MatchReach.ceiling / max(each, 1) ? each * $0 : nil } }
                     let total = Parser.sum(Parser.largest(cost, atom.cost), text)
@@ -211,7 +215,9 @@ public enum MatchReach {
                 if first >= 0x80 { return 4 }
                 if (0x41...0x5A).contains(first) || (0x61...0x7A).contains(first) { return 3 }
             }
-            return character.reduce(0) { $0 + (MatchReach.spacing[Int($1)] ? 0 : 1) }
+            var total = 0
+            for byte in character where !spacing[Int(byte)] { total += 1 }
+            return total
         }
 
         /// A backslash escape.
@@ -247,7 +253,7 @@ public enum MatchReach {
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
                 return .text(4)  // \d \w \p{…} \S \R \N \o{…} \c…: at most one character
             default:
-                return .text(MatchReach.spacing[Int(kind)] ? 0 : 1)  // an escaped ASCII punctuation character
+                return .text(spacing[Int(kind)] ? 0 : 1)  // an escaped ASCII punctuation character
             }
         }
 
@@ -278,7 +284,7 @@ public enum MatchReach {
                     continue
                 }
                 if byte == UInt8(ascii: "-"), at > open, at + 1 < end - 1 { return 4 }  // a range beyond ASCII or to an escape
-                var sub = Parser(bytes: bytes, caseless: caseless)
+                var sub = Parser(bytes: bytes, caseless: caseless, spacing: spacing)
                 sub.index = at
                 let member: Int?
                 if byte == UInt8(ascii: "\\"), at + 1 < end, bytes[at + 1] == UInt8(ascii: "b") {

@@ -36,7 +36,7 @@ public struct RuleLinter {
             }
             // A declared literal the pattern spells only in another case than the screen folds (it folds ASCII
             // and Latin-1 capitals): "čtk" for a pattern that writes "ČTK" hides every match with that form.
-            if rule.literalsDeclared, !rule.pattern.contains("(?i") {
+            if rule.literalsDeclared, !LiteralExtractor.isCaseless(Array(rule.pattern.utf8)) {
                 let pattern = Array(rule.pattern.utf8).map(Screen.fold)
                 let lowered = rule.pattern.lowercased()
                 for literal in rule.literals.joined() where lowered.contains(literal.lowercased()) {
