@@ -157,7 +157,8 @@ extension RuleMatcher {
                     var from = 0
                     while from <= line.count, let match = try? regexes[index].firstMatch(in: line, from: from, scratch: scratch) {
                         let start = match.range.lowerBound
-                        if let bounds, start >= bounds.from, start <= bounds.limit ?? start {} else {
+                        let searched = bounds.map { start >= $0.from && start <= ($0.limit ?? start) } ?? false
+                        if !searched {
                             hidden.append(HiddenMatch(rule: index, segment: segment.index,
                                                       match: (start + base)..<(match.range.upperBound + base)))
                         }
