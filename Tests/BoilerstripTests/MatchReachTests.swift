@@ -5,7 +5,7 @@ import Testing
 /// How far a match reaches (``MatchReach``): the bound on its non-spacing bytes, and the walk back from a literal.
 @Suite struct MatchReachTests {
     func bound(_ pattern: String) throws -> Int? {
-        MatchReach.bound(of: try PatternExpander.expand(pattern).pattern)
+        MatchReach.bounds(of: try PatternExpander.expand(pattern).pattern).whole
     }
 
     /// Non-spacing bytes of a text, as the walk counts them.
@@ -35,6 +35,32 @@ import Testing
         #expect(try bound("(?<name>kk)") == 2)
         #expect(try bound("(?i)k") == 3)  // k matches the Kelvin sign
         #expect(try bound("(?J)(?<t>k)|(?<t>ll)") == 2)
+    }
+
+    /// Literal text in a positive lookbehind may sit before the match, and an unknown construct hides what the
+    /// pattern holds: either turns the start bounds off. Classes, class escapes and assertions in a lookbehind do not.
+    @Test func startBoundNeedsLiteralsInTheMatch() throws {
+        func startBound(_ pattern: String) throws -> Bool { MatchReach.bounds(of: try PatternExpander.expand(pattern).pattern).startBound }
+        for pattern in ["{bos}Read more", "(?<=\\w) Read more", "(?<=[.!?»]) ?Read more", "(?<=\\p{Han})更多",
+                        "(?<!foo)Read more", "Read more(?=!)", "(?<=\\d{2}) more"] {
+            #expect(try startBound(pattern), "\(pattern)")
+        }
+        for pattern in ["(?<=&nbsp|&#160)Read more", "(?<=】|\\])more", "(?<=\\.\\.\\.)more", "(?<=(?:x|y))more",
+                        "(?(1)a|b)more", "(*UTF)more", "(?R)"] {
+            #expect(try !startBound(pattern), "\(pattern)")
+        }
+    }
+
+    /// End to end: a declared literal that only a lookbehind holds sits before the match, so its occurrences must
+    /// not bound the search (with the bound, the last "foo" would end it before "Subscribe").
+    @Test func aLiteralInALookbehindBoundsNothing() throws {
+        let yaml = Support.ruleFile(id: "t-behind", pattern: "(?<=Foo:\\x20)Subscribe today\\.", position: "any",
+                                    match: ["Foo: «Subscribe today.»"], keep: ["Subscribe today."], extra: "    requires: [foo]")
+        let catalogue = try Support.catalogue(yaml)
+        #expect(catalogue.rules[0].literalsBoundStart == false)
+        let filler = String(repeating: "The council voted on the budget after a long debate about schools. ", count: 20)
+        let document = Document(filler + "Foo: Subscribe today. " + filler)
+        #expect(RuleMatcher(catalogue: catalogue).hiddenMatches(in: document, scratch: MatchScratch()).isEmpty)
     }
 
     @Test func caselessPatternsAreFoundOnBytes() {

@@ -1,6 +1,6 @@
 /// How far before one of its literals a rule's match can start.
 ///
-/// ``bound(of:)`` reads a compiled (expanded) pattern and bounds the bytes of any match that are not *spacing*: the
+/// ``bounds(of:)`` reads a compiled (expanded) pattern and bounds the bytes of any match that are not *spacing*: the
 /// bytes that `\h`, `\s`, the zero-width space, the byte order mark and the `&nbsp;`-style entities of loose
 /// spacing are made of. Loops over spacing (every `{sp}`, `{bos}` and `{eos}`) cost nothing, so most rules are
 /// bounded although their spaces are not. ``floor(before:budget:in:lowerBound:)`` then walks back from a literal
@@ -9,9 +9,10 @@
 ///
 /// The bound is conservative: a byte of a match counts unless it can only be spacing; in a caseless pattern a letter
 /// counts 3 bytes (`k` matches the Kelvin sign), and a class, `.` or a Unicode property 4; positive lookaheads count as
-/// if consumed, since a literal may sit in one. Lookbehinds count nothing: a rule whose literal may sit in one has no
-/// start bound at all (``Screen/bindsStart(_:)``). A loop over anything but spacing, a backreference, a
-/// subroutine call or a conditional makes the pattern unbounded (nil).
+/// if consumed, since a literal may sit in one. Lookbehinds count nothing: a pattern with a positive lookbehind that
+/// holds literal text (`(?<=&nbsp|…)`, not `(?<=\w)` or `(?<=[.!?])`), where a literal may sit before the match, or
+/// with a construct the analysis does not know, bounds no match start at all (`startBound`). A loop over anything
+/// but spacing, a backreference, a subroutine call or a conditional makes the pattern unbounded (nil).
 public enum MatchReach {
     /// The characters of spacing: `\h` and `\s` (as PCRE2 with UCP knows them), U+200B and U+FEFF.
     static let spacingScalars: [Unicode.Scalar] = [
@@ -33,21 +34,17 @@ public enum MatchReach {
     /// Beyond this, a bound is no use: the pattern counts as unbounded.
     static let ceiling = 1 << 20
 
-    /// The most bytes that are not spacing in any match of `pattern` (PCRE2 syntax, tokens expanded), or nil when
-    /// the analysis finds no bound.
-    public static func bound(of pattern: String) -> Int? {
-        bounds(of: pattern).whole
-    }
-
-    /// The most non-spacing bytes of any match of `pattern` (`whole`), and of its part up to its last mandatory item
-    /// (`lead`): items after it are optional (`(?: …)?`, `\.?`, `{eos}`), and a literal that every match holds
-    /// through a mandatory run cannot be there. Nil where the analysis finds no bound.
-    public static func bounds(of pattern: String) -> (whole: Int?, lead: Int?) {
+    /// The most non-spacing bytes of any match of `pattern` (PCRE2 syntax, tokens expanded) (`whole`), and of its
+    /// part up to its last mandatory item (`lead`): items after it are optional (`(?: …)?`, `\.?`, `{eos}`), and a
+    /// literal that every match holds through a mandatory run cannot be there. Nil where the analysis finds no bound.
+    /// `startBound`: whether the pattern's literals are text of the match or of a lookahead, so that where they
+    /// occur bounds where a match starts.
+    public static func bounds(of pattern: String) -> (whole: Int?, lead: Int?, startBound: Bool) {
         let bytes = Array(pattern.utf8)
         var parser = Parser(bytes: bytes, caseless: LiteralExtractor.isCaseless(bytes))
         let top = parser.alternation()
-        guard parser.index >= parser.bytes.count else { return (nil, nil) }
-        return (top.cost, top.lead)
+        guard parser.index >= parser.bytes.count, !parser.unknown else { return (nil, nil, false) }
+        return (top.cost, top.lead, !parser.textBehind)
     }
 
     /// The lowest start of a match that has at most `budget` non-spacing bytes and reaches `position`: walks back
@@ -88,6 +85,11 @@ public enum MatchReach {
         /// ``MatchReach/spacing``, read once.
         let spacing: [Bool]
         var index = 0
+        /// How many positive lookbehinds the parse is in, whether one of them holds literal text, and whether a
+        /// construct the analysis does not know was met.
+        var behind = 0
+        var textBehind = false
+        var unknown = false
 
         init(bytes: [UInt8], caseless: Bool, spacing: [Bool] = MatchReach.spacing) {
             self.bytes = bytes
@@ -202,6 +204,7 @@ public enum MatchReach {
 
         /// A literal character (all its UTF-8 bytes).
         mutating func character() -> Int {
+            if behind > 0 { textBehind = true }
             let start = index
             index += 1
             while index < bytes.count, bytes[index] & 0xC0 == 0x80 { index += 1 }
@@ -224,6 +227,8 @@ public enum MatchReach {
         mutating func escape() -> Item {
             guard index + 1 < bytes.count else { index = bytes.count; return .text(1) }
             let kind = bytes[index + 1]
+            // In a lookbehind, an escaped character is literal text; a class escape or an assertion is not.
+            if behind > 0, !"wWsSdDhHvVbBpPX".utf8.contains(kind) { textBehind = true }
             if kind >= 0x80 {  // an escaped non-ASCII character
                 index += 1
                 return .text(character())
@@ -306,8 +311,8 @@ public enum MatchReach {
         mutating func group() -> Item {
             index += 1  // "("
             var kind = Item.text(nil)  // how the content counts: .text for a group, zero-width for a skipped look
-            var lookahead = false
-            if index < bytes.count, bytes[index] == UInt8(ascii: "*") { return .text(nil) }
+            var lookahead = false, lookbehind = false
+            if index < bytes.count, bytes[index] == UInt8(ascii: "*") { return unknownGroup() }
             if index < bytes.count, bytes[index] == UInt8(ascii: "?") {
                 let next = index + 1 < bytes.count ? bytes[index + 1] : 0
                 switch next {
@@ -320,35 +325,44 @@ public enum MatchReach {
                     index += 2
                     kind = .zeroWidth
                 case UInt8(ascii: "<") where index + 2 < bytes.count && (bytes[index + 2] == UInt8(ascii: "=") || bytes[index + 2] == UInt8(ascii: "!")):
+                    lookbehind = bytes[index + 2] == UInt8(ascii: "=")
                     index += 3
                     kind = .zeroWidth
                 case UInt8(ascii: "<"), UInt8(ascii: "'"):
                     // A named group: (?<name>…) or (?'name'…).
-                    guard let close = bytes[(index + 2)...].firstIndex(of: next == UInt8(ascii: "'") ? next : UInt8(ascii: ">")) else { return .text(nil) }
+                    guard let close = bytes[(index + 2)...].firstIndex(of: next == UInt8(ascii: "'") ? next : UInt8(ascii: ">")) else { return unknownGroup() }
                     index = close + 1
                 case UInt8(ascii: "P") where index + 2 < bytes.count && bytes[index + 2] == UInt8(ascii: "<"):
-                    guard let close = bytes[(index + 3)...].firstIndex(of: UInt8(ascii: ">")) else { return .text(nil) }
+                    guard let close = bytes[(index + 3)...].firstIndex(of: UInt8(ascii: ">")) else { return unknownGroup() }
                     index = close + 1
                 case UInt8(ascii: "#"):
-                    guard let close = bytes[index...].firstIndex(of: UInt8(ascii: ")")) else { return .text(nil) }
+                    guard let close = bytes[index...].firstIndex(of: UInt8(ascii: ")")) else { return unknownGroup() }
                     index = close + 1
                     return .zeroWidth
                 default:
                     // Options, (?i) or (?i:…); anything else (recursion, conditionals, calls, callouts) is not known.
                     var at = index + 1
                     while at < bytes.count, "imnsxJU-^".utf8.contains(bytes[at]) { at += 1 }
-                    guard at < bytes.count, at > index + 1 else { return .text(nil) }
+                    guard at < bytes.count, at > index + 1 else { return unknownGroup() }
                     if bytes[at] == UInt8(ascii: ")") { index = at + 1; return .zeroWidth }
-                    guard bytes[at] == UInt8(ascii: ":") else { return .text(nil) }
+                    guard bytes[at] == UInt8(ascii: ":") else { return unknownGroup() }
                     index = at + 1
                 }
             }
+            if lookbehind { behind += 1 }
             let content = alternation()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ")") else { return .text(nil) }
+            if lookbehind { behind -= 1 }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ")") else { return unknownGroup() }
             index += 1
             if !kind.holds { return .zeroWidth }
             // A literal may be anywhere in a lookahead: its whole cost is its lead.
             return Item(cost: content.cost, lead: lookahead ? content.cost : content.lead, holds: true)
+        }
+
+        /// A group whose syntax the analysis does not know: no bound, and no start bound for the pattern.
+        mutating func unknownGroup() -> Item {
+            unknown = true
+            return .text(nil)
         }
     }
 }

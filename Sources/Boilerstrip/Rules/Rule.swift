@@ -58,6 +58,9 @@ public struct Rule: Sendable {
     /// Per group of ``screenLiterals``, the most bytes other than spacing before the group's literal in a match, nil
     /// when unbounded: how far before the literal the matcher looks for a match start.
     public let literalReach: [Int?]
+    /// Whether the literals are text of the match or of a lookahead (not of a lookbehind, ``MatchReach``), so that
+    /// the last occurrence on a line bounds where a match starts, and the first one with ``literalReach``.
+    public let literalsBoundStart: Bool
     public let matchExamples: [RuleExample]
     public let keepExamples: [RuleExample]
     /// Example variants the rule does not hold under, with the reason.

@@ -35,7 +35,7 @@ public final class Screen: Sendable {
     private let byteScreened: [(rule: Int32, group: LiteralGroup)]
     /// Rules that the screen cannot pre-filter.
     public let unscreened: [Int32]
-    /// Per rule, whether its first filtered group bounds where a match starts (see ``Screen/bindsStart(_:)``).
+    /// Per rule, whether its first filtered group bounds where a match starts (``Rule/literalsBoundStart``).
     private let bounding: [Bool]
     /// Per rule, how far before an occurrence of its first filtered group a match can start, in non-spacing bytes
     /// (``Rule/literalReach``; -1: no bound): the group whose first occurrence ``Candidate/firstLiteral`` gives.
@@ -54,7 +54,7 @@ public final class Screen: Sendable {
         var hasTinyLiteral: Bool { literals.contains { LiteralFilter.Pattern(bytes: $0.bytes, boundedBefore: $0.before).isTiny } }
         /// A literal longer than the filter takes (255 bytes) is looked for by its end, without the boundary and
         /// spelling of its start: more lines get through, none is hidden.
-        init(_ group: [ScreenLiteral], origin: Int = 0) {
+        init(_ group: [ScreenLiteral], origin: Int) {
             self.origin = origin
             literals = group.map { literal in
                 let bytes = Array(literal.text.utf8).map(Screen.fold), exact = literal.exactCase.map { Array($0.utf8) }
@@ -64,50 +64,8 @@ public final class Screen: Sendable {
         }
     }
 
-    /// Whether a match of `rule` starts at or before an occurrence of each of its literal groups, so that the
-    /// occurrences on a line bound where PCRE2 need look for a match start. Derived and declared literals are text
-    /// of the match or of a lookahead, except in a positive lookbehind, which reads text before the match: a rule
-    /// with a lookbehind that holds literal text (`(?<=&nbsp|…)`, not `(?<=\w)` or `(?<=[.!?])`) binds nothing.
-    public static func bindsStart(_ rule: Rule) -> Bool {
-        let bytes = Array(rule.pattern.utf8)
-        var index = 0
-        while index + 3 < bytes.count {
-            if bytes[index] == UInt8(ascii: "\\") { index += 2; continue }
-            if bytes[index] == UInt8(ascii: "[") { index = LiteralExtractor.classEnd(bytes, from: index, limit: bytes.count); continue }
-            if bytes[index..<(index + 4)].elementsEqual("(?<=".utf8) {
-                let close = LiteralExtractor.matchingParen(bytes, from: index, limit: bytes.count)
-                if !opaque(bytes, (index + 4)..<close) { return false }
-                index = close + 1
-                continue
-            }
-            index += 1
-        }
-        return true
-    }
-
-    /// Whether a pattern range holds no literal text: only escapes, classes and the syntax around them.
-    static func opaque(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
-        var index = range.lowerBound
-        while index < range.upperBound {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\\") {
-                // An escaped character is literal text; a class escape (\w, \S, \p{…}) is not.
-                let kind = index + 1 < range.upperBound ? bytes[index + 1] : 0
-                if !"wWsSdDhHvVbBpPX".utf8.contains(kind) { return false }
-                index = LiteralExtractor.escapeEnd(bytes, from: index, limit: range.upperBound)
-            } else if byte == UInt8(ascii: "[") {
-                index = LiteralExtractor.classEnd(bytes, from: index, limit: range.upperBound)
-            } else if "()?:|*+".utf8.contains(byte) {
-                index += 1
-            } else {
-                return false
-            }
-        }
-        return true
-    }
-
     public init(rules: [Rule]) {
-        bounding = rules.map(Screen.bindsStart)
+        bounding = rules.map(\.literalsBoundStart)
         var literalRules: [(bytes: [UInt8], output: UInt64)] = []
         var unscreened: [Int32] = []
         var others: [[LiteralGroup]] = []
@@ -193,7 +151,7 @@ public final class Screen: Sendable {
         /// the index of its candidate in the list being built (-1: none yet).
         var firstStarts: [Int32] = []
         var lastStarts: [Int32] = []
-        var slots: [Int32] = []
+        var candidateIndex: [Int32] = []
         /// Advances once per document, so that the stamps of earlier documents never match.
         var generation: UInt64 = 0
         let filter = LiteralFilter.Scratch()
@@ -212,7 +170,7 @@ public final class Screen: Sendable {
             scratch.masks = [UInt8](repeating: 0, count: others.count)
             scratch.firstStarts = [Int32](repeating: 0, count: others.count)
             scratch.lastStarts = [Int32](repeating: 0, count: others.count)
-            scratch.slots = [Int32](repeating: -1, count: others.count)
+            scratch.candidateIndex = [Int32](repeating: -1, count: others.count)
         }
         scratch.generation &+= 1
         let generation = scratch.generation << 32
@@ -251,7 +209,7 @@ public final class Screen: Sendable {
             scratch.masks.withUnsafeMutableBufferPointer { masks in
             scratch.firstStarts.withUnsafeMutableBufferPointer { firstStarts in
             scratch.lastStarts.withUnsafeMutableBufferPointer { lastStarts in
-            scratch.slots.withUnsafeMutableBufferPointer { slots in
+            scratch.candidateIndex.withUnsafeMutableBufferPointer { candidateIndex in
                 // Each occurrence of a literal: its rule groups, if it fits their boundaries and spelling.
                 var segment = 0
                 var segmentEnd = segments.isEmpty ? 0 : segments[0].end
@@ -270,22 +228,22 @@ public final class Screen: Sendable {
                                 Screen.spelled(exact, in: bytes, at: end - length)
                             }) { continue }
                             let rule = Int(truncatingIfNeeded: (output & 0xFFFF_FFFF) >> 3)
-                            if stamps[rule] != stamp { stamps[rule] = stamp; masks[rule] = 0; slots[rule] = -1; lastStarts[rule] = -1 }
+                            if stamps[rule] != stamp { stamps[rule] = stamp; masks[rule] = 0; candidateIndex[rule] = -1; lastStarts[rule] = -1 }
                             // The first group's first and last occurrences on the line bound the rule's match starts there.
                             if output & 7 == 0, positional, bounding[rule] {
                                 let start = Int32(truncatingIfNeeded: end - length)
                                 if lastStarts[rule] < 0 || start < firstStarts[rule] { firstStarts[rule] = start }
                                 if start > lastStarts[rule] {
                                     lastStarts[rule] = start
-                                    let slot = Int(slots[rule])
-                                    if slot >= 0 { found[slot].startLimit = start }
+                                    let candidate = Int(candidateIndex[rule])
+                                    if candidate >= 0 { found[candidate].startLimit = start }
                                 }
                             }
                             let full = groupMasks[rule]
                             if masks[rule] == full { continue }
                             masks[rule] |= 1 << UInt8(truncatingIfNeeded: output & 7)
                             if masks[rule] == full {
-                                slots[rule] = met(rule, segment, literals: positional && bounding[rule] ? (firstStarts[rule], lastStarts[rule]) : nil)
+                                candidateIndex[rule] = met(rule, segment, literals: positional && bounding[rule] ? (firstStarts[rule], lastStarts[rule]) : nil)
                             }
                         }
                     }
@@ -393,7 +351,7 @@ public struct Candidate: Sendable, Hashable, Comparable {
     public let rule: Int32
     /// The document offset past which no match of the rule can start on the line (``Candidate/anywhere``: no
     /// bound): where the last occurrence of one of its literal groups starts, for a rule whose literals lie in
-    /// its matches (see ``Screen/bindsStart(_:)``).
+    /// its matches (``Rule/literalsBoundStart``).
     public internal(set) var startLimit: Int32
     /// Where the first occurrence of that group on the line starts (-1: not known); every match reaches it or a
     /// later one, which bounds how early a match can start (see ``MatchReach``).
@@ -402,10 +360,10 @@ public struct Candidate: Sendable, Hashable, Comparable {
     /// No bound on where a match starts.
     public static let anywhere = Int32.max
 
-    public init(segment: Int32, rule: Int32, startLimit: Int32 = Candidate.anywhere) {
+    public init(segment: Int32, rule: Int32) {
         self.segment = segment
         self.rule = rule
-        self.startLimit = startLimit
+        startLimit = Candidate.anywhere
     }
 
     public static func < (a: Candidate, b: Candidate) -> Bool {
