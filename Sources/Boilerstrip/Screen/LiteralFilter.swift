@@ -163,8 +163,7 @@ struct LiteralFilter: Sendable {
 
     /// Per-thread buffers of the scan.
     final class Scratch: @unchecked Sendable {
-        /// Positions the filter let through, in blocks: position << 28 | the window's slot << 16 | the top lane (a 0
-        /// bit: may match).
+        /// Positions the filter let through, in blocks: position << 16 | the top lane (a 0 bit: may match).
         var flagged = [UInt64](repeating: 0, count: 4096)
         /// Confirmed occurrences, handed over when the next position could overflow them: pattern << 40 | the
         /// position of its last byte.
@@ -197,7 +196,8 @@ struct LiteralFilter: Sendable {
                         body(UnsafeBufferPointer(rebasing: hits[0..<count]))
                         count = 0
                     }
-                    count = LiteralFilter.confirm(bytes, at: Int(truncatingIfNeeded: entry >> 28), slot: Int(truncatingIfNeeded: (entry >> 16) & 0xFFF),
+                    let at = Int(truncatingIfNeeded: entry >> 16)
+                    count = LiteralFilter.confirm(bytes, at: at, slot: LiteralFilter.slot(at: at, in: bytes, byteHashes),
                                                   open: entry & 0xFFFF, fold, entryStart, entries, patternStart, patternBytes, into: hits, count)
                 }
             }
@@ -215,8 +215,8 @@ struct LiteralFilter: Sendable {
     }
 
     /// The shift-or filter from `start`, until the end of `bytes` or until `flagged` is full. Writes
-    /// position << 28 | slot << 16 | top lane for each position with an open bucket; returns where it stopped and
-    /// how many it wrote.
+    /// position << 16 | top lane for each position with an open bucket; returns where it stopped and how many it
+    /// wrote.
     @inline(never)
     static func filter(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ byteHashes: UnsafeBufferPointer<UInt64>,
                        _ reach: UnsafeBufferPointer<UInt64>,
@@ -227,20 +227,34 @@ struct LiteralFilter: Sendable {
         let end = min(bytes.count, start + flagged.count)  // at most one entry per byte: never overflows
         let slotMask = UInt64((1 << slotBits) - 1)
         var index = start, written = 0
-        while index < end {
+        // One byte: its window's slot, the state shifted by a lane with the slot's reach or-ed in, and the entry
+        // written every time, kept only when a bucket is open: no branch to mispredict.
+        @inline(__always) func step(_ index: Int) {
             let hash = byteHashes[Int(base[index])]
             let slot = (hash ^ carry) & slotMask
             carry = hash >> 16 ^ previousFirst
             previousFirst = hash >> 32
             state = state << laneShift | reach[Int(truncatingIfNeeded: slot)]
             let lane = state >> topShift
-            // Written every time, kept only when a bucket is open: no branch to mispredict.
-            out[written] = UInt64(truncatingIfNeeded: index) << 28 | slot << 16 | lane
+            out[written] = UInt64(truncatingIfNeeded: index) << 16 | lane
             written &+= lane != openLane ? 1 : 0
-            index &+= 1
         }
+        while index &+ 1 < end {
+            step(index)
+            step(index &+ 1)
+            index &+= 2
+        }
+        if index < end { step(index); index &+= 1 }
         carried = Carried(state: state, carry: carry, previousFirst: previousFirst)
         return (index, written)
+    }
+
+    /// The reach slot of the window that ends at `at` (the start of the text stands for non-word bytes).
+    @inline(__always)
+    static func slot(at: Int, in bytes: UnsafeBufferPointer<UInt8>, _ byteHashes: UnsafeBufferPointer<UInt64>) -> Int {
+        let before = at >= 1 ? bytes[at - 1] : nonWord, first = at >= 2 ? bytes[at - 2] : nonWord
+        let hash = byteHashes[Int(bytes[at])] ^ byteHashes[Int(before)] >> 16 ^ byteHashes[Int(first)] >> 32
+        return Int(truncatingIfNeeded: hash) & ((1 << slotBits) - 1)
     }
 
     /// The literals of the open buckets whose last window (of slot `slot`) is the one ending at `at` and whose bytes
