@@ -89,6 +89,30 @@ import Testing
         #expect(throws: RecordScanner.Malformed.self) { try bytes.withUnsafeBufferPointer { try scanner.scan($0) } }
     }
 
+    /// The scanner's and the encoder's eight-byte fast path jumps to the first byte that is not plain ASCII: put
+    /// each kind of such byte at every offset of a word, behind plain text, and check what each one must do.
+    @Test func everySpecialByteIsSeenAtEveryOffset() throws {
+        let cases: [(body: [UInt8], valid: Bool, encoded: String)] = [
+            (Array("é".utf8), true, "é"), (Array("’".utf8), true, "’"), (Array("😀".utf8), true, "😀"),
+            (Array(#"\n"#.utf8), true, #"\n"#), (Array(#"\""#.utf8), true, #"\""#), (Array(#"\u00e9"#.utf8), true, "é"),
+            ([0xC3, 0x28], false, ""), ([0xE2, 0x80], false, ""), ([0x01], false, ""), ([0xFF], false, ""),
+        ]
+        for (body, valid, encoded) in cases {
+            for offset in 0..<17 {
+                let before = Array(repeating: UInt8(ascii: "a"), count: offset), after = Array("bcdefghijklmnopq".utf8)
+                let line = Array(#"{"text":""#.utf8) + before + body + after + Array(#""}"#.utf8)
+                let layout = try? line.withUnsafeBufferPointer { try scanner.scan($0) }
+                #expect((layout != nil) == valid, "\(body) at offset \(offset)")
+                guard valid, let value = layout?.textValue else { continue }
+                let decoded = line.withUnsafeBufferPointer { JSONString.decode(UnsafeBufferPointer(rebasing: $0[(value.lowerBound + 1)..<(value.upperBound - 1)])) }
+                var out: [UInt8] = []
+                JSONString.encode(decoded, to: &out)
+                let text = String(decoding: before, as: UTF8.self) + encoded + String(decoding: after, as: UTF8.self)
+                #expect(String(decoding: out, as: UTF8.self) == "\"" + text + "\"", "\(body) at offset \(offset)")
+            }
+        }
+    }
+
     @Test func deepNestingIsRefused() {
         let line = "{\"a\":" + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "}"
         #expect(throws: RecordScanner.Malformed.self) { try scan(line) }

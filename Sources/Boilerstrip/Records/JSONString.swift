@@ -95,10 +95,10 @@ public enum JSONString {
         var run = 0, index = 0
         let end = bytes.count
         while index < end {
-            if index + 8 <= end,
-               RecordScanner.Parser.isPlainASCII(UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
-                index += 8
-                continue
+            if index + 8 <= end {
+                let special = RecordScanner.Parser.specialBytes(UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
+                if special == 0 { index += 8; continue }
+                index += special.trailingZeroBitCount >> 3  // the first byte that is not plain ASCII
             }
             let byte = bytes[index]
             if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte < 0x80 { index += 1; continue }

@@ -187,10 +187,13 @@ public struct RecordScanner: Sendable {
             index += 1
             let count = bytes.count
             while index < count {
-                // Fast path: eight plain ASCII bytes at a time (no quote, backslash, control or non-ASCII byte).
+                // Fast path: eight plain ASCII bytes at a time (no quote, backslash, control or non-ASCII byte);
+                // otherwise straight to the first byte that is not.
                 if index + 8 <= count {
                     let word = UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)
-                    if Parser.isPlainASCII(word) { index += 8; continue }
+                    let special = Parser.specialBytes(word)
+                    if special == 0 { index += 8; continue }
+                    index += special.trailingZeroBitCount >> 3
                 }
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") { index += 1; return start..<index }
@@ -219,14 +222,15 @@ public struct RecordScanner: Sendable {
             throw Malformed(offset: start, message: "unterminated string")
         }
 
-        /// Whether none of the eight bytes is `"`, `\\`, a control byte or a non-ASCII byte (SWAR).
+        /// The high bit of each of the eight bytes (little-endian) that is `"`, `\\`, a control byte or a non-ASCII
+        /// byte (SWAR); bytes above the first such byte may be marked too (a borrow), never the bytes below it.
         @inline(__always)
-        static func isPlainASCII(_ word: UInt64) -> Bool {
+        static func specialBytes(_ word: UInt64) -> UInt64 {
             let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
             let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
             // A zero byte in x shows as (x - ones) & ~x & highs; bytes below 0x20 as (word - 0x20…) & ~word & highs.
             let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word) | word
-            return special & highs == 0
+            return special & highs
         }
 
         mutating func object(depth: Int) throws(Malformed) {
