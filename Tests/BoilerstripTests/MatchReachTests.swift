@@ -63,6 +63,38 @@ import Testing
         #expect(RuleMatcher(catalogue: catalogue).hiddenMatches(in: document, scratch: MatchScratch()).isEmpty)
     }
 
+    /// A match ends its line when every alternative ends in `$`, `\z` or `\Z` with only assertions after it:
+    /// `{eos}` does. An optional anchor, an anchor in a lookahead, or text after it does not.
+    @Test func endsLineWhenEveryAlternativeEndsInAnAnchor() throws {
+        func endsLine(_ pattern: String) throws -> Bool { MatchReach.bounds(of: try PatternExpander.expand(pattern).pattern).endsLine }
+        for pattern in ["{bos}Read more{eos}", "Read more$", "Read more\\z", "Read more\\Z", "(?:Read more|Lire la suite)$",
+                        "(?:Read more$|Lire la suite\\z)", "Read more$(?!x)", "Read more(?:\\.$)", "Read more$\\b", "more(?:$){1}"] {
+            #expect(try endsLine(pattern), "\(pattern)")
+        }
+        for pattern in ["Read more", "Read more$|Lire la suite", "Read more(?=$)", "Read more$?", "Read more(?:$)?",
+                        "Read more$\\h*", "Read more$x", "(?<=$)more", "Read more.+$", "(?R)$"] {
+            #expect(try !endsLine(pattern), "\(pattern)")
+        }
+    }
+
+    /// End to end: a rule whose match ends its line is looked for only near the end (the walk back from the end of
+    /// the line, over its reach), and finds its match there whatever precedes it; a match that does not reach the
+    /// end is not one.
+    @Test func aMatchThatEndsItsLineIsFoundNearTheEnd() throws {
+        let yaml = Support.ruleFile(id: "t-end", pattern: "{bos}Subscribe (?:today|now)\\.?{eos}", position: "any",
+                                    match: ["Subscribe today."], keep: ["Subscribe today, and more."])
+        let catalogue = try Support.catalogue(yaml)
+        #expect(catalogue.rules[0].matchEndsLine)
+        let filler = String(repeating: "Subscribe today. The council voted on the budget after a long debate. ", count: 30)
+        for text in [filler + "Subscribe today.", filler + "Subscribe now. \u{A0} ", filler + "Subscribe today.&nbsp;"] {
+            let document = Document(text)
+            let matcher = RuleMatcher(catalogue: catalogue)
+            #expect(matcher.hiddenMatches(in: document, scratch: MatchScratch()).isEmpty, "\(text.suffix(30))")
+            let evidence = try matcher.evidence(in: document, candidates: catalogue.screen.candidates(in: document), scratch: MatchScratch())
+            #expect(evidence.count == 1, "\(text.suffix(30))")
+        }
+    }
+
     @Test func caselessPatternsAreFoundOnBytes() {
         for (pattern, caseless) in [("(?i)read more", true), ("(?mi:x)", true), ("(?-i)x", false), ("(?<iso>x)", false),
                                     ("(?J)(?<t>a)", false), ("plain", false),

@@ -38,13 +38,15 @@ public enum MatchReach {
     /// part up to its last mandatory item (`lead`): items after it are optional (`(?: …)?`, `\.?`, `{eos}`), and a
     /// literal that every match holds through a mandatory run cannot be there. Nil where the analysis finds no bound.
     /// `startBound`: whether the pattern's literals are text of the match or of a lookahead, so that where they
-    /// occur bounds where a match starts.
-    public static func bounds(of pattern: String) -> (whole: Int?, lead: Int?, startBound: Bool) {
+    /// occur bounds where a match starts. `endsLine`: whether every match ends at the end of the subject (each
+    /// alternative ends in `$`, `\z` or `\Z`, as `{eos}` does), so that a match starts no further back from the end
+    /// of its line than `whole` allows.
+    public static func bounds(of pattern: String) -> (whole: Int?, lead: Int?, startBound: Bool, endsLine: Bool) {
         let bytes = Array(pattern.utf8)
         var parser = Parser(bytes: bytes, caseless: LiteralExtractor.isCaseless(bytes))
         let top = parser.alternation()
-        guard parser.index >= parser.bytes.count, !parser.unknown else { return (nil, nil, false) }
-        return (top.cost, top.lead, !parser.textBehind)
+        guard parser.index >= parser.bytes.count, !parser.unknown else { return (nil, nil, false, false) }
+        return (top.cost, top.lead, !parser.textBehind, top.endsLine && top.cost != nil)
     }
 
     /// The lowest start of a match that has at most `budget` non-spacing bytes and reaches `position`: walks back
@@ -67,15 +69,20 @@ public enum MatchReach {
     }
 
     /// What the analysis knows of a part of a pattern: the bound of its non-spacing bytes (`cost`), the bound up to
-    /// its last mandatory item (`lead`), and whether it is mandatory and can hold text (`holds`: not an anchor, a
-    /// negative or behind look, or an optional item).
+    /// its last mandatory item (`lead`), whether it is mandatory and can hold text (`holds`: not an anchor, a
+    /// negative or behind look, or an optional item), whether it is an assertion that never consumes a byte
+    /// (`assertion`), and whether every match of it ends at the end of the subject (`endsLine`).
     struct Item {
         var cost: Int?
         var lead: Int?
         var holds: Bool
+        var assertion = false
+        var endsLine = false
 
         static func text(_ cost: Int?) -> Item { Item(cost: cost, lead: cost, holds: true) }
-        static let zeroWidth = Item(cost: 0, lead: 0, holds: false)
+        static let zeroWidth = Item(cost: 0, lead: 0, holds: false, assertion: true)
+        /// `$`, `\z`, `\Z`: the subjects are lines, so even `$` before a final newline is their end.
+        static let endAnchor = Item(cost: 0, lead: 0, holds: false, assertion: true, endsLine: true)
     }
 
     /// A recursive descent over the pattern.
@@ -107,28 +114,30 @@ public enum MatchReach {
             return max(a, b)
         }
 
-        /// Alternatives up to a `)` (not consumed) or the end: the largest.
+        /// Alternatives up to a `)` (not consumed) or the end: the largest; they end the line when each does.
         mutating func alternation() -> Item {
-            var result = Item(cost: 0, lead: 0, holds: true)
+            var result = Item(cost: 0, lead: 0, holds: true, endsLine: true)
             while true {
                 let branch = sequence()
                 result.cost = Parser.largest(result.cost, branch.cost)
                 result.lead = Parser.largest(result.lead, branch.lead)
+                result.endsLine = result.endsLine && branch.endsLine
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "|") else { return result }
                 index += 1
             }
         }
 
         /// Items up to a `|` or `)` (not consumed) or the end: their sum, and the sum up to the last that holds text
-        /// (through that one's own lead).
+        /// (through that one's own lead). It ends the line when an item does and only assertions follow it.
         mutating func sequence() -> Item {
-            var total: Int? = 0, lead: Int? = 0
+            var total: Int? = 0, lead: Int? = 0, endsLine = false
             while index < bytes.count, bytes[index] != UInt8(ascii: "|"), bytes[index] != UInt8(ascii: ")") {
                 let item = quantified(atom())
                 if item.holds { lead = Parser.sum(total, item.lead) }
                 total = Parser.sum(total, item.cost)
+                if item.endsLine { endsLine = true } else if !item.assertion { endsLine = false }
             }
-            return Item(cost: total, lead: lead, holds: true)
+            return Item(cost: total, lead: lead, holds: true, endsLine: endsLine)
         }
 
         /// Applies a quantifier after an atom, if there is one. An optional item holds nothing; a repeated one counts
@@ -161,8 +170,10 @@ public enum MatchReach {
             if let each = atom.cost {
                 if each == 0 { cost = 0 } else if let most, most <= MatchReach.ceiling / each { cost = each * most }
             }
-            if least == 0 { return Item(cost: cost, lead: cost, holds: false) }
-            return Item(cost: cost, lead: most == 1 ? atom.lead : cost, holds: atom.holds)
+            // An optional item may be left out: it ends nothing. A repeated assertion is still one.
+            if least == 0 { return Item(cost: cost, lead: cost, holds: false, assertion: atom.assertion) }
+            return Item(cost: cost, lead: most == 1 ? atom.lead : cost, holds: atom.holds, assertion: atom.assertion,
+                        endsLine: atom.endsLine)
         }
 
         /// A `{n}`, `{n,}` or `{n,m}` quantifier at `start`: its bounds (upper nil: none) and where it ends; nil when
@@ -197,7 +208,8 @@ public enum MatchReach {
             case UInt8(ascii: "["): return .text(characterClass())
             case UInt8(ascii: "\\"): return escape()
             case UInt8(ascii: "."): index += 1; return .text(4)
-            case UInt8(ascii: "^"), UInt8(ascii: "$"): index += 1; return .zeroWidth
+            case UInt8(ascii: "^"): index += 1; return .zeroWidth
+            case UInt8(ascii: "$"): index += 1; return .endAnchor
             default: return .text(character())
             }
         }
@@ -248,8 +260,9 @@ public enum MatchReach {
             case UInt8(ascii: "h"), UInt8(ascii: "s"), UInt8(ascii: "v"), UInt8(ascii: "t"), UInt8(ascii: "n"),
                  UInt8(ascii: "r"), UInt8(ascii: "f"):
                 return .text(0)
-            case UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "A"), UInt8(ascii: "z"), UInt8(ascii: "Z"),
-                 UInt8(ascii: "G"), UInt8(ascii: "K"), UInt8(ascii: "E"):
+            case UInt8(ascii: "z"), UInt8(ascii: "Z"):
+                return .endAnchor
+            case UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "A"), UInt8(ascii: "G"), UInt8(ascii: "K"), UInt8(ascii: "E"):
                 return .zeroWidth
             case UInt8(ascii: "x"):
                 return .text(hexCharacterCost(bytes[(index + 2)..<end]))
@@ -355,8 +368,10 @@ public enum MatchReach {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ")") else { return unknownGroup() }
             index += 1
             if !kind.holds { return .zeroWidth }
-            // A literal may be anywhere in a lookahead: its whole cost is its lead.
-            return Item(cost: content.cost, lead: lookahead ? content.cost : content.lead, holds: true)
+            // A literal may be anywhere in a lookahead: its whole cost is its lead. A lookahead consumes nothing
+            // (it is an assertion), and its `$` ends no match.
+            return Item(cost: content.cost, lead: lookahead ? content.cost : content.lead, holds: true,
+                        assertion: lookahead, endsLine: !lookahead && content.endsLine)
         }
 
         /// A group whose syntax the analysis does not know: no bound, and no start bound for the pattern.

@@ -10,12 +10,16 @@ public struct RuleMatcher: Sendable {
     private let positions: [Position]
     /// Per rule, how far before its first screened literal a match can start (``Screen/literalReaches``, -1: no bound).
     private let reaches: [Int]
+    /// Per rule whose matches end their line (``Rule/matchEndsLine``), how far before the end of the line a match can
+    /// start (``Rule/matchReach``; -1: no bound).
+    private let endReaches: [Int]
 
     public init(catalogue: Catalogue) {
         self.catalogue = catalogue
         regexes = catalogue.rules.map(\.regex)
         positions = catalogue.rules.map(\.position)
         reaches = catalogue.screen.literalReaches
+        endReaches = catalogue.rules.map { rule in rule.matchEndsLine ? rule.matchReach ?? -1 : -1 }
     }
 
     /// The bytes of a line that rules are tried on: its content, without a byte order mark (`^` matches after it).
@@ -30,7 +34,8 @@ public struct RuleMatcher: Sendable {
     ///
     /// A match holds an occurrence of the rule's first literal group (the screen's candidates say where the first
     /// and the last one start): it starts at or before the last, and no further before the first than the rule's
-    /// ``Rule/literalReach`` allows for that group (see ``MatchReach``).
+    /// ``Rule/literalReach`` allows for that group (see ``MatchReach``). A match that ends its line starts no
+    /// further before the end than its ``Rule/matchReach`` allows.
     @inline(__always)
     func searchBounds(_ candidate: Candidate, line: UnsafeBufferPointer<UInt8>, base: Int, from: Int) -> (from: Int, limit: Int?)? {
         var from = from, limit: Int? = nil
@@ -45,6 +50,11 @@ public struct RuleMatcher: Sendable {
             if first - from > RuleMatcher.walkRatio * reach {
                 from = max(from, MatchReach.floor(before: first, budget: reach, in: line, lowerBound: from))
             }
+        }
+        let endReach = endReaches[Int(candidate.rule)]
+        if endReach >= 0, line.count - from > RuleMatcher.walkRatio * endReach {
+            from = max(from, MatchReach.floor(before: line.count, budget: endReach, in: line, lowerBound: from))
+            if let limit, from > limit { return nil }
         }
         return (from, limit)
     }

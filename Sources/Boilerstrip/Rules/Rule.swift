@@ -61,6 +61,9 @@ public struct Rule: Sendable {
     /// Whether the literals are text of the match or of a lookahead (not of a lookbehind, ``MatchReach``), so that
     /// the last occurrence on a line bounds where a match starts, and the first one with ``literalReach``.
     public let literalsBoundStart: Bool
+    /// Whether every match ends at the end of its line (the pattern ends in `{eos}`, `$`, `\z`; ``MatchReach``), so
+    /// that, with ``matchReach``, the end of the line bounds how early a match starts.
+    public let matchEndsLine: Bool
     public let matchExamples: [RuleExample]
     public let keepExamples: [RuleExample]
     /// Example variants the rule does not hold under, with the reason.

@@ -184,7 +184,7 @@ public enum RuleLoader {
             id: id, family: family, language: language, description: map["description"]?.string ?? "",
             source: map["source"]?.string, pattern: pattern, expandedPattern: expansion.pattern,
             position: position, weight: weight, isCredit: isCredit, extendsToEnd: extendsToEnd, screenLiterals: literals, literalsDeclared: declared,
-            matchReach: reach.whole, literalReach: literalReach, literalsBoundStart: reach.startBound,
+            matchReach: reach.whole, literalReach: literalReach, literalsBoundStart: reach.startBound, matchEndsLine: reach.endsLine,
             matchExamples: matches, keepExamples: keeps, skipVariants: skips,
             location: RuleLocation(file: path, line: at), regex: regex
         )
