@@ -71,19 +71,31 @@ struct LiteralFilter: Sendable {
 
         let filtered = patterns.map(\.filtered)
         // Buckets: two-byte patterns (one window, with any byte in front) in bucket 0 of their own; the others too
-        // short to fill every lane, in order of length, so that their don't-care lanes weaken only the buckets
-        // of their peers (given twice their share of buckets); the rest spread over the remaining buckets.
+        // short to fill every lane by length, each length in buckets of its own (a pattern's don't-care lanes are
+        // its bucket's: a three-byte pattern among four-byte ones would leave them one window, and on the corpus
+        // such a bucket let 3.5 M positions through for 1 M occurrences), given twice their share of buckets; the
+        // rest spread over the remaining buckets.
         let full = LiteralFilter.lanes + 2
         let order = filtered.indices.sorted { (filtered[$0].count, $0) < (filtered[$1].count, $1) }
         let tiny = order.filter { patterns[$0].isTiny }
-        let short = order.filter { (3..<full).contains(filtered[$0].count) }
+        let short = (3..<full).map { length in order.filter { filtered[$0].count == length } }.filter { !$0.isEmpty }
+        let shortCount = short.reduce(0) { $0 + $1.count }
         let long = order.filter { filtered[$0].count >= full }
         let firstShort = tiny.isEmpty ? 0 : 1
         let free = LiteralFilter.buckets - firstShort
         let shortBuckets = long.isEmpty ? free
-            : short.isEmpty ? 0 : min(free - 1, max(1, 2 * free * short.count / filtered.count))
+            : short.isEmpty ? 0 : min(free - 1, max(short.count, 2 * free * shortCount / filtered.count))
         var bucketOf = [Int](repeating: 0, count: filtered.count)
-        for (rank, pattern) in short.enumerated() { bucketOf[pattern] = firstShort + rank * shortBuckets / short.count }
+        // Each length gets buckets in proportion to its patterns, at least one.
+        var next = firstShort, lengthsLeft = short.count, bucketsLeft = shortBuckets, patternsLeft = shortCount
+        for group in short {
+            let share = max(1, min(bucketsLeft - (lengthsLeft - 1), bucketsLeft * group.count / max(patternsLeft, 1)))
+            for (rank, pattern) in group.enumerated() { bucketOf[pattern] = next + rank * share / group.count }
+            next += share
+            bucketsLeft -= share
+            lengthsLeft -= 1
+            patternsLeft -= group.count
+        }
         for (rank, pattern) in long.enumerated() {
             bucketOf[pattern] = firstShort + shortBuckets + rank * (free - shortBuckets) / long.count
         }
