@@ -178,20 +178,6 @@ public final class Screen: Sendable {
         // Literal positions are kept in 32 bits: a document of 2 GiB or more gets no search bounds.
         let positional = document.bytes.count < Int(Int32.max)
         document.bytes.withUnsafeBufferPointer { bytes in
-            // A rule whose filtered groups (or byte screen) a line met: a candidate when its other groups occur.
-            // Returns the candidate's index in `found`, or -1.
-            @discardableResult
-            func met(_ rule: Int, _ segment: Int, literals: (first: Int32, last: Int32)? = nil) -> Int32 {
-                let line = segments[segment].content
-                for group in others[rule] where !Screen.occurs(group, in: bytes, line) { return -1 }
-                var candidate = Candidate(segment: Int32(truncatingIfNeeded: segment), rule: Int32(truncatingIfNeeded: rule))
-                if let literals {
-                    candidate.firstLiteral = literals.first
-                    candidate.startLimit = literals.last
-                }
-                found.append(candidate)
-                return Int32(truncatingIfNeeded: found.count - 1)
-            }
             func segmentIndex(containing offset: Int) -> Int {
                 var low = 0, high = segments.count - 1
                 while low < high {
@@ -242,7 +228,8 @@ public final class Screen: Sendable {
                             if masks[rule] == full { continue }
                             masks[rule] |= 1 << UInt8(truncatingIfNeeded: output & 7)
                             if masks[rule] == full {
-                                candidateIndex[rule] = met(rule, segment, literals: positional && bounding[rule] ? (firstStarts[rule], lastStarts[rule]) : nil)
+                                candidateIndex[rule] = met(rule, segment, literals: positional && bounding[rule] ? (firstStarts[rule], lastStarts[rule]) : nil,
+                                                           in: bytes, segments, into: &found)
                             }
                         }
                     }
@@ -255,7 +242,8 @@ public final class Screen: Sendable {
                     Screen.forEachOccurrence(of: group, in: bytes, 0..<bytes.count) { at in
                         let low = segmentIndex(containing: at)
                         if low != lastSegment {
-                            met(Int(rule), low, literals: positional && bounding[Int(rule)] ? (Int32(truncatingIfNeeded: at), Candidate.anywhere) : nil)
+                            met(Int(rule), low, literals: positional && bounding[Int(rule)] ? (Int32(truncatingIfNeeded: at), Candidate.anywhere) : nil,
+                                in: bytes, segments, into: &found)
                         }
                         lastSegment = low
                         return segments[low].end  // the line is settled
@@ -285,6 +273,23 @@ public final class Screen: Sendable {
             found.removeLast(found.count - unique)
         }
         return found
+    }
+
+    /// A rule whose filtered groups (or byte screen) a line met: a candidate when its other groups occur there.
+    /// Returns the candidate's index in `found`, or -1. (A method with `found` passed in, not a local function
+    /// that captures it: a captured variable is boxed, and every access to it checked for exclusivity at run time.)
+    @discardableResult
+    private func met(_ rule: Int, _ segment: Int, literals: (first: Int32, last: Int32)?, in bytes: UnsafeBufferPointer<UInt8>,
+                     _ segments: [Segment], into found: inout [Candidate]) -> Int32 {
+        let line = segments[segment].content
+        for group in others[rule] where !Screen.occurs(group, in: bytes, line) { return -1 }
+        var candidate = Candidate(segment: Int32(truncatingIfNeeded: segment), rule: Int32(truncatingIfNeeded: rule))
+        if let literals {
+            candidate.firstLiteral = literals.first
+            candidate.startLimit = literals.last
+        }
+        found.append(candidate)
+        return Int32(truncatingIfNeeded: found.count - 1)
     }
 
     /// Whether the literal ending at `end` has no word byte on the sides its pattern bounds.
