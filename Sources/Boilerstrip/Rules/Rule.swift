@@ -114,9 +114,11 @@ public struct RuleExample: Sendable, Equatable {
         }
         let open = "«", close = "»"
         let escapedOpen = "\u{E000}", escapedClose = "\u{E001}"
-        let marked = marked.replacingOccurrences(of: "\\«", with: escapedOpen).replacingOccurrences(of: "\\»", with: escapedClose)
+        // Escaped guillemets (\« \») are rare: Foundation's replacing runs only for an example that has one.
+        let escaped = marked.utf8.contains(UInt8(ascii: "\\"))
+        let marked = escaped ? marked.replacingOccurrences(of: "\\«", with: escapedOpen).replacingOccurrences(of: "\\»", with: escapedClose) : marked
         func unescape(_ text: String) -> String {
-            text.replacingOccurrences(of: escapedOpen, with: "«").replacingOccurrences(of: escapedClose, with: "»")
+            escaped ? text.replacingOccurrences(of: escapedOpen, with: "«").replacingOccurrences(of: escapedClose, with: "»") : text
         }
         guard let openRange = marked.range(of: open) else {
             text = unescape(marked)

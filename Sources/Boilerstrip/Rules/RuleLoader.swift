@@ -23,7 +23,9 @@ public enum RuleLoader {
         do {
             // Every scalar stays a string (Resolver.basic): the schema says which are numbers, and the default
             // resolver's regular expressions cost more than all the rest of loading.
-            guard let node = try Yams.compose(yaml: text, .basic) else {
+            // UTF-8 said outright: Yams's default reads the whole environment on every parse (and prints to stdout
+            // when YAMS_DEFAULT_ENCODING is set).
+            guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else {
                 throw RuleLoadError(file: path, line: 1, message: "the file is empty")
             }
             root = node
@@ -59,16 +61,25 @@ public enum RuleLoader {
         return rules
     }
 
+    /// A mapping's values by key. Yams looks a key up by building a node for it and comparing nodes, thousands of
+    /// instructions a lookup; the parser has already refused duplicate keys.
+    static func fields(of mapping: Node.Mapping) -> [String: Node] {
+        var fields: [String: Node] = [:]
+        for (key, value) in mapping { if let name = key.string { fields[name] = value } }
+        return fields
+    }
+
     static func rule(from node: Node, family: Family, language: String, path: String, checkExamples: Bool = true) throws(RuleLoadError) -> Rule {
         let at = line(node)
-        guard let map = node.mapping else {
+        guard let mapping = node.mapping else {
             throw RuleLoadError(file: path, line: at, message: "a rule must be a mapping")
         }
+        let map = fields(of: mapping)
         let id = map["id"]?.string
         func fail(_ message: String, _ where: Node? = nil) -> RuleLoadError {
             RuleLoadError(file: path, line: `where`.map(line) ?? at, ruleID: id, message: message)
         }
-        for (key, _) in map where !knownRuleKeys.contains(key.string ?? "") {
+        for (key, _) in mapping where !knownRuleKeys.contains(key.string ?? "") {
             throw fail("unknown key '\(key.string ?? "?")' (expected \(knownRuleKeys.sorted().joined(separator: ", ")))", key)
         }
         guard let id, !id.isEmpty else { throw fail("missing 'id'") }
@@ -147,7 +158,7 @@ public enum RuleLoader {
         let reach = MatchReach.bounds(of: expansion.pattern)
         let literalReach = tied.map { $0 ? reach.lead : reach.whole }
         // Examples.
-        guard let examples = map["examples"]?.mapping else { throw fail("missing 'examples' with 'match' and 'keep' lists") }
+        guard let examples = map["examples"]?.mapping.map(fields) else { throw fail("missing 'examples' with 'match' and 'keep' lists") }
         func list(_ key: String, marked: Bool) throws(RuleLoadError) -> [RuleExample] {
             guard let items = examples[key]?.sequence, !items.isEmpty else {
                 throw fail("needs at least one '\(key)' example", map["examples"])
