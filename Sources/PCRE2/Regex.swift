@@ -119,7 +119,10 @@ public final class Regex: @unchecked Sendable {
         scratch.setStartLimit(startLimit)
         // An empty buffer may have a nil base address; PCRE2 wants a valid pointer.
         let base = subject.baseAddress ?? MatchScratch.emptySubject
-        let rc = pcre2_match_8(code, base, subject.count, start, 0, scratch.matchData, scratch.context)
+        // JIT code is called directly: pcre2_match would check the options and the pattern before passing on to it.
+        let rc = jitState.load(ordering: .relaxed) == Regex.jitDone
+            ? pcre2_jit_match_8(code, base, subject.count, start, 0, scratch.matchData, scratch.context)
+            : pcre2_match_8(code, base, subject.count, start, 0, scratch.matchData, scratch.context)
         if rc == PCRE2_ERROR_NOMATCH { return nil }
         if rc < 0 {
             switch rc {
