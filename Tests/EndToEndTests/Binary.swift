@@ -25,11 +25,13 @@ enum Binary {
     }
 
     /// Runs the binary with `arguments`, feeding `input` on stdin.
-    static func run(_ arguments: [String], input: Data = Data(), executable: String = Binary.path, directory: String? = nil) throws -> Result {
+    static func run(_ arguments: [String], input: Data = Data(), executable: String = Binary.path, directory: String? = nil,
+                    environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout

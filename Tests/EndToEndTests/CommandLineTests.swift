@@ -87,6 +87,14 @@ import Testing
         #expect(result.text == "Body text.\n")
     }
 
+    /// Yams prints a notice to stdout for each file it parses when YAMS_DEFAULT_ENCODING is set and the encoding is
+    /// left to it: the rule files are parsed as UTF-8 outright, so nothing but the cleaned text reaches stdout.
+    @Test func yamlEncodingVariableLeavesStdoutClean() throws {
+        let result = try Binary.run([], input: Data("Body text.\nThe post X appeared first on Y.\n".utf8),
+                                    environment: ["YAMS_DEFAULT_ENCODING": "utf8"])
+        #expect(result.text == "Body text.\n")
+    }
+
     @Test func jsonlKeepsEveryOtherFieldByteForByte() throws {
         let example = try String(contentsOfFile: Binary.example, encoding: .utf8)
         let textJSON = String(decoding: try JSONSerialization.data(withJSONObject: [example], options: [.withoutEscapingSlashes]), as: UTF8.self).dropFirst().dropLast()
