@@ -37,6 +37,8 @@ struct LiteralFilter: Sendable {
     static let laneShift = UInt64(64 / lanes)
     static let topShift = UInt64(64 - 64 / lanes)
     static let openLane: UInt64 = ~0 >> topShift
+    /// The lowest state whose top lane is `openLane`: a state below it has a bucket open.
+    static let openState: UInt64 = openLane << topShift
     static let slotBits = 12
     /// What a non-word byte is in the first place of a window.
     static let nonWord: UInt8 = 0x20
@@ -249,7 +251,7 @@ struct LiteralFilter: Sendable {
             state = state << laneShift | reach[Int(truncatingIfNeeded: slot)]
             let lane = state >> topShift
             out[written] = UInt64(truncatingIfNeeded: index) << 16 | lane
-            written &+= lane != openLane ? 1 : 0
+            written &+= state < openState ? 1 : 0  // the top lane is not all ones: a compare and an add with carry
         }
         while index &+ 1 < end {
             step(index)
