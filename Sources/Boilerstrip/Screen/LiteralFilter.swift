@@ -211,8 +211,9 @@ struct LiteralFilter: Sendable {
                         count = 0
                     }
                     let at = Int(truncatingIfNeeded: entry >> 16)
-                    count = LiteralFilter.confirm(bytes, at: at, slot: LiteralFilter.slot(at: at, in: bytes, byteHashes),
-                                                  open: entry & 0xFFFF, fold, entryStart, entries, patternStart, patternBytes, into: hits, count)
+                    let (slot, tail) = LiteralFilter.window(at: at, in: bytes, byteHashes, fold)
+                    count = LiteralFilter.confirm(bytes, at: at, slot: slot, tail: tail, open: entry & 0xFFFF, fold, entryStart,
+                                                  entries, patternStart, patternBytes, into: hits, count)
                 }
             }
             if count > 0 { body(UnsafeBufferPointer(rebasing: hits[0..<count])) }
@@ -263,30 +264,37 @@ struct LiteralFilter: Sendable {
         return (index, written)
     }
 
-    /// The reach slot of the window that ends at `at` (the start of the text stands for non-word bytes).
+    /// The reach slot of the window that ends at `at` (the start of the text stands for non-word bytes), and the
+    /// last four bytes there, folded, the last first (zero before the start): the bytes are read once for both.
     @inline(__always)
-    static func slot(at: Int, in bytes: UnsafeBufferPointer<UInt8>, _ byteHashes: UnsafeBufferPointer<UInt64>) -> Int {
-        let before = at >= 1 ? bytes[at - 1] : nonWord, first = at >= 2 ? bytes[at - 2] : nonWord
-        let hash = byteHashes[Int(bytes[at])] ^ byteHashes[Int(before)] >> 16 ^ byteHashes[Int(first)] >> 32
-        return Int(truncatingIfNeeded: hash) & ((1 << slotBits) - 1)
+    static func window(at: Int, in bytes: UnsafeBufferPointer<UInt8>, _ byteHashes: UnsafeBufferPointer<UInt64>,
+                       _ fold: UnsafeBufferPointer<UInt8>) -> (slot: Int, tail: UInt64) {
+        let last = Int(bytes[at])
+        if at >= 3 {  // the common case, straight through
+            let before = Int(bytes[at - 1]), first = Int(bytes[at - 2]), earlier = Int(bytes[at - 3])
+            let hash = byteHashes[last] ^ byteHashes[before] >> 16 ^ byteHashes[first] >> 32
+            let tail = UInt64(fold[last]) | UInt64(fold[before]) << 8 | UInt64(fold[first]) << 16 | UInt64(fold[earlier]) << 24
+            return (Int(truncatingIfNeeded: hash) & ((1 << slotBits) - 1), tail)
+        }
+        // The first three bytes of the text: non-word bytes stand before it in the window, zeros in the tail.
+        let before = at >= 1 ? Int(bytes[at - 1]) : -1, first = at >= 2 ? Int(bytes[at - 2]) : -1
+        let hash = byteHashes[last] ^ byteHashes[before < 0 ? Int(nonWord) : before] >> 16
+            ^ byteHashes[first < 0 ? Int(nonWord) : first] >> 32
+        var tail = UInt64(fold[last])
+        if before >= 0 { tail |= UInt64(fold[before]) << 8 }
+        if first >= 0 { tail |= UInt64(fold[first]) << 16 }
+        return (Int(truncatingIfNeeded: hash) & ((1 << slotBits) - 1), tail)
     }
 
     /// The literals of the open buckets whose last window (of slot `slot`) is the one ending at `at` and whose bytes
     /// end there.
     @inline(__always)
-    static func confirm(_ bytes: UnsafeBufferPointer<UInt8>, at: Int, slot: Int, open: UInt64, _ fold: UnsafeBufferPointer<UInt8>,
+    static func confirm(_ bytes: UnsafeBufferPointer<UInt8>, at: Int, slot: Int, tail: UInt64, open: UInt64, _ fold: UnsafeBufferPointer<UInt8>,
                         _ entryStart: UnsafeBufferPointer<Int32>,
                         _ entries: UnsafeBufferPointer<UInt64>, _ patternStart: UnsafeBufferPointer<Int32>,
                         _ patternBytes: UnsafeBufferPointer<UInt8>, into hits: UnsafeMutableBufferPointer<UInt64>,
                         _ count: Int) -> Int {
-        // The last four bytes (folded; zero before the start).
         var written = count
-        var tail: UInt64 = 0
-        var available = 0
-        while available < 4 && available <= at {
-            tail |= UInt64(fold[Int(bytes[at - available])]) << UInt64(8 * available)
-            available += 1
-        }
         for position in Int(entryStart[slot])..<Int(entryStart[slot + 1]) {
             let entry = entries[position]
             if open & (1 << ((entry >> 20) & 0xF)) != 0 { continue }
