@@ -232,10 +232,17 @@ enum CutOff {
     /// one comes a clause of 15 characters or more that ends on no closing punctuation (「AirP, 大会の).
     static func cjkCut(_ bytes: [UInt8], end: Int) -> (reason: String, confidence: Double)? {
         // The text from the end back to the line start, as scalars (short: excerpts only get here).
-        var start = end
-        while start > 0, bytes[start - 1] != 0x0A, bytes[start - 1] != 0x0D { start -= 1 }
-        // The full stops are E3 80 82 and EF BC 81/8E/9F: no such lead byte, no CJK stop.
-        guard bytes[start..<end].contains(where: { $0 == 0xE3 || $0 == 0xEF }) else { return nil }
+        // The full stops are E3 80 82 and EF BC 81/8E/9F: no such lead byte, no CJK stop. One pass for both.
+        var start = end, leads = false
+        bytes.withUnsafeBufferPointer { bytes in
+            while start > 0 {
+                let byte = bytes[start - 1]
+                if byte == 0x0A || byte == 0x0D { break }
+                if byte == 0xE3 || byte == 0xEF { leads = true }
+                start -= 1
+            }
+        }
+        guard leads else { return nil }
         let scalars = Array(String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars)
         guard let last = scalars.last else { return nil }
         guard let stop = scalars.lastIndex(where: { cjkStops.contains($0.value) }) else { return nil }
