@@ -46,6 +46,9 @@ public final class Screen: Sendable {
     /// Literals of which one must occur, folded.
     struct LiteralGroup: Sendable {
         let literals: [(bytes: [UInt8], before: Bool, after: Bool, exact: [UInt8]?)]
+        /// The literals by their first byte, in order of first appearance: the ones that share it are looked for in
+        /// one pass (".jp", ".png", ".gif", ".webp" stop at each period once, not four times).
+        let byFirstByte: [(first: UInt8, literals: [Int])]
         /// Its index in the rule's ``Rule/screenLiterals``.
         let origin: Int
         var shortest: Int { literals.map(\.bytes.count).min() ?? 0 }
@@ -60,6 +63,16 @@ public final class Screen: Sendable {
                 guard bytes.count > LiteralFilter.longest else { return (bytes, literal.boundedBefore, literal.boundedAfter, exact) }
                 return (Array(bytes.suffix(LiteralFilter.longest)), false, literal.boundedAfter, exact.map { Array($0.suffix(LiteralFilter.longest)) })
             }
+            var byFirstByte: [(first: UInt8, literals: [Int])] = []
+            for (index, literal) in literals.enumerated() {
+                guard let first = literal.bytes.first else { continue }
+                if let known = byFirstByte.firstIndex(where: { $0.first == first }) {
+                    byFirstByte[known].literals.append(index)
+                } else {
+                    byFirstByte.append((first, [index]))
+                }
+            }
+            self.byFirstByte = byFirstByte
         }
     }
 
@@ -316,14 +329,15 @@ public final class Screen: Sendable {
     }
 
     /// Calls `body` with the start of each occurrence of the group's literals in `range` (folded, with their
-    /// boundaries), literal after literal; `body` says where to go on looking for the same literal (nil: stop).
+    /// boundaries), once per start, the literals that share a first byte in one pass; `body` says where to go on
+    /// looking in that pass (nil: stop).
     static func forEachOccurrence(of group: LiteralGroup, in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
                                   _ body: (Int) -> Int?) {
         guard let base = bytes.baseAddress else { return }
-        for literal in group.literals {
-            let needle = literal.bytes
-            guard let first = needle.first, range.count >= needle.count else { continue }
-            let last = range.upperBound - needle.count  // the last possible start
+        for (first, members) in group.byFirstByte {
+            let shortest = members.reduce(Int.max) { min($0, group.literals[$1].bytes.count) }
+            guard range.count >= shortest else { continue }
+            let last = range.upperBound - shortest  // the last possible start
             let letter = (0x61...0x7A).contains(first) || (0xA0...0xBE).contains(first)
             var start = range.lowerBound
             while start <= last {
@@ -335,10 +349,19 @@ public final class Screen: Sendable {
                     while start <= last, Screen.fold(bytes[start]) != first { start += 1 }
                     if start > last { break }
                 }
-                var matched = true
-                for offset in 1..<max(1, needle.count) where Screen.fold(bytes[start + offset]) != needle[offset] { matched = false; break }
-                if matched, let exact = literal.exact, !exact.withUnsafeBufferPointer({ spelled($0, in: bytes, at: start) }) { matched = false }
-                if matched, bounded(bytes, end: start + needle.count, length: needle.count, before: literal.before, after: literal.after) {
+                var found = false
+                for member in members {
+                    let literal = group.literals[member], needle = literal.bytes
+                    guard start + needle.count <= range.upperBound else { continue }
+                    var matched = true
+                    for offset in 1..<max(1, needle.count) where Screen.fold(bytes[start + offset]) != needle[offset] { matched = false; break }
+                    if matched, let exact = literal.exact, !exact.withUnsafeBufferPointer({ spelled($0, in: bytes, at: start) }) { matched = false }
+                    if matched, bounded(bytes, end: start + needle.count, length: needle.count, before: literal.before, after: literal.after) {
+                        found = true
+                        break
+                    }
+                }
+                if found {
                     guard let resume = body(start) else { return }
                     start = max(resume, start + 1)
                 } else {
