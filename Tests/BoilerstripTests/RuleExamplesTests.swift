@@ -36,6 +36,21 @@ import Testing
         }
     }
 
+    /// The byte screen looks for a group's literals that share a first byte in one pass: each of them must still be
+    /// found, on any line and after the others ("-" screens the rule; ".png" and ".gif" share the period).
+    @Test func literalsSharingAFirstByteAreEachFound() throws {
+        let yaml = Support.ruleFile(id: "t-shared", pattern: "^[a-z]+(?:-[a-z]+|\\.png|\\.gif){eos}", position: "any",
+                                    match: ["logo.gif"], keep: ["logo gif"], extra: "    requires: [['-', '.png', '.gif']]")
+        let catalogue = try Support.catalogue(yaml)
+        let matcher = RuleMatcher(catalogue: catalogue)
+        let lines = ["The council met. It voted.", "logo.gif", "x.png and more.", "chart.png", "news-feed", "a.b.c.gif"]
+        let document = Document(lines.joined(separator: "\n"))
+        #expect(matcher.hiddenMatches(in: document, scratch: MatchScratch()).isEmpty)
+        let matched = try matcher.evidence(in: document, candidates: catalogue.screen.candidates(in: document), scratch: MatchScratch())
+            .map { String(decoding: document.bytes[$0.match], as: UTF8.self) }
+        #expect(matched == ["logo.gif", "chart.png", "news-feed"])
+    }
+
     @Test func runnerReportsAFailingExample() throws {
         // A rule whose match example sits mid-document: the position factor keeps it below the threshold there,
         // but as its own document it is removed; its keep example must not fire.
