@@ -95,6 +95,22 @@ import Testing
         }
     }
 
+    /// A call of a named group parsed before it counts what that group holds; a call before the group, inside it
+    /// (recursion) or to a name given twice is not known.
+    @Test func callsOfNamedGroups() throws {
+        #expect(try bound("(?<n>kk)(?&n)") == 4)
+        #expect(try bound("(?P<n>kk)(?P>n)?") == 4)
+        #expect(try bound("(?<n>kk)(?:(?&n)(?&n)?)?") == 6)
+        #expect(try bound("(?<n>k) ?(?&n){eos}") == 2)
+        func endsLine(_ pattern: String) throws -> Bool { MatchReach.bounds(of: try PatternExpander.expand(pattern).pattern).endsLine }
+        #expect(try endsLine("(?<n>k$)(?&n)"))
+        #expect(try endsLine("^(?<box>(?:Read more|Share) ?)(?:(?&box)(?&box)?)?{eos}"))
+        for pattern in ["(?&n)(?<n>kk)", "(?<n>k(?&n)?)", "(?J)(?<n>k)(?<n>ll)(?&n)", "(?<n>k)(?&m)"] {
+            #expect(try bound(pattern) == nil, "\(pattern)")
+            #expect(MatchReach.bounds(of: pattern).startBound == false, "\(pattern)")
+        }
+    }
+
     @Test func caselessPatternsAreFoundOnBytes() {
         for (pattern, caseless) in [("(?i)read more", true), ("(?mi:x)", true), ("(?-i)x", false), ("(?<iso>x)", false),
                                     ("(?J)(?<t>a)", false), ("plain", false),

@@ -12,7 +12,8 @@
 /// if consumed, since a literal may sit in one. Lookbehinds count nothing: a pattern with a positive lookbehind that
 /// holds literal text (`(?<=&nbsp|…)`, not `(?<=\w)` or `(?<=[.!?])`), where a literal may sit before the match, or
 /// with a construct the analysis does not know, bounds no match start at all (`startBound`). A loop over anything
-/// but spacing, a backreference, a subroutine call or a conditional makes the pattern unbounded (nil).
+/// but spacing, a backreference, a conditional or a subroutine call makes the pattern unbounded (nil), but for a
+/// call of a named group parsed before it (`(?<box>…)(?&box)?`), which counts as that group.
 public enum MatchReach {
     /// The characters of spacing: `\h` and `\s` (as PCRE2 with UCP knows them), U+200B and U+FEFF.
     static let spacingScalars: [Unicode.Scalar] = [
@@ -97,6 +98,8 @@ public enum MatchReach {
         var behind = 0
         var textBehind = false
         var unknown = false
+        /// Named groups already parsed, for subroutine calls to them (`(?&name)`); a name given twice is nil.
+        var named: [String: Item?] = [:]
 
         init(bytes: [UInt8], caseless: Bool, spacing: [Bool] = MatchReach.spacing) {
             self.bytes = bytes
@@ -325,6 +328,7 @@ public enum MatchReach {
             index += 1  // "("
             var kind = Item.text(nil)  // how the content counts: .text for a group, zero-width for a skipped look
             var lookahead = false, lookbehind = false
+            var name: String? = nil
             if index < bytes.count, bytes[index] == UInt8(ascii: "*") { return unknownGroup() }
             if index < bytes.count, bytes[index] == UInt8(ascii: "?") {
                 let next = index + 1 < bytes.count ? bytes[index + 1] : 0
@@ -344,10 +348,20 @@ public enum MatchReach {
                 case UInt8(ascii: "<"), UInt8(ascii: "'"):
                     // A named group: (?<name>…) or (?'name'…).
                     guard let close = bytes[(index + 2)...].firstIndex(of: next == UInt8(ascii: "'") ? next : UInt8(ascii: ">")) else { return unknownGroup() }
+                    name = String(decoding: bytes[(index + 2)..<close], as: UTF8.self)
                     index = close + 1
                 case UInt8(ascii: "P") where index + 2 < bytes.count && bytes[index + 2] == UInt8(ascii: "<"):
                     guard let close = bytes[(index + 3)...].firstIndex(of: UInt8(ascii: ">")) else { return unknownGroup() }
+                    name = String(decoding: bytes[(index + 3)..<close], as: UTF8.self)
                     index = close + 1
+                case UInt8(ascii: "&"), UInt8(ascii: "P") where next == UInt8(ascii: "&") || (index + 2 < bytes.count && bytes[index + 2] == UInt8(ascii: ">")):
+                    // A call of a named group, (?&name) or (?P>name): what that group holds, once the group is parsed
+                    // (before the call, not around it: no recursion) and its name is not given twice.
+                    let from = index + (next == UInt8(ascii: "&") ? 2 : 3)
+                    guard let close = bytes[from...].firstIndex(of: UInt8(ascii: ")")),
+                          case let called?? = named[String(decoding: bytes[from..<close], as: UTF8.self)] else { return unknownGroup() }
+                    index = close + 1
+                    return called
                 case UInt8(ascii: "#"):
                     guard let close = bytes[index...].firstIndex(of: UInt8(ascii: ")")) else { return unknownGroup() }
                     index = close + 1
@@ -370,8 +384,10 @@ public enum MatchReach {
             if !kind.holds { return .zeroWidth }
             // A literal may be anywhere in a lookahead: its whole cost is its lead. A lookahead consumes nothing
             // (it is an assertion), and its `$` ends no match.
-            return Item(cost: content.cost, lead: lookahead ? content.cost : content.lead, holds: true,
-                        assertion: lookahead, endsLine: !lookahead && content.endsLine)
+            let item = Item(cost: content.cost, lead: lookahead ? content.cost : content.lead, holds: true,
+                            assertion: lookahead, endsLine: !lookahead && content.endsLine)
+            if let name { named[name] = named[name] == nil ? .some(item) : .some(nil) }
+            return item
         }
 
         /// A group whose syntax the analysis does not know: no bound, and no start bound for the pattern.
