@@ -34,10 +34,7 @@ public final class Regex: @unchecked Sendable {
     /// The number of capture groups (not counting the whole match).
     public let captureCount: Int
     /// Whether the pattern is JIT-compiled (compiling it now if that has not happened yet).
-    public var isJITCompiled: Bool {
-        compileJITOnce()
-        return jitState.load(ordering: .acquiring) == Regex.jitDone
-    }
+    public var isJITCompiled: Bool { compileJITOnce() }
 
     let code: OpaquePointer
     private let wantsJIT: Bool
@@ -46,15 +43,19 @@ public final class Regex: @unchecked Sendable {
     private let jitLock = Mutex<Void>(())
     private static let jitDone = 1, jitUnavailable = 2
 
-    /// JIT-compiles the pattern before its first match. PCRE2 must not match with a pattern while the JIT
-    /// compiler writes into it, so other threads wait for the first one.
+    /// JIT-compiles the pattern before its first match, and says whether JIT code is there to call. PCRE2 must not
+    /// match with a pattern while the JIT compiler writes into it, so other threads wait for the first one.
     @inline(__always)
-    func compileJITOnce() {
-        if jitState.load(ordering: .acquiring) != 0 { return }
-        jitLock.withLock { _ in
-            guard jitState.load(ordering: .relaxed) == 0 else { return }
+    @discardableResult
+    func compileJITOnce() -> Bool {
+        let state = jitState.load(ordering: .acquiring)
+        if state != 0 { return state == Regex.jitDone }
+        return jitLock.withLock { _ in
+            let state = jitState.load(ordering: .relaxed)
+            if state != 0 { return state == Regex.jitDone }
             let done = wantsJIT && pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE)) == 0
             jitState.store(done ? Regex.jitDone : Regex.jitUnavailable, ordering: .releasing)
+            return done
         }
     }
 
@@ -114,13 +115,13 @@ public final class Regex: @unchecked Sendable {
     public func firstMatch(
         in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0, startLimit: Int? = nil, scratch: MatchScratch
     ) throws(MatchError) -> Match? {
-        compileJITOnce()
+        let jitted = compileJITOnce()
         scratch.reserve(groups: captureCount)
         scratch.setStartLimit(startLimit)
         // An empty buffer may have a nil base address; PCRE2 wants a valid pointer.
         let base = subject.baseAddress ?? MatchScratch.emptySubject
         // JIT code is called directly: pcre2_match would check the options and the pattern before passing on to it.
-        let rc = jitState.load(ordering: .relaxed) == Regex.jitDone
+        let rc = jitted
             ? pcre2_jit_match_8(code, base, subject.count, start, 0, scratch.matchData, scratch.context)
             : pcre2_match_8(code, base, subject.count, start, 0, scratch.matchData, scratch.context)
         if rc == PCRE2_ERROR_NOMATCH { return nil }

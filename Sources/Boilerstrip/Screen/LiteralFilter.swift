@@ -36,9 +36,8 @@ struct LiteralFilter: Sendable {
     static let buckets = 64 / lanes
     static let laneShift = UInt64(64 / lanes)
     static let topShift = UInt64(64 - 64 / lanes)
-    static let openLane: UInt64 = ~0 >> topShift
-    /// The lowest state whose top lane is `openLane`: a state below it has a bucket open.
-    static let openState: UInt64 = openLane << topShift
+    /// The lowest state whose top lane is all ones (no bucket open): a state below it has a bucket open.
+    static let openState: UInt64 = ~0 << topShift
     static let slotBits = 12
     /// What a non-word byte is in the first place of a window.
     static let nonWord: UInt8 = 0x20
