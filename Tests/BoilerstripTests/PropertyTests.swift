@@ -111,6 +111,55 @@ import Testing
         }
     }
 
+    /// The match-floor walk, eight bytes a step, against the same walk a byte at a time: any mix of spacing
+    /// (spaces, entity letters, UTF-8 spaces) and other bytes, any budget and lower bound.
+    @Test(arguments: 0..<100)
+    func theFloorWalkStopsWhereAWalkByBytesDoes(seed: UInt64) {
+        var random = Generator(state: seed &* 104_729 &+ 11)
+        let alphabet: [UInt8] = Array(" \t&;#0anbsp".utf8) + [0xC2, 0xA0, 0xE2, 0x80, 0xAF] + Array("xyzé.,QR".utf8)
+        let text = (0..<Int.random(in: 0...600, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
+        func byBytes(_ position: Int, _ budget: Int, _ lowerBound: Int) -> Int {
+            var at = position, left = budget
+            while at > lowerBound {
+                if !MatchReach.spacing[Int(text[at - 1])] {
+                    if left == 0 { break }
+                    left -= 1
+                }
+                at -= 1
+            }
+            while at > lowerBound, at < text.count, text[at] & 0xC0 == 0x80 { at -= 1 }
+            return at
+        }
+        text.withUnsafeBufferPointer { bytes in
+            for _ in 0..<40 {
+                let position = Int.random(in: 0...text.count, using: &random)
+                let lowerBound = Int.random(in: 0...position, using: &random)
+                let budget = Int.random(in: 0...Swift.max(1, position - lowerBound), using: &random)
+                #expect(MatchReach.floor(before: position, budget: budget, in: bytes, lowerBound: lowerBound) == byBytes(position, budget, lowerBound),
+                        "seed \(seed): floor(before: \(position), budget: \(budget), lowerBound: \(lowerBound))")
+            }
+        }
+    }
+
+    /// The screen's search for a letter's folded forms, eight bytes a step, against a search a byte at a time:
+    /// every letter the screen folds to (ASCII and the continuation bytes after 0xC3), at any offset and length.
+    @Test(arguments: 0..<40)
+    func theFoldedLetterSearchFindsTheFirstForm(seed: UInt64) {
+        var random = Generator(state: seed &* 15_485_863 &+ 5)
+        let letters = Array(UInt8(0x61)...0x7A) + Array(UInt8(0xA0)...0xBE)
+        let text = (0..<Int.random(in: 1...200, using: &random)).map { _ in
+            Int.random(in: 0..<4, using: &random) == 0 ? letters.randomElement(using: &random)! & ~(Bool.random(using: &random) ? 0x20 : 0) : UInt8.random(in: 0...255, using: &random)
+        }
+        text.withUnsafeBufferPointer { bytes in
+            for letter in letters {
+                let start = Int.random(in: 0..<text.count, using: &random), last = Int.random(in: start..<text.count, using: &random)
+                let expected = (start...last).first { Screen.fold(text[$0]) == letter } ?? last + 1
+                let found = Screen.firstFolded(letter, bytes.baseAddress!, from: start, through: last)
+                #expect(Swift.min(found, last + 1) == expected, "seed \(seed): \(letter) in \(start)...\(last)")
+            }
+        }
+    }
+
     /// The byte-level helpers of the metadata against their plain versions: the eight-bytes-at-a-time code point
     /// count (any bytes, any length and offset), and scalar trimming against Foundation's.
     @Test(arguments: 0..<50)

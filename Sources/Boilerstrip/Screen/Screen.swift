@@ -313,6 +313,26 @@ public final class Screen: Sendable {
         return true
     }
 
+    /// The first position in `start...last` whose byte folds to `first`, a letter (``fold(_:)`` maps exactly the
+    /// bytes `first` and `first - 0x20` to it, so a byte matches when it equals `first` with bit 5 set); past
+    /// `last` when none does. Eight bytes a step: a zero byte of `(word | 0x20…) ^ first…` marks a match, and the
+    /// lowest byte the zero test flags is always a true one (a borrow only flags bytes above a zero).
+    @inline(__always)
+    static func firstFolded(_ first: UInt8, _ base: UnsafePointer<UInt8>, from start: Int, through last: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let pattern = UInt64(first) &* ones, caseBits = ones &* 0x20
+        var at = start
+        while at &+ 8 <= last &+ 1 {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self))
+            let difference = (word | caseBits) ^ pattern
+            let zero = (difference &- ones) & ~difference & highs
+            if zero != 0 { return at &+ zero.trailingZeroBitCount / 8 }
+            at &+= 8
+        }
+        while at <= last, base[at] | 0x20 != first { at &+= 1 }
+        return at
+    }
+
     /// Whether `bytes` hold exactly `exact` at `start`.
     @inline(__always)
     static func spelled(_ exact: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
@@ -341,12 +361,12 @@ public final class Screen: Sendable {
             let letter = (0x61...0x7A).contains(first) || (0xA0...0xBE).contains(first)
             var start = range.lowerBound
             while start <= last {
-                // Find the next possible first byte: memchr when it has one form, else a folded loop.
+                // Find the next possible first byte: memchr when it has one form, else both forms eight bytes a step.
                 if !letter {
                     guard let hit = memchr(base + start, Int32(first), last - start + 1) else { break }
                     start = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                 } else {
-                    while start <= last, Screen.fold(bytes[start]) != first { start += 1 }
+                    start = Screen.firstFolded(first, base, from: start, through: last)
                     if start > last { break }
                 }
                 var found = false
