@@ -131,6 +131,22 @@ import Testing
         #expect(screen.candidates(in: Document("Les enfants\nla mer")).isEmpty)
     }
 
+    @Test func shortWordsBehindASelectiveGroupAreCheckedOnTheLine() throws {
+        let rules = try RuleLoader.load(yaml: Support.ruleFile(pattern: "(?i)^Weiterlesen mit (?:SPIEGEL|Plus){eos}", match: ["Weiterlesen mit Plus"],
+                                                               keep: ["Weiterlesen"], extra: "    requires: [[weiterlesen], [mit]]"), path: "a.yaml")
+        let screen = Screen(rules: rules)
+        // "mit" is not filtered: the lines "weiterlesen" meets are searched for it.
+        #expect(screen.filter.patternCount == 1)
+        #expect(screen.candidates(in: Document("Weiterlesen mit Plus")).count == 1)
+        #expect(screen.candidates(in: Document("WEITERLESEN MIT PLUS")).count == 1)
+        #expect(screen.candidates(in: Document("Weiterlesen\nmit Plus")).isEmpty)
+        #expect(screen.candidates(in: Document("Weiterlesen limit")).isEmpty)
+        // Two short groups stay in the filter: neither is selective enough to check the other on its lines.
+        let short = try RuleLoader.load(yaml: Support.ruleFile(pattern: "^Les mer{eos}", match: ["Les mer"], keep: ["Les gens de mer"],
+                                                               extra: "    requires: [[les], [mer]]"), path: "a.yaml")
+        #expect(Screen(rules: short).filter.patternCount == 2)
+    }
+
     @Test func builtinCatalogueLoadsWithUniqueIDs() {
         #expect(Support.builtin.rules.count >= 5)
         #expect(Set(Support.builtin.rules.map(\.id)).count == Support.builtin.rules.count)

@@ -58,6 +58,8 @@ struct LiteralFilter: Sendable {
     private let patternBytes: [UInt8]
     /// The most entries a slot has.
     private let maximumEntries: Int
+    /// How many patterns it looks for.
+    var patternCount: Int { patternStart.count - 1 }
 
     init(_ patterns: [Pattern]) {
         precondition(patterns.count < 1 << 20 && patterns.allSatisfy { (2...LiteralFilter.longest).contains($0.bytes.count) })
