@@ -34,6 +34,8 @@ struct LiteralFilter: Sendable {
     /// The longest pattern, in bytes (its length has eight bits in a slot entry).
     static let longest = 255
     static let buckets = 64 / lanes
+    /// The bits of a bucket number (`buckets` is `1 << bucketBits`).
+    static let bucketBits = buckets.trailingZeroBitCount
     static let laneShift = UInt64(64 / lanes)
     static let topShift = UInt64(64 - 64 / lanes)
     /// The lowest state whose top lane is all ones (no bucket open): a state below it has a bucket open.
@@ -49,8 +51,9 @@ struct LiteralFilter: Sendable {
     private let byteHashes: [UInt64]
     /// Shift-or masks by window slot: a 0 bit where a bucket's literal has that window (see the type's doc).
     private let reach: [UInt64]
-    /// The literals whose last window has slot `s`: `entries[entryStart[s]..<entryStart[s + 1]]`, each
-    /// pattern index | bucket << 20 | length << 24 | its last four bytes (last first) << 32.
+    /// The literals of bucket `b` whose last window has slot `s`: `entries[entryStart[i]..<entryStart[i + 1]]`
+    /// where `i = s << bucketBits | b`, so that a position visits the entries of its open buckets only; each
+    /// pattern index | length << 24 | its last four bytes (last first) << 32.
     private let entryStart: [Int32]
     private let entries: [UInt64]
     /// The folded bytes of pattern `p`: `patternBytes[patternStart[p]..<patternStart[p + 1]]`.
@@ -133,16 +136,18 @@ struct LiteralFilter: Sendable {
         for slot in reach.indices { reach[slot] &= ~dontCare }
         self.reach = reach
 
-        var bySlot = [[UInt64]](repeating: [], count: 1 << LiteralFilter.slotBits)
+        var bySlot = [[UInt64]](repeating: [], count: LiteralFilter.buckets << LiteralFilter.slotBits)
         for (index, pattern) in patterns.enumerated() {
             let bytes = pattern.bytes
             var tail: UInt64 = 0
             for (offset, byte) in bytes.reversed().prefix(4).enumerated() { tail |= UInt64(byte) << UInt64(8 * offset) }
-            let entry = UInt64(index) | UInt64(bucketOf[index]) << 20 | UInt64(bytes.count) << 24 | tail << 32
-            for slot in lastSlots[index] { bySlot[slot].append(entry) }
+            let entry = UInt64(index) | UInt64(bytes.count) << 24 | tail << 32
+            for slot in lastSlots[index] { bySlot[slot << LiteralFilter.bucketBits | bucketOf[index]].append(entry) }
         }
         (entryStart, entries) = flattened(bySlot)
-        maximumEntries = bySlot.map(\.count).max() ?? 0
+        maximumEntries = (0..<1 << LiteralFilter.slotBits).map { slot in
+            bySlot[slot << LiteralFilter.bucketBits..<(slot + 1) << LiteralFilter.bucketBits].reduce(0) { $0 + $1.count }
+        }.max() ?? 0
         (patternStart, patternBytes) = flattened(patterns.map(\.bytes))
     }
 
@@ -288,31 +293,36 @@ struct LiteralFilter: Sendable {
     }
 
     /// The literals of the open buckets whose last window (of slot `slot`) is the one ending at `at` and whose bytes
-    /// end there.
+    /// end there. Each open bucket has an entry in the slot (its bit in the top lane is the slot's own), so the
+    /// entries of closed buckets are never read.
     @inline(__always)
-    static func confirm(_ bytes: UnsafeBufferPointer<UInt8>, at: Int, slot: Int, tail: UInt64, open: UInt64, _ fold: UnsafeBufferPointer<UInt8>,
+    static func confirm(_ bytes: UnsafeBufferPointer<UInt8>, at: Int, slot: Int, tail: UInt64, open lane: UInt64, _ fold: UnsafeBufferPointer<UInt8>,
                         _ entryStart: UnsafeBufferPointer<Int32>,
                         _ entries: UnsafeBufferPointer<UInt64>, _ patternStart: UnsafeBufferPointer<Int32>,
                         _ patternBytes: UnsafeBufferPointer<UInt8>, into hits: UnsafeMutableBufferPointer<UInt64>,
                         _ count: Int) -> Int {
         var written = count
-        for position in Int(entryStart[slot])..<Int(entryStart[slot + 1]) {
-            let entry = entries[position]
-            if open & (1 << ((entry >> 20) & 0xF)) != 0 { continue }
-            let length = Int(truncatingIfNeeded: (entry >> 24) & 0xFF)
-            if length > at + 1 { continue }
-            let mask: UInt64 = length >= 4 ? 0xFFFF_FFFF : (1 << UInt64(8 * length)) - 1
-            if tail & mask != entry >> 32 { continue }
-            if length > 4 {
-                let pattern = Int(truncatingIfNeeded: entry & 0xF_FFFF)
-                let from = Int(patternStart[pattern])
-                var offset = Int(patternStart[pattern + 1]) - 5
-                var byte = at - 4
-                while offset >= from, fold[Int(bytes[byte])] == patternBytes[offset] { offset -= 1; byte -= 1 }
-                if offset >= from { continue }
+        var open = ~lane & (1 << UInt64(buckets) - 1)  // the top lane has a 0 bit for each open bucket
+        while open != 0 {
+            let list = slot << bucketBits | open.trailingZeroBitCount
+            open &= open &- 1
+            for position in Int(entryStart[list])..<Int(entryStart[list + 1]) {
+                let entry = entries[position]
+                let length = Int(truncatingIfNeeded: (entry >> 24) & 0xFF)
+                if length > at + 1 { continue }
+                let mask: UInt64 = length >= 4 ? 0xFFFF_FFFF : (1 << UInt64(8 * length)) - 1
+                if tail & mask != entry >> 32 { continue }
+                if length > 4 {
+                    let pattern = Int(truncatingIfNeeded: entry & 0xF_FFFF)
+                    let from = Int(patternStart[pattern])
+                    var offset = Int(patternStart[pattern + 1]) - 5
+                    var byte = at - 4
+                    while offset >= from, fold[Int(bytes[byte])] == patternBytes[offset] { offset -= 1; byte -= 1 }
+                    if offset >= from { continue }
+                }
+                hits[written] = (entry & 0xF_FFFF) << 40 | UInt64(truncatingIfNeeded: at)
+                written += 1
             }
-            hits[written] = (entry & 0xF_FFFF) << 40 | UInt64(truncatingIfNeeded: at)
-            written += 1
         }
         return written
     }
