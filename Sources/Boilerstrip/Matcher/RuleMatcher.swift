@@ -13,6 +13,9 @@ public struct RuleMatcher: Sendable {
     /// Per rule whose matches end their line (``Rule/matchEndsLine``), how far before the end of the line a match can
     /// start (``Rule/matchReach``; -1: no bound).
     private let endReaches: [Int]
+    /// Per rule, the group numbers of its named captures, in the order `Regex.range(named:in:)` tries them (the first
+    /// that took part counts): looked up by number, not by name in a dictionary, for every match.
+    private let captureGroups: [[(capture: Capture, group: Int)]]
 
     public init(catalogue: Catalogue) {
         self.catalogue = catalogue
@@ -20,6 +23,9 @@ public struct RuleMatcher: Sendable {
         positions = catalogue.rules.map(\.position)
         reaches = catalogue.screen.literalReaches
         endReaches = catalogue.rules.map { rule in rule.matchEndsLine ? rule.matchReach ?? -1 : -1 }
+        captureGroups = catalogue.rules.map { rule in
+            Capture.allCases.flatMap { capture in (rule.regex.namedGroups[capture.rawValue] ?? []).map { (capture, $0) } }
+        }
     }
 
     /// The bytes of a line that rules are tried on: its content, without a byte order mark (`^` matches after it).
@@ -118,12 +124,11 @@ public struct RuleMatcher: Sendable {
                         let range = match.range
                         if !range.isEmpty {
                             var captures: [Capture: Range<Int>] = [:]
-                            if !regex.namedGroups.isEmpty {
-                                for capture in Capture.allCases {
-                                    if let r = regex.range(named: capture.rawValue, in: match), !r.isEmpty {
-                                        captures[capture] = (r.lowerBound + base)..<(r.upperBound + base)
-                                    }
-                                }
+                            var settled: Capture? = nil  // the capture whose first group that took part was seen
+                            for (capture, group) in captureGroups[Int(candidate.rule)] where capture != settled {
+                                guard let r = match.groups[group] else { continue }
+                                settled = capture
+                                if !r.isEmpty { captures[capture] = (r.lowerBound + base)..<(r.upperBound + base) }
                             }
                             found.append(Evidence(rule: Int(candidate.rule), segment: segment.index,
                                                   match: (range.lowerBound + base)..<(range.upperBound + base), captures: captures))
