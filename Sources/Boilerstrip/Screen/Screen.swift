@@ -11,7 +11,8 @@ import Darwin
 /// every one of its literal groups (see ``Rule/screenLiterals``) occurs there. Groups with a one-byte literal
 /// ("(", "/") or a two-byte literal free in front ("©") stay out of the filter, where they would let almost every
 /// line through: they are looked for in the line once the rule's filtered groups were met, and a rule with nothing
-/// else is screened by `memchr` alone. A rule without literals is a candidate for every non-blank line.
+/// else is screened by `memchr` alone. So are later groups of short words behind a selective first group
+/// (``checkedOnLine(_:after:)``). A rule without literals is a candidate for every non-blank line.
 ///
 /// Invariant: the screen may let through pairs that do not match, never hide one that does. The test suite
 /// checks it on every rule example and its variants, and the filter against a naive search.
@@ -149,8 +150,9 @@ public final class Screen: Sendable {
 
     /// Whether a later filterable group is looked for in the lines the rule's first one meets rather than filtered:
     /// a group of short words ("the", "mit", "sur": four bytes or fewer, at most four first bytes)
-    /// behind a first group of five bytes or more. On the corpus such words were a third of the filter's hits and
-    /// almost never completed a rule; the lines the first group meets are few and are scanned eight bytes a step.
+    /// behind a first group of five bytes or more. Such words are everywhere in news text and almost never complete
+    /// a rule; the lines the first group meets are few and are scanned eight bytes a step. On 40 MB of the corpus
+    /// this took the filter's hits from 765 K to 639 K.
     static func checkedOnLine(_ group: LiteralGroup, after first: LiteralGroup) -> Bool {
         group.shortest <= 4 && first.shortest >= 5 && group.byFirstByte.count <= 4
     }
