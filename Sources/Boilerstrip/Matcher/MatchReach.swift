@@ -369,7 +369,7 @@ public enum MatchReach {
                     guard let close = bytes[(index + 3)...].firstIndex(of: UInt8(ascii: ">")) else { return unknownGroup() }
                     name = String(decoding: bytes[(index + 3)..<close], as: UTF8.self)
                     index = close + 1
-                case UInt8(ascii: "&"), UInt8(ascii: "P") where next == UInt8(ascii: "&") || (index + 2 < bytes.count && bytes[index + 2] == UInt8(ascii: ">")):
+                case _ where next == UInt8(ascii: "&") || (next == UInt8(ascii: "P") && index + 2 < bytes.count && bytes[index + 2] == UInt8(ascii: ">")):
                     // A call of a named group, (?&name) or (?P>name): what that group holds, once the group is parsed
                     // (before the call, not around it: no recursion) and its name is not given twice.
                     let from = index + (next == UInt8(ascii: "&") ? 2 : 3)

@@ -66,7 +66,7 @@ public struct JSONLStream {
         var lineNumber = 0
         var ended = false
         let workspaces = (0..<jobs).map { _ in records.cleaner.makeWorkspace() }
-        if let timings {
+        if timings != nil {
             for workspace in workspaces { workspace.timings = RuleTimings(ruleCount: records.cleaner.catalogue.rules.count) }
         }
         defer { if let timings { for workspace in workspaces { if let own = workspace.timings { timings.merge(own) } } } }
