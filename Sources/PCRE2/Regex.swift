@@ -29,40 +29,71 @@ public final class Regex: @unchecked Sendable {
 
     /// The pattern as given.
     public let pattern: String
-    /// Capture group numbers by name (several when the pattern uses a name more than once).
-    public let namedGroups: [String: [Int]]
-    /// The number of capture groups (not counting the whole match).
-    public let captureCount: Int
+    /// Capture group numbers by name (several when the pattern uses a name more than once); compiles a deferred
+    /// pattern.
+    public var namedGroups: [String: [Int]] { compileOnce(); return names }
+    /// The number of capture groups (not counting the whole match); compiles a deferred pattern.
+    public var captureCount: Int { compileOnce(); return groupCount }
     /// Whether the pattern is JIT-compiled (compiling it now if that has not happened yet).
     public var isJITCompiled: Bool { compileJITOnce() }
 
-    let code: OpaquePointer
+    private let options: Options
     private let wantsJIT: Bool
-    /// 0 until the first match; then `jitDone` or `jitUnavailable`. Written under `jitLock`.
-    private let jitState = Atomic<Int>(0)
-    private let jitLock = Mutex<Void>(())
-    private static let jitDone = 1, jitUnavailable = 2
+    /// What compiling gave. Written once, under `lock`, before `state` leaves 0 (a releasing store); read once
+    /// `state` is seen past 0 (an acquiring load) or under `lock`.
+    private var code: OpaquePointer?
+    private var groupCount = 0
+    private var names: [String: [Int]] = [:]
+    private var failure: CompileError?
+    /// 0 until compiled; `compiled` until the first match; then `jitDone` or `jitUnavailable` (`failed`: the
+    /// pattern does not compile).
+    private let state = Atomic<Int>(0)
+    private let lock = Mutex<Void>(())
+    private static let compiled = 1, jitDone = 2, jitUnavailable = 3, failed = 4
 
-    /// JIT-compiles the pattern before its first match, and says whether JIT code is there to call. PCRE2 must not
-    /// match with a pattern while the JIT compiler writes into it, so other threads wait for the first one.
+    /// Compiles the pattern if that has not happened yet; says whether there is code to match with.
+    @discardableResult
+    func compileOnce() -> Bool {
+        if state.load(ordering: .acquiring) == 0 { lock.withLock { _ in if state.load(ordering: .relaxed) == 0 { compileLocked() } } }
+        return code != nil
+    }
+
+    /// JIT-compiles the pattern before its first match (compiling it first if it was deferred), and says whether
+    /// JIT code is there to call. PCRE2 must not match with a pattern while the JIT compiler writes into it, so
+    /// other threads wait for the first one.
     @inline(__always)
     @discardableResult
     func compileJITOnce() -> Bool {
-        let state = jitState.load(ordering: .acquiring)
-        if state != 0 { return state == Regex.jitDone }
-        return jitLock.withLock { _ in
-            let state = jitState.load(ordering: .relaxed)
-            if state != 0 { return state == Regex.jitDone }
+        let current = state.load(ordering: .acquiring)
+        if current >= Regex.jitDone { return current == Regex.jitDone }
+        return lock.withLock { _ in
+            if state.load(ordering: .relaxed) == 0 { compileLocked() }
+            let current = state.load(ordering: .relaxed)
+            guard current == Regex.compiled, let code else { return current == Regex.jitDone }
             let done = wantsJIT && pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE)) == 0
-            jitState.store(done ? Regex.jitDone : Regex.jitUnavailable, ordering: .releasing)
+            state.store(done ? Regex.jitDone : Regex.jitUnavailable, ordering: .releasing)
             return done
         }
     }
 
-    /// Compiles `pattern`.
+    /// Compiles `pattern` now.
     /// - Throws: ``CompileError`` with the byte offset in `pattern` where PCRE2 stopped.
-    public init(_ pattern: String, options: Options = .standard, jit: Bool = true) throws(CompileError) {
+    public convenience init(_ pattern: String, options: Options = .standard, jit: Bool = true) throws(CompileError) {
+        self.init(deferred: pattern, options: options, jit: jit)
+        if !compileOnce(), let failure { throw failure }
+    }
+
+    /// A pattern compiled at its first use (a match, or a question about its groups): for patterns known to
+    /// compile, so that a catalogue of hundreds starts without compiling those an input never needs. If it does
+    /// not compile after all, every match throws ``MatchError/failed(code:message:)`` with PCRE2's message.
+    public init(deferred pattern: String, options: Options = .standard, jit: Bool = true) {
         self.pattern = pattern
+        self.options = options
+        wantsJIT = jit
+    }
+
+    /// Compiles the pattern and reads its groups; the caller holds `lock` and has seen `state` at 0.
+    private func compileLocked() {
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
         let compiled: OpaquePointer? = pattern.utf8.withContiguousStorageIfAvailable { bytes in
@@ -74,14 +105,13 @@ public final class Regex: @unchecked Sendable {
             }
         }()
         guard let compiled else {
-            throw CompileError(offset: errorOffset, message: Regex.message(for: errorCode))
+            failure = CompileError(offset: errorOffset, message: Regex.message(for: errorCode))
+            state.store(Regex.failed, ordering: .releasing)
+            return
         }
-        code = compiled
-        wantsJIT = jit
-
         var count: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
-        captureCount = Int(count)
+        groupCount = Int(count)
 
         var nameCount: UInt32 = 0
         var entrySize: UInt32 = 0
@@ -100,10 +130,27 @@ public final class Regex: @unchecked Sendable {
                 names[name, default: []].append(group)
             }
         }
-        namedGroups = names
+        self.names = names
+        code = compiled
+        state.store(Regex.compiled, ordering: .releasing)
     }
 
-    deinit { pcre2_code_free_8(code) }
+    /// Whether `pattern` spells a named group (`(?<name>`, `(?'name'`, `(?P<name>`): a pattern that does not has
+    /// none, and its groups need no compiling to be known.
+    public static func spellsNamedGroup(_ pattern: String) -> Bool {
+        let bytes = Array(pattern.utf8)
+        guard bytes.count >= 4 else { return false }
+        for index in 0..<(bytes.count - 3) where bytes[index] == UInt8(ascii: "(") && bytes[index + 1] == UInt8(ascii: "?") {
+            switch bytes[index + 2] {
+            case UInt8(ascii: "'"), UInt8(ascii: "P"): return true
+            case UInt8(ascii: "<") where bytes[index + 3] != UInt8(ascii: "=") && bytes[index + 3] != UInt8(ascii: "!"): return true
+            default: continue
+            }
+        }
+        return false
+    }
+
+    deinit { if let code { pcre2_code_free_8(code) } }
 
     /// Finds the first match in `subject` at or after byte `start`.
     ///
@@ -116,7 +163,10 @@ public final class Regex: @unchecked Sendable {
         in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0, startLimit: Int? = nil, scratch: MatchScratch
     ) throws(MatchError) -> Match? {
         let jitted = compileJITOnce()
-        scratch.reserve(groups: captureCount)
+        guard let code else {
+            throw .failed(code: 0, message: "the pattern does not compile: \(failure.map { "\($0.message) at offset \($0.offset)" } ?? "")")
+        }
+        scratch.reserve(groups: groupCount)
         scratch.setStartLimit(startLimit)
         // An empty buffer may have a nil base address; PCRE2 wants a valid pointer.
         let base = subject.baseAddress ?? MatchScratch.emptySubject
@@ -136,8 +186,8 @@ public final class Regex: @unchecked Sendable {
         }
         let ovector = pcre2_get_ovector_pointer_8(scratch.matchData)!
         var ranges: [Range<Int>?] = []
-        ranges.reserveCapacity(captureCount + 1)
-        for group in 0...captureCount {
+        ranges.reserveCapacity(groupCount + 1)
+        for group in 0...groupCount {
             let lower = ovector[2 * group], upper = ovector[2 * group + 1]
             if group < Int(rc), lower != PCRE2Unset, upper >= lower {
                 ranges.append(lower..<upper)

@@ -1,4 +1,6 @@
+import Dispatch
 import PCRE2
+import Synchronization
 import Testing
 
 @Suite struct RegexTests {
@@ -43,6 +45,56 @@ import Testing
         #expect(try first(from: 4, limit: 16) == nil)
         #expect(try first(from: 4, limit: nil) == 17..<26)
         #expect(try first(from: 0, limit: 3) == 3..<12)
+    }
+
+    /// A deferred pattern compiles at its first use and then behaves as one compiled at once; its groups are known
+    /// when asked for.
+    @Test func aDeferredPatternCompilesAtItsFirstUse() throws {
+        let subject = Array("L’article X est apparu en premier sur zimo news.".utf8)
+        let pattern = #"apparu en premier sur (?<site>[^.]+)\.$"#
+        let deferred = Regex(deferred: pattern)
+        let match = try #require(try subject.withUnsafeBufferPointer { try deferred.firstMatch(in: $0, scratch: scratch) })
+        let eager = try #require(try firstMatch(pattern, subject))
+        #expect(match.groups == eager.groups)
+        #expect(deferred.isJITCompiled)
+        #expect(Regex(deferred: pattern).namedGroups == ["site": [1]])
+        #expect(Regex(deferred: pattern).captureCount == 1)
+    }
+
+    /// Threads that meet a deferred pattern at once compile it once and all match with it.
+    @Test func aDeferredPatternIsCompiledOnceUnderConcurrentFirstUse() throws {
+        for _ in 0..<20 {
+            let regex = Regex(deferred: #"(?i)réservée aux (?<who>abonnés)"#)
+            let subject = Array("La suite est réservée aux abonnés.".utf8)
+            let ranges = Mutex<[Range<Int>?]>([])
+            DispatchQueue.concurrentPerform(iterations: 8) { _ in
+                let scratch = MatchScratch()
+                let range = try? subject.withUnsafeBufferPointer { try regex.firstMatch(in: $0, scratch: scratch)?.groups[1] }
+                ranges.withLock { $0.append(range ?? nil) }
+            }
+            let abonnes = Array("La suite est réservée aux ".utf8).count
+            #expect(ranges.withLock { $0 } == [Range<Int>?](repeating: abonnes..<(abonnes + Array("abonnés".utf8).count), count: 8))
+        }
+    }
+
+    /// A deferred pattern that does not compile fails every match with PCRE2's message, and has no groups.
+    @Test func aDeferredPatternThatDoesNotCompileFailsEachMatch() {
+        let regex = Regex(deferred: "ab[c")
+        let subject = Array("abc".utf8)
+        for _ in 0..<2 {
+            do {
+                _ = try subject.withUnsafeBufferPointer { try regex.firstMatch(in: $0, scratch: scratch) }
+                Issue.record("expected a failure")
+            } catch {
+                #expect("\(error)".contains("does not compile") && "\(error)".contains("terminat"), "\(error)")
+            }
+        }
+        #expect(regex.captureCount == 0 && regex.namedGroups.isEmpty && !regex.isJITCompiled)
+    }
+
+    @Test func namedGroupsAreSeenInThePatternText() {
+        for pattern in ["(?<site>x)", "(?'site'x)", "(?P<site>x)", "a(?<t>b)"] { #expect(Regex.spellsNamedGroup(pattern), "\(pattern)") }
+        for pattern in ["(?<=a)b", "(?<!a)b", "(?:a)", "\\(x)", "", "(?"] { #expect(!Regex.spellsNamedGroup(pattern), "\(pattern)") }
     }
 
     @Test func compileErrorReportsTheOffset() {

@@ -23,8 +23,10 @@ public struct RuleMatcher: Sendable {
         positions = catalogue.rules.map(\.position)
         reaches = catalogue.screen.literalReaches
         endReaches = catalogue.rules.map { rule in rule.matchEndsLine ? rule.matchReach ?? -1 : -1 }
+        // Only a pattern that spells a named group has one: the others are not compiled for this.
         captureGroups = catalogue.rules.map { rule in
-            Capture.allCases.flatMap { capture in (rule.regex.namedGroups[capture.rawValue] ?? []).map { (capture, $0) } }
+            guard Regex.spellsNamedGroup(rule.regex.pattern) else { return [] }
+            return Capture.allCases.flatMap { capture in (rule.regex.namedGroups[capture.rawValue] ?? []).map { (capture, $0) } }
         }
     }
 

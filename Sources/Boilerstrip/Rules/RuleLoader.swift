@@ -114,9 +114,12 @@ public enum RuleLoader {
         } catch {
             throw fail("unknown token {\(error.name)} in pattern (known: \(PatternExpander.tokens.keys.sorted().map { "{\($0)}" }.joined(separator: " ")))", patternNode)
         }
+        // The built-in catalogue's rules (loaded without checking their examples: `rules test` and the test suite
+        // compile and run every one) compile at their first use, so that a start does not compile the hundreds an
+        // input never needs; other rules compile here, where an error can name the file, line and rule.
         let regex: Regex
         do {
-            regex = try Regex(expansion.pattern)
+            regex = checkExamples ? try Regex(expansion.pattern) : Regex(deferred: expansion.pattern)
         } catch {
             let offset = expansion.sourceOffset(for: error.offset)
             throw fail("pattern does not compile: \(error.message) at offset \(offset) of the pattern: \(excerpt(pattern, at: offset))", patternNode)
