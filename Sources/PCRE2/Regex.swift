@@ -3,8 +3,9 @@ import Synchronization
 
 /// A compiled PCRE2 pattern (8-bit code units), JIT-compiled when the platform allows.
 ///
-/// JIT compilation waits for the first match: a catalogue of hundreds of rules, most of which never meet a line
-/// of a given input, starts without paying for it.
+/// JIT compilation waits for the first match, and a ``init(deferred:options:jit:)`` pattern's compilation for its
+/// first use: a catalogue of hundreds of rules, most of which never meet a line of a given input, starts without
+/// paying for them.
 ///
 /// A `Regex` is immutable after compilation and can be shared between threads; each thread brings its
 /// own ``MatchScratch`` to match with. Subjects are UTF-8 bytes; with ``Options/matchInvalidUTF`` invalid
