@@ -165,7 +165,7 @@ public final class Regex: @unchecked Sendable {
     ) throws(MatchError) -> Match? {
         let jitted = compileJITOnce()
         guard let code else {
-            throw .failed(code: 0, message: "the pattern does not compile: \(failure.map { "\($0.message) at offset \($0.offset)" } ?? "")")
+            throw .failed(code: 0, message: "the pattern does not compile: \(failure?.description ?? "")")
         }
         scratch.reserve(groups: groupCount)
         scratch.setStartLimit(startLimit)
@@ -206,9 +206,7 @@ public final class Regex: @unchecked Sendable {
 
     /// The byte range of the named group in `match`: the first of its numbers that took part.
     public func range(named name: String, in match: Match) -> Range<Int>? {
-        guard let groups = namedGroups[name] else { return nil }
-        for group in groups { if let range = match.groups[group] { return range } }
-        return nil
+        namedGroups[name].flatMap(match.firstRange(among:))
     }
 
     static func message(for code: Int32) -> String {
@@ -226,6 +224,12 @@ public struct Match: Sendable, Equatable {
     public let groups: [Range<Int>?]
     /// The whole match.
     public var range: Range<Int> { groups[0]! }
+
+    /// The range of the first of `numbers` whose group took part: what a name given to several groups captured.
+    public func firstRange(among numbers: [Int]) -> Range<Int>? {
+        for group in numbers { if let range = groups[group] { return range } }
+        return nil
+    }
 }
 
 /// Why a pattern did not compile, with the byte offset in the pattern where PCRE2 stopped.

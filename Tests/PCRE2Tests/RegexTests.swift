@@ -24,6 +24,14 @@ import Testing
         let subject = Array("B zimo".utf8)
         let match = try #require(try subject.withUnsafeBufferPointer { try regex.firstMatch(in: $0, scratch: scratch) })
         #expect(regex.range(named: "site", in: match) == 2..<6)
+        // When several groups of the name took part, the first one counts.
+        let both = try Regex(#"(?<s>a)?(?<s>b)"#)
+        for (text, expected) in [("ab", 0..<1), ("b", 0..<1)] {
+            let subject = Array(text.utf8)
+            let match = try #require(try subject.withUnsafeBufferPointer { try both.firstMatch(in: $0, scratch: scratch) })
+            #expect(both.range(named: "s", in: match) == expected, "\(text)")
+            #expect(match.firstRange(among: [2, 1]) == (text == "ab" ? 1..<2 : 0..<1), "\(text)")
+        }
     }
 
     @Test func isJITCompiledAndUnicodeAware() throws {

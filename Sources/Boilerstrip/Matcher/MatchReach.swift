@@ -61,7 +61,7 @@ public enum MatchReach {
         var at = position, left = budget
         // Eight bytes a step while they cost no more than is left: their costs are added without a branch on the
         // bytes (a branch per byte on whether it is spacing mispredicted often and made this walk a tenth of the
-        // whole run). The last, partly affordable step is taken a byte at a time below.
+        // whole run). The last, partly affordable step is taken a byte at a time.
         costs.withUnsafeBufferPointer { costs in
             while at &- 8 >= lowerBound {
                 var step = 0
@@ -70,10 +70,8 @@ public enum MatchReach {
                 left &-= step
                 at &-= 8
             }
-        }
-        spacing.withUnsafeBufferPointer { spacing in
             while at > lowerBound {
-                if !spacing[Int(bytes[at - 1])] {
+                if costs[Int(bytes[at - 1])] != 0 {
                     if left == 0 { break }
                     left -= 1
                 }

@@ -13,9 +13,9 @@ public struct RuleMatcher: Sendable {
     /// Per rule whose matches end their line (``Rule/matchEndsLine``), how far before the end of the line a match can
     /// start (``Rule/matchReach``; -1: no bound).
     private let endReaches: [Int]
-    /// Per rule, the group numbers of its named captures, in the order `Regex.range(named:in:)` tries them (the first
-    /// that took part counts): looked up by number, not by name in a dictionary, for every match.
-    private let captureGroups: [[(capture: Capture, group: Int)]]
+    /// Per rule, its named captures' group numbers (``Match/firstRange(among:)``, as `Regex.range(named:in:)` reads
+    /// them): looked up once, not by name in a dictionary for every match.
+    private let captureGroups: [[(capture: Capture, groups: [Int])]]
 
     public init(catalogue: Catalogue) {
         self.catalogue = catalogue
@@ -26,7 +26,7 @@ public struct RuleMatcher: Sendable {
         // Only a pattern that spells a named group has one: the others are not compiled for this.
         captureGroups = catalogue.rules.map { rule in
             guard Regex.spellsNamedGroup(rule.regex.pattern) else { return [] }
-            return Capture.allCases.flatMap { capture in (rule.regex.namedGroups[capture.rawValue] ?? []).map { (capture, $0) } }
+            return Capture.allCases.compactMap { capture in rule.regex.namedGroups[capture.rawValue].map { (capture, $0) } }
         }
     }
 
@@ -126,11 +126,10 @@ public struct RuleMatcher: Sendable {
                         let range = match.range
                         if !range.isEmpty {
                             var captures: [Capture: Range<Int>] = [:]
-                            var settled: Capture? = nil  // the capture whose first group that took part was seen
-                            for (capture, group) in captureGroups[Int(candidate.rule)] where capture != settled {
-                                guard let r = match.groups[group] else { continue }
-                                settled = capture
-                                if !r.isEmpty { captures[capture] = (r.lowerBound + base)..<(r.upperBound + base) }
+                            for (capture, groups) in captureGroups[Int(candidate.rule)] {
+                                if let r = match.firstRange(among: groups), !r.isEmpty {
+                                    captures[capture] = (r.lowerBound + base)..<(r.upperBound + base)
+                                }
                             }
                             found.append(Evidence(rule: Int(candidate.rule), segment: segment.index,
                                                   match: (range.lowerBound + base)..<(range.upperBound + base), captures: captures))
