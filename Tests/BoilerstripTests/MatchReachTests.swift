@@ -147,6 +147,68 @@ import Testing
         #expect(try lead("k+l?") == nil)
     }
 
+    /// A pattern whose every match starts its line (each alternative passes `^` or `\A`, without the multiline
+    /// option) and holds a byte gives the bytes its first can be; any other gives none.
+    @Test func lineStartIsWhatAnAnchoredMatchBeginsWith() throws {
+        func start(_ pattern: String) throws -> ByteSet? { MatchReach.bounds(of: try PatternExpander.expand(pattern).pattern).lineStart }
+        func set(_ text: String, nonASCII: Bool = false) -> ByteSet { nonASCII ? ByteSet(text.utf8).union(.nonASCII) : ByteSet(text.utf8) }
+        let cases: [(String, ByteSet)] = [
+            ("^(?:See also|Share|Also read)", set("SA")), ("^Read more", set("R")), ("\\A(?:x|y)", set("xy")),
+            ("^(?:x)?y", set("xy")), ("x?^y", set("xy")), ("^(?=abc)d", set("d")), ("^(?!a)(?<!b)\\b\\Kfoo", set("f")),
+            ("^(?:\\[|\\()", set("[(")), ("(?:^a|^b)|\\Ac", set("abc")), ("^[a-c_]x", set("abc_")), ("^[^a]", .all),
+            ("^\\d", set("0123456789", nonASCII: true)), ("^\\s?x", set("\t\n\u{0B}\u{0C}\r x", nonASCII: true)),
+            ("(?i)^se", set("Ss", nonASCII: true)), ("(?i)^[a-b]", set("aAbB", nonASCII: true)), ("(?i)^é", set("", nonASCII: true).union(MatchReach.Parser.letters)),
+            ("^é", ByteSet([0xC3])), ("^\\x{41}", set("A")), ("^\\Q(x\\E", set("(")), ("^\\.", set(".")),
+            ("^(?<n>ab)(?&n)", set("a")), ("^.", .all),
+        ]
+        for (pattern, expected) in cases {
+            let found = try start(pattern)
+            #expect(found == expected, "\(pattern): \(found?.bytes ?? [])")
+        }
+        // `{bos}` also starts after a sentence's end; an optional or asserted anchor, a multiline `^`, a pattern that
+        // may match nothing, and a syntax the analysis does not read give no line start.
+        for pattern in ["{bos}Read", "a", "^a|b", "(?:^)?a", "^?a", "(?=^)a", "(?<=^)a", "(?m)^a", "^a*", "^(?:a|)", "^\\b",
+                        "(?x)^ a", "(?(1)a|b)^c", "^(?R)", "^\\1"] {
+            #expect(try start(pattern) == nil, "\(pattern)")
+        }
+    }
+
+    /// Every match that a built-in rule with a line start finds at the start of one of its examples, as written, in
+    /// each variant and behind a character of each kind (letters in both cases, the Kelvin sign and the long s, which
+    /// a caseless `k` and `s` match, digits, punctuation, spaces), begins with one of its bytes.
+    @Test func everyLineARuleMatchesBeginsWithItsLineStart() throws {
+        let scratch = MatchScratch()
+        var checked = 0
+        for rule in Support.builtin.rules {
+            guard let lineStart = rule.lineStart else { continue }
+            for example in rule.matchExamples + rule.keepExamples {
+                var texts = [example.text]
+                for variant in ExampleVariant.allCases { if let (text, _) = variant.apply(to: example, position: rule.position) { texts.append(text) } }
+                // The first character in its other case, and as the Kelvin sign or the long s that a caseless k or s
+                // matches.
+                for text in texts {
+                    guard let first = text.first else { continue }
+                    let others = [first.isUppercase ? first.lowercased() : first.uppercased()]
+                        + (first == "k" || first == "K" ? ["\u{212A}"] : first == "s" || first == "S" ? ["\u{17F}"] : [])
+                    texts += others.map { $0 + text.dropFirst() }
+                }
+                for text in texts {
+                    for prefix in ["", "a", "A", "k", "\u{212A}", "s", "\u{17F}", "é", "É", "1", " ", "\u{A0}", "[", "«", "*"] {
+                        for line in (prefix + text).split(separator: "\n", omittingEmptySubsequences: false) {
+                            let bytes = Array(line.utf8)
+                            try bytes.withUnsafeBufferPointer { buffer in
+                                guard try rule.regex.firstMatch(in: buffer, from: 0, scratch: scratch) != nil else { return }
+                                checked += 1
+                                #expect(bytes.first.map(lineStart.contains) == true, "\(rule.id) matches \(String(line).debugDescription)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(checked > 1000)
+    }
+
     /// Every match of every built-in rule's examples holds no more non-spacing bytes than the rule's bound.
     @Test func everyExampleMatchIsWithinItsRulesBound() throws {
         let scratch = MatchScratch()

@@ -147,6 +147,23 @@ import Testing
         #expect(Screen(rules: short).filter.patternCount == 2)
     }
 
+    /// A rule whose matches start their line is a candidate only for lines that begin with a byte a match can begin
+    /// with (after a byte order mark): its literal elsewhere on a line lets nothing through. The same holds for a rule
+    /// without literals, which is otherwise a candidate for every line.
+    @Test func aRuleThatStartsItsLineIsTriedOnlyOnLinesThatBeginRight() throws {
+        let rules = try RuleLoader.load(yaml: Support.ruleFile(pattern: "^(?:Share|Teilen)(?: this)?{eos}", match: ["Share this"],
+                                                               keep: ["We share this"], extra: "    requires: [share, teilen]"), path: "a.yaml")
+        #expect(rules[0].lineStart == ByteSet("ST".utf8))
+        let screen = Screen(rules: rules)
+        let document = Document("Share this\nWe share this\nSHARE\nTeilen\nteilen\n Share\n\u{FEFF}Share")
+        #expect(screen.candidates(in: document).map(\.segment) == [0, 3])
+        #expect(screen.candidates(in: Document("\u{FEFF}Share")).count == 1)  // a byte order mark starts only the text
+
+        let bare = try RuleLoader.load(yaml: Support.ruleFile(pattern: "^\\d{1,3}{eos}", match: ["12"], keep: ["a12"]), path: "a.yaml")
+        #expect(bare[0].screenLiterals.isEmpty)
+        #expect(Screen(rules: bare).candidates(in: Document("12\nabc\n3 \n\n x")).map(\.segment) == [0, 2])
+    }
+
     @Test func builtinCatalogueLoadsWithUniqueIDs() {
         #expect(Support.builtin.rules.count >= 5)
         #expect(Set(Support.builtin.rules.map(\.id)).count == Support.builtin.rules.count)

@@ -267,7 +267,7 @@ import Testing
         #expect(lines.count >= 5)
         for line in lines {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
-            for key in ["id", "family", "language", "position", "weight", "credit", "to_end", "literals", "match_reach", "literal_reach", "ends_line", "match_examples", "keep_examples"] {
+            for key in ["id", "family", "language", "position", "weight", "credit", "to_end", "literals", "match_reach", "literal_reach", "ends_line", "starts_line", "match_examples", "keep_examples"] {
                 #expect(object[key] != nil, "\(key) missing in \(line)")
             }
         }
@@ -278,6 +278,9 @@ import Testing
         // Whether every match ends its line: a notice ending in {eos}, not a label that text follows.
         #expect(rules.first { $0["id"] as? String == "agency-credit-fr" }?["ends_line"] as? Bool == true)
         #expect(rules.first { $0["id"] as? String == "author-bio-en" }?["ends_line"] as? Bool == false)
+        // Whether every match starts its line: a label at the start of one, not a credit after the text.
+        #expect(rules.first { $0["id"] as? String == "see-also-en" }?["starts_line"] as? Bool == true)
+        #expect(rules.first { $0["id"] as? String == "agency-credit-fr" }?["starts_line"] as? Bool == false)
         // The screen's view of a literal: word boundaries it checks, the spelling where it is exact.
         let credit = lines.map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
             .first { $0["id"] as? String == "agency-credit-de" }!

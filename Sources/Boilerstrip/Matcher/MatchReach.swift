@@ -41,13 +41,17 @@ public enum MatchReach {
     /// `startBound`: whether the pattern's literals are text of the match or of a lookahead, so that where they
     /// occur bounds where a match starts. `endsLine`: whether every match ends at the end of the subject (each
     /// alternative ends in `$`, `\z` or `\Z`, as `{eos}` does), so that a match starts no further back from the end
-    /// of its line than `whole` allows.
-    public static func bounds(of pattern: String) -> (whole: Int?, lead: Int?, startBound: Bool, endsLine: Bool) {
+    /// of its line than `whole` allows. `lineStart`: for a pattern whose every match starts at the start of the
+    /// subject (each alternative passes a `^` or `\A`) and holds at least one byte, the bytes its first can be; nil
+    /// for the others.
+    public static func bounds(of pattern: String) -> (whole: Int?, lead: Int?, startBound: Bool, endsLine: Bool, lineStart: ByteSet?) {
         let bytes = Array(pattern.utf8)
-        var parser = Parser(bytes: bytes, caseless: LiteralExtractor.isCaseless(bytes))
+        var parser = Parser(bytes: bytes, caseless: LiteralExtractor.isCaseless(bytes),
+                            multiline: LiteralExtractor.hasInlineOption(UInt8(ascii: "m"), in: bytes))
         let top = parser.alternation()
-        guard parser.index >= parser.bytes.count, !parser.unknown else { return (nil, nil, false, false) }
-        return (top.cost, top.lead, !parser.textBehind, top.endsLine && top.cost != nil)
+        guard parser.index >= parser.bytes.count, !parser.unknown else { return (nil, nil, false, false, nil) }
+        let lineStart = top.startsLine && !top.nullable ? parser.firstBytes : nil
+        return (top.cost, top.lead, !parser.textBehind, top.endsLine && top.cost != nil, lineStart)
     }
 
     /// Byte → 1 when it cannot be part of spacing, 0 when it can: the walk's cost of a byte.
@@ -85,24 +89,34 @@ public enum MatchReach {
     /// What the analysis knows of a part of a pattern: the bound of its non-spacing bytes (`cost`), the bound up to
     /// its last mandatory item (`lead`), whether it is mandatory and can hold text (`holds`: not an anchor, a
     /// negative or behind look, or an optional item), whether it is an assertion that never consumes a byte
-    /// (`assertion`), and whether every match of it ends at the end of the subject (`endsLine`).
+    /// (`assertion`), and whether every match of it ends at the end of the subject (`endsLine`); whether a match of
+    /// it can be empty (`nullable`), and whether every match passes a start-of-subject anchor (`startsLine`).
     struct Item {
         var cost: Int?
         var lead: Int?
         var holds: Bool
         var assertion = false
         var endsLine = false
+        var nullable = false
+        var startsLine = false
 
-        static func text(_ cost: Int?) -> Item { Item(cost: cost, lead: cost, holds: true) }
-        static let zeroWidth = Item(cost: 0, lead: 0, holds: false, assertion: true)
+        /// A character, or a run of them that may be empty (`nullable`).
+        static func text(_ cost: Int?, nullable: Bool = false) -> Item { Item(cost: cost, lead: cost, holds: true, nullable: nullable) }
+        static let zeroWidth = Item(cost: 0, lead: 0, holds: false, assertion: true, nullable: true)
         /// `$`, `\z`, `\Z`: the subjects are lines, so even `$` before a final newline is their end.
-        static let endAnchor = Item(cost: 0, lead: 0, holds: false, assertion: true, endsLine: true)
+        static let endAnchor = Item(cost: 0, lead: 0, holds: false, assertion: true, endsLine: true, nullable: true)
+        /// `^` (without the multiline option) and `\A`: the subjects are lines, so their start.
+        static let startAnchor = Item(cost: 0, lead: 0, holds: false, assertion: true, nullable: true, startsLine: true)
+        /// What the analysis does not know: it may be empty.
+        static let unknown = Item.text(nil, nullable: true)
     }
 
     /// A recursive descent over the pattern.
     struct Parser {
         let bytes: [UInt8]
         let caseless: Bool
+        /// Whether `^` can match after a newline inside the subject (then it does not anchor a match at its start).
+        let multiline: Bool
         /// ``MatchReach/spacing``, read once.
         let spacing: [Bool]
         var index = 0
@@ -113,11 +127,26 @@ public enum MatchReach {
         var unknown = false
         /// Named groups already parsed, for subroutine calls to them (`(?&name)`); a name given twice is nil.
         var named: [String: Item?] = [:]
+        /// The bytes a match can begin with: those of every character the parse met that may be a match's first
+        /// (`beginsMatch`: each item before it in its sequences may be empty, and it is not in a lookaround).
+        var firstBytes = ByteSet()
+        var beginsMatch = true
 
-        init(bytes: [UInt8], caseless: Bool, spacing: [Bool] = MatchReach.spacing) {
+        init(bytes: [UInt8], caseless: Bool, multiline: Bool = true, spacing: [Bool] = MatchReach.spacing) {
             self.bytes = bytes
             self.caseless = caseless
+            self.multiline = multiline
             self.spacing = spacing
+        }
+
+        /// Notes the bytes that the character being parsed begins with, when it may begin a match.
+        mutating func begins(_ set: ByteSet) {
+            if beginsMatch { firstBytes.formUnion(set) }
+        }
+
+        /// Notes the bytes a literal character that begins with `lead` can begin with (``first(lead:)``).
+        mutating func begins(lead: UInt8) {
+            if beginsMatch { firstBytes.formUnion(first(lead: lead)) }
         }
 
         static func sum(_ a: Int?, _ b: Int?) -> Int? {
@@ -130,30 +159,39 @@ public enum MatchReach {
             return max(a, b)
         }
 
-        /// Alternatives up to a `)` (not consumed) or the end: the largest; they end the line when each does.
+        /// Alternatives up to a `)` (not consumed) or the end: the largest; they end (start) the line when each does.
         mutating func alternation() -> Item {
-            var result = Item(cost: 0, lead: 0, holds: true, endsLine: true)
+            var result = Item(cost: 0, lead: 0, holds: true, endsLine: true, startsLine: true)
             while true {
                 let branch = sequence()
                 result.cost = Parser.largest(result.cost, branch.cost)
                 result.lead = Parser.largest(result.lead, branch.lead)
                 result.endsLine = result.endsLine && branch.endsLine
+                result.nullable = result.nullable || branch.nullable
+                result.startsLine = result.startsLine && branch.startsLine
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "|") else { return result }
                 index += 1
             }
         }
 
         /// Items up to a `|` or `)` (not consumed) or the end: their sum, and the sum up to the last that holds text
-        /// (through that one's own lead). It ends the line when an item does and only assertions follow it.
+        /// (through that one's own lead). It ends the line when an item does and only assertions follow it. It starts
+        /// the line when one of its (mandatory) items does: a match is at the start of the subject there, so it began
+        /// there. An item may begin a match while every item before it may be empty.
         mutating func sequence() -> Item {
-            var total: Int? = 0, lead: Int? = 0, endsLine = false
+            var total: Int? = 0, lead: Int? = 0, endsLine = false, nullable = true, startsLine = false
+            let outer = beginsMatch
+            defer { beginsMatch = outer }
             while index < bytes.count, bytes[index] != UInt8(ascii: "|"), bytes[index] != UInt8(ascii: ")") {
+                beginsMatch = outer && nullable
                 let item = quantified(atom())
                 if item.holds { lead = Parser.sum(total, item.lead) }
                 total = Parser.sum(total, item.cost)
                 if item.endsLine { endsLine = true } else if !item.assertion { endsLine = false }
+                nullable = nullable && item.nullable
+                startsLine = startsLine || item.startsLine
             }
-            return Item(cost: total, lead: lead, holds: true, endsLine: endsLine)
+            return Item(cost: total, lead: lead, holds: true, endsLine: endsLine, nullable: nullable, startsLine: startsLine)
         }
 
         /// Applies a quantifier after an atom, if there is one. An optional item holds nothing; a repeated one counts
@@ -173,7 +211,9 @@ public enum MatchReach {
                     index = end
                     let cost = atom.cost.flatMap { each in high.flatMap { $0 <= MatchReach.ceiling / max(each, 1) ? each * $0 : nil } }
                     let total = Parser.sum(Parser.largest(cost, atom.cost), text)
-                    return Item(cost: total, lead: total, holds: true)
+                    // Text after the atom, or an optional repetition of it: "{" may come first, and it may be empty.
+                    begins(ByteSet([UInt8(ascii: "{")]))
+                    return Item(cost: total, lead: total, holds: true, nullable: true)
                 }
                 least = low
                 most = high
@@ -186,10 +226,10 @@ public enum MatchReach {
             if let each = atom.cost {
                 if each == 0 { cost = 0 } else if let most, most <= MatchReach.ceiling / each { cost = each * most }
             }
-            // An optional item may be left out: it ends nothing. A repeated assertion is still one.
-            if least == 0 { return Item(cost: cost, lead: cost, holds: false, assertion: atom.assertion) }
+            // An optional item may be left out: it ends and starts nothing. A repeated assertion is still one.
+            if least == 0 { return Item(cost: cost, lead: cost, holds: false, assertion: atom.assertion, nullable: true) }
             return Item(cost: cost, lead: most == 1 ? atom.lead : cost, holds: atom.holds, assertion: atom.assertion,
-                        endsLine: atom.endsLine)
+                        endsLine: atom.endsLine, nullable: atom.nullable, startsLine: atom.startsLine)
         }
 
         /// A `{n}`, `{n,}` or `{n,m}` quantifier at `start`: its bounds (upper nil: none) and where it ends; nil when
@@ -223,8 +263,8 @@ public enum MatchReach {
             case UInt8(ascii: "("): return group()
             case UInt8(ascii: "["): return .text(characterClass())
             case UInt8(ascii: "\\"): return escape()
-            case UInt8(ascii: "."): index += 1; return .text(4)
-            case UInt8(ascii: "^"): index += 1; return .zeroWidth
+            case UInt8(ascii: "."): index += 1; begins(.all); return .text(4)
+            case UInt8(ascii: "^"): index += 1; return multiline ? .zeroWidth : .startAnchor
             case UInt8(ascii: "$"): index += 1; return .endAnchor
             default: return .text(character())
             }
@@ -236,8 +276,31 @@ public enum MatchReach {
             let start = index
             index += 1
             while index < bytes.count, bytes[index] & 0xC0 == 0x80 { index += 1 }
+            begins(lead: bytes[start])
             return cost(of: bytes[start..<index])
         }
+
+        /// The bytes a literal character that begins with `lead` can begin with: that byte, and in a caseless pattern
+        /// the other case of an ASCII letter and any non-ASCII byte (`k` matches the Kelvin sign, `s` the long s);
+        /// a non-ASCII character there may begin with any ASCII letter or non-ASCII byte.
+        func first(lead: UInt8) -> ByteSet {
+            var set = ByteSet([lead])
+            guard caseless else { return set }
+            if (0x41...0x5A).contains(lead) || (0x61...0x7A).contains(lead) {
+                set.insert(lead ^ 0x20)
+                set.formUnion(.nonASCII)
+            } else if lead >= 0x80 {
+                set.formUnion(Parser.letters)
+                set.formUnion(.nonASCII)
+            }
+            return set
+        }
+
+        static let letters = ByteSet(0x41...0x5A).union(ByteSet(0x61...0x7A))
+        /// What `\d`, `\w` and `\s` (`\h`, `\v`) can begin with, with UCP: their ASCII members and any non-ASCII byte.
+        static let digits = ByteSet(0x30...0x39).union(.nonASCII)
+        static let word = letters.union(digits).union(ByteSet([0x5F]))
+        static let space = ByteSet([0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20]).union(.nonASCII)
 
         /// The non-spacing bytes of one literal character; more for a letter in a caseless pattern.
         func cost(of character: ArraySlice<UInt8>) -> Int {
@@ -253,7 +316,7 @@ public enum MatchReach {
 
         /// A backslash escape.
         mutating func escape() -> Item {
-            guard index + 1 < bytes.count else { index = bytes.count; return .text(1) }
+            guard index + 1 < bytes.count else { index = bytes.count; begins(ByteSet([bytes[index]])); return .text(1) }
             let kind = bytes[index + 1]
             // In a lookbehind, an escaped character is literal text; a class escape or an assertion is not.
             if behind > 0, !"wWsSdDhHvVbBpPX".utf8.contains(kind) { textBehind = true }
@@ -264,72 +327,107 @@ public enum MatchReach {
             if kind == UInt8(ascii: "Q") {
                 index += 2
                 var total = 0
+                let outer = beginsMatch
+                defer { beginsMatch = outer }
+                var empty = true
                 while index < bytes.count {
                     if bytes[index] == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "E") { index += 2; break }
                     total += character()
+                    beginsMatch = false
+                    empty = false
                 }
-                return .text(total)
+                return .text(total, nullable: empty)
             }
             let end = LiteralExtractor.escapeEnd(bytes, from: index, limit: bytes.count)
             defer { index = end }
             switch kind {
-            case UInt8(ascii: "h"), UInt8(ascii: "s"), UInt8(ascii: "v"), UInt8(ascii: "t"), UInt8(ascii: "n"),
-                 UInt8(ascii: "r"), UInt8(ascii: "f"):
+            case UInt8(ascii: "h"), UInt8(ascii: "s"), UInt8(ascii: "v"):
+                begins(Parser.space)
+                return .text(0)
+            case UInt8(ascii: "t"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "f"):
+                begins(ByteSet([kind == UInt8(ascii: "t") ? 0x09 : kind == UInt8(ascii: "n") ? 0x0A : kind == UInt8(ascii: "r") ? 0x0D : 0x0C]))
                 return .text(0)
             case UInt8(ascii: "z"), UInt8(ascii: "Z"):
                 return .endAnchor
-            case UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "A"), UInt8(ascii: "G"), UInt8(ascii: "K"), UInt8(ascii: "E"):
+            case UInt8(ascii: "A"):
+                return .startAnchor
+            case UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "G"), UInt8(ascii: "K"), UInt8(ascii: "E"):
                 return .zeroWidth
             case UInt8(ascii: "x"):
                 return .text(hexCharacterCost(bytes[(index + 2)..<end]))
             case UInt8(ascii: "1")...UInt8(ascii: "9"), UInt8(ascii: "k"), UInt8(ascii: "g"), UInt8(ascii: "X"):
-                return .text(nil)  // backreferences, grapheme clusters
+                begins(.all)
+                return .unknown  // backreferences (which may be empty), grapheme clusters
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
+                begins(kind == UInt8(ascii: "d") ? Parser.digits : kind == UInt8(ascii: "w") ? Parser.word : .all)
                 return .text(4)  // \d \w \p{…} \S \R \N \o{…} \c…: at most one character
             default:
+                begins(ByteSet([kind]))
                 return .text(spacing[Int(kind)] ? 0 : 1)  // an escaped ASCII punctuation character
             }
         }
 
         /// The cost of `\xhh` or `\x{h…}`.
-        func hexCharacterCost(_ digits: ArraySlice<UInt8>) -> Int {
+        mutating func hexCharacterCost(_ digits: ArraySlice<UInt8>) -> Int {
             let hex = digits.filter(LiteralExtractor.isHexDigit)
-            guard let value = UInt32(String(decoding: hex, as: UTF8.self), radix: 16), let scalar = Unicode.Scalar(value) else { return 4 }
-            return cost(of: ArraySlice(String(scalar).utf8))
+            guard let value = UInt32(String(decoding: hex, as: UTF8.self), radix: 16), let scalar = Unicode.Scalar(value) else {
+                begins(.all)
+                return 4
+            }
+            let encoded = ArraySlice(String(scalar).utf8)
+            begins(lead: encoded.first ?? 0)
+            return cost(of: encoded)
         }
 
         /// A bracketed class: the largest cost of its members (4 when negated or holding a POSIX class or a range
-        /// beyond ASCII).
+        /// beyond ASCII). The bytes it begins with are its members' (any, for those).
         mutating func characterClass() -> Int? {
             let end = LiteralExtractor.classEnd(bytes, from: index, limit: bytes.count)
             let open = index + 1
             var at = open
             index = end
-            if at < end, bytes[at] == UInt8(ascii: "^") { return 4 }
+            if at < end, bytes[at] == UInt8(ascii: "^") { begins(.all); return 4 }
             var largest = 0
             var previousASCII = false
+            var previous: UInt8? = nil  // the last member, when it was a plain ASCII character
+            var sub = Parser(bytes: bytes, caseless: caseless, multiline: multiline, spacing: spacing)
+            sub.beginsMatch = beginsMatch
+            defer { begins(sub.firstBytes) }
             while at < end - 1 {
                 let byte = bytes[at]
-                if byte == UInt8(ascii: "["), at + 1 < end, bytes[at + 1] == UInt8(ascii: ":") { return 4 }  // POSIX
+                if byte == UInt8(ascii: "["), at + 1 < end, bytes[at + 1] == UInt8(ascii: ":") { begins(.all); return 4 }  // POSIX
                 if byte == UInt8(ascii: "-"), previousASCII, at + 1 < end - 1, bytes[at + 1] < 0x80, bytes[at + 1] != UInt8(ascii: "\\") {
                     // An ASCII range: each member is one byte (three in a caseless pattern).
                     largest = max(largest, caseless ? 3 : 1)
+                    if let low = previous, low <= bytes[at + 1] {
+                        if beginsMatch { for member in low...bytes[at + 1] { sub.begins(lead: member) } }
+                    } else {
+                        begins(.all)  // from an escape: not a range the analysis reads
+                    }
                     at += 2
+                    previous = nil
                     continue
                 }
-                if byte == UInt8(ascii: "-"), at > open, at + 1 < end - 1 { return 4 }  // a range beyond ASCII or to an escape
-                var sub = Parser(bytes: bytes, caseless: caseless, spacing: spacing)
+                if byte == UInt8(ascii: "-"), at > open, at + 1 < end - 1 { begins(.all); return 4 }  // a range beyond ASCII or to an escape
                 sub.index = at
                 let member: Int?
                 if byte == UInt8(ascii: "\\"), at + 1 < end, bytes[at + 1] == UInt8(ascii: "b") {
                     member = 1  // a backspace in a class
+                    sub.begins(ByteSet([0x08]))
                     sub.index = at + 2
+                } else if byte == UInt8(ascii: "\\") {
+                    let escape = sub.escape()
+                    // A class matches one character: an escape that stands for none (an anchor) is not one the
+                    // analysis knows there.
+                    if escape.nullable { begins(.all) }
+                    member = escape.cost
                 } else {
-                    member = byte == UInt8(ascii: "\\") ? sub.escape().cost : sub.character()
+                    member = sub.character()
                 }
-                guard let member else { return 4 }
+                guard let member else { begins(.all); return 4 }
                 largest = max(largest, member)
                 previousASCII = byte < 0x80
+                previous = byte < 0x80 && byte != UInt8(ascii: "\\") ? byte : nil
                 at = sub.index
             }
             return largest
@@ -339,7 +437,7 @@ public enum MatchReach {
         /// no bound for conditionals, subroutine calls and verbs. A positive lookahead counts whole, as if consumed.
         mutating func group() -> Item {
             index += 1  // "("
-            var kind = Item.text(nil)  // how the content counts: .text for a group, zero-width for a skipped look
+            var kind = Item.unknown  // how the content counts: .text for a group, zero-width for a skipped look
             var lookahead = false, lookbehind = false
             var name: String? = nil
             if index < bytes.count, bytes[index] == UInt8(ascii: "*") { return unknownGroup() }
@@ -374,6 +472,7 @@ public enum MatchReach {
                     guard let close = bytes[from...].firstIndex(of: UInt8(ascii: ")")),
                           case let called?? = named[String(decoding: bytes[from..<close], as: UTF8.self)] else { return unknownGroup() }
                     index = close + 1
+                    begins(.all)  // the group's first bytes were noted only where it stands
                     return called
                 case UInt8(ascii: "#"):
                     guard let close = bytes[index...].firstIndex(of: UInt8(ascii: ")")) else { return unknownGroup() }
@@ -381,8 +480,9 @@ public enum MatchReach {
                     return .zeroWidth
                 default:
                     // Options, (?i) or (?i:…); anything else (recursion, conditionals, calls, callouts) is not known.
+                    // In extended mode (`x`) spaces and `#` are not text: not a syntax the analysis reads.
                     var at = index + 1
-                    while at < bytes.count, "imnsxJU-^".utf8.contains(bytes[at]) { at += 1 }
+                    while at < bytes.count, "imnsJU-^".utf8.contains(bytes[at]) { at += 1 }
                     guard at < bytes.count, at > index + 1 else { return unknownGroup() }
                     if bytes[at] == UInt8(ascii: ")") { index = at + 1; return .zeroWidth }
                     guard bytes[at] == UInt8(ascii: ":") else { return unknownGroup() }
@@ -390,15 +490,20 @@ public enum MatchReach {
                 }
             }
             if lookbehind { behind += 1 }
+            // A lookaround consumes nothing: what it holds begins no match.
+            let outer = beginsMatch
+            if lookahead || !kind.holds { beginsMatch = false }
             let content = alternation()
+            beginsMatch = outer
             if lookbehind { behind -= 1 }
             guard index < bytes.count, bytes[index] == UInt8(ascii: ")") else { return unknownGroup() }
             index += 1
             if !kind.holds { return .zeroWidth }
             // A literal may be anywhere in a lookahead: its whole cost is its lead. A lookahead consumes nothing
-            // (it is an assertion), and its `$` ends no match.
+            // (it is an assertion): its `$` ends no match, and its `^` starts none.
             let item = Item(cost: content.cost, lead: lookahead ? content.cost : content.lead, holds: true,
-                            assertion: lookahead, endsLine: !lookahead && content.endsLine)
+                            assertion: lookahead, endsLine: !lookahead && content.endsLine,
+                            nullable: lookahead || content.nullable, startsLine: !lookahead && content.startsLine)
             if let name { named[name] = named[name] == nil ? .some(item) : .some(nil) }
             return item
         }
@@ -406,7 +511,7 @@ public enum MatchReach {
         /// A group whose syntax the analysis does not know: no bound, and no start bound for the pattern.
         mutating func unknownGroup() -> Item {
             unknown = true
-            return .text(nil)
+            return .unknown
         }
     }
 }

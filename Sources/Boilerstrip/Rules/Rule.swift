@@ -64,6 +64,9 @@ public struct Rule: Sendable {
     /// Whether every match ends at the end of its line (the pattern ends in `{eos}`, `$`, `\z`; ``MatchReach``), so
     /// that, with ``matchReach``, the end of the line bounds how early a match starts.
     public let matchEndsLine: Bool
+    /// For a rule whose every match starts its line (each alternative passes `^` or `\A`; ``MatchReach``) and holds
+    /// a byte, the bytes a line can begin with to hold one: the screen lets no other line through. Nil for the others.
+    public let lineStart: ByteSet?
     public let matchExamples: [RuleExample]
     public let keepExamples: [RuleExample]
     /// Example variants the rule does not hold under, with the reason.

@@ -5,8 +5,9 @@ public enum RuleListing {
     /// One rule as a JSON object: id, family, language, position, weight, credit, to_end, description, file, literals
     /// (as the screen checks them: `\b` on the sides it checks, the spelling where it is exact), match_reach (the
     /// most non-spacing bytes a match holds, null when unbounded; see ``MatchReach``), literal_reach (per literal
-    /// group, the most before its literal), ends_line (whether every match ends its line), match_examples,
-    /// keep_examples.
+    /// group, the most before its literal), ends_line (whether every match ends its line), starts_line (whether
+    /// every match starts its line, so that only lines beginning with one of ``Rule/lineStart`` are tried),
+    /// match_examples, keep_examples.
     public static func json(_ rule: Rule) -> String {
         var out: [UInt8] = []
         func key(_ name: String) { out.append(contentsOf: "\"\(name)\":".utf8) }
@@ -35,6 +36,7 @@ public enum RuleListing {
         key("match_reach"); out.append(contentsOf: (rule.matchReach.map(String.init) ?? "null").utf8); out.append(UInt8(ascii: ","))
         key("literal_reach"); out.append(contentsOf: ("[" + rule.literalReach.map { $0.map(String.init) ?? "null" }.joined(separator: ",") + "],").utf8)
         key("ends_line"); out.append(contentsOf: (rule.matchEndsLine ? "true," : "false,").utf8)
+        key("starts_line"); out.append(contentsOf: (rule.lineStart != nil ? "true," : "false,").utf8)
         key("match_examples"); out.append(contentsOf: String(rule.matchExamples.count).utf8); out.append(UInt8(ascii: ","))
         key("keep_examples"); out.append(contentsOf: String(rule.keepExamples.count).utf8)
         out.append(UInt8(ascii: "}"))

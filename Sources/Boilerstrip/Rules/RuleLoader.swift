@@ -199,6 +199,7 @@ public enum RuleLoader {
             source: map["source"]?.string, pattern: pattern, expandedPattern: expansion.pattern,
             position: position, weight: weight, isCredit: isCredit, extendsToEnd: extendsToEnd, screenLiterals: literals, literalsDeclared: declared,
             matchReach: reach.whole, literalReach: literalReach, literalsBoundStart: reach.startBound, matchEndsLine: reach.endsLine,
+            lineStart: reach.lineStart,
             matchExamples: matches, keepExamples: keeps, skipVariants: skips,
             location: RuleLocation(file: path, line: at), regex: regex
         )

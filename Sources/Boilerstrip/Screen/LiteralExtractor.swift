@@ -392,13 +392,16 @@ public enum LiteralExtractor {
 
     /// Whether a pattern turns on caseless matching anywhere (`(?i)`, `(?i:…)`, `(?mi)`…: any `(?` option run with an
     /// `i` before its `)` or `:`). Read on bytes: Foundation's `contains` cost a measurable share of the start.
-    static func isCaseless(_ bytes: [UInt8]) -> Bool {
+    static func isCaseless(_ bytes: [UInt8]) -> Bool { hasInlineOption(UInt8(ascii: "i"), in: bytes) }
+
+    /// Whether an option setting (`(?i)`, `(?mi:`…) anywhere in the pattern names `option`.
+    static func hasInlineOption(_ option: UInt8, in bytes: [UInt8]) -> Bool {
         var index = 0
         while index + 2 < bytes.count {
             if bytes[index] == UInt8(ascii: "("), bytes[index + 1] == UInt8(ascii: "?") {
                 var at = index + 2
                 while at < bytes.count, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(bytes[at]) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(bytes[at]) {
-                    if bytes[at] == UInt8(ascii: "i") { return true }
+                    if bytes[at] == option { return true }
                     at += 1
                 }
             }

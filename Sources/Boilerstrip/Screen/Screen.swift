@@ -40,6 +40,9 @@ public final class Screen: Sendable {
     /// Per rule, how far before an occurrence of its first filtered group a match can start, in non-spacing bytes
     /// (``Rule/literalReach``; -1: no bound): the group whose first occurrence ``Candidate/firstLiteral`` gives.
     public let literalReaches: [Int]
+    /// Per rule, four words of the bytes its lines can begin with (``Rule/lineStart``; all of them for a rule whose
+    /// matches may start anywhere): a line that begins with another byte is no candidate for it.
+    private let lineStarts: [UInt64]
 
     static let boundedBefore: UInt64 = 1 << 48
     static let boundedAfter: UInt64 = 1 << 49
@@ -79,6 +82,7 @@ public final class Screen: Sendable {
 
     public init(rules: [Rule]) {
         bounding = rules.map(\.literalsBoundStart)
+        lineStarts = rules.flatMap { ($0.lineStart ?? .all).words }
         var literalRules: [(bytes: [UInt8], output: UInt64)] = []
         var unscreened: [Int32] = []
         var others: [[LiteralGroup]] = []
@@ -277,8 +281,12 @@ public final class Screen: Sendable {
             }}}}}}}}}
         }
         if !unscreened.isEmpty {
-            for segment in segments where !segment.content.isEmpty && !document.isBlank(segment) {
-                for rule in unscreened { found.append(Candidate(segment: Int32(segment.index), rule: rule)) }
+            document.bytes.withUnsafeBufferPointer { bytes in
+                for segment in segments where !segment.content.isEmpty && !document.isBlank(segment) {
+                    for rule in unscreened where startsRight(Int(rule), segment, in: bytes) {
+                        found.append(Candidate(segment: Int32(segment.index), rule: rule))
+                    }
+                }
             }
         }
         // Sorted for the matcher, unique: a line reaches a full mask once, and the byte screen may find the same
@@ -306,6 +314,7 @@ public final class Screen: Sendable {
     @discardableResult
     private func met(_ rule: Int, _ segment: Int, literals: (first: Int32, last: Int32)?, in bytes: UnsafeBufferPointer<UInt8>,
                      _ segments: [Segment], into found: inout [Candidate]) -> Int32 {
+        guard startsRight(rule, segments[segment], in: bytes) else { return -1 }
         let line = segments[segment].content
         for group in others[rule] where !Screen.occurs(group, in: bytes, line) { return -1 }
         var candidate = Candidate(segment: Int32(truncatingIfNeeded: segment), rule: Int32(truncatingIfNeeded: rule))
@@ -315,6 +324,17 @@ public final class Screen: Sendable {
         }
         found.append(candidate)
         return Int32(truncatingIfNeeded: found.count - 1)
+    }
+
+    /// Whether the line begins with a byte the rule's matches can begin with (``Rule/lineStart``): the byte PCRE2's
+    /// subject begins with (``RuleMatcher/text(of:in:)``, after a byte order mark). An empty line holds no match of
+    /// a rule with a line start (each holds a byte).
+    @inline(__always)
+    func startsRight(_ rule: Int, _ segment: Segment, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let text = RuleMatcher.text(of: segment, in: bytes), base = rule << 2
+        guard !text.isEmpty else { return lineStarts[base] & lineStarts[base + 1] & lineStarts[base + 2] & lineStarts[base + 3] == ~0 }
+        let first = bytes[text.lowerBound]
+        return lineStarts[base + Int(first >> 6)] >> UInt64(first & 63) & 1 != 0
     }
 
     /// Whether the literal ending at `end` has no word byte on the sides its pattern bounds.
