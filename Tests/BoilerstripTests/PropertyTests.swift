@@ -161,11 +161,16 @@ import Testing
     }
 
     /// The byte-level helpers of the metadata against their plain versions: the eight-bytes-at-a-time code point
-    /// count (any bytes, any length and offset), and scalar trimming against Foundation's.
+    /// count (any bytes, any length and offset; runs of continuation bytes longer than a block of its byte lanes),
+    /// and scalar trimming against Foundation's.
     @Test(arguments: 0..<50)
     func codePointCountsAndTrimmingAgreeWithThePlainVersions(seed: UInt64) {
         var random = Generator(state: seed &+ 101)
-        let bytes = (0..<Int.random(in: 0...300, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let length = Int.random(in: 0...(seed % 2 == 0 ? 300 : 6000), using: &random)
+        let continuations = Double(seed % 5) / 4  // from none to all of them continuation bytes
+        let bytes = (0..<length).map { _ in
+            Double.random(in: 0..<1, using: &random) < continuations ? UInt8.random(in: 0x80...0xBF, using: &random) : UInt8.random(in: 0...255, using: &random)
+        }
         let from = Int.random(in: 0...bytes.count, using: &random)
         let slice = bytes[from...]
         #expect(CutOff.codePointCount(slice) == slice.filter { $0 & 0xC0 != 0x80 }.count, "seed \(seed)")
