@@ -35,6 +35,8 @@ public final class Regex: @unchecked Sendable {
     public var namedGroups: [String: [Int]] { compileOnce(); return names }
     /// The number of capture groups (not counting the whole match); compiles a deferred pattern.
     public var captureCount: Int { compileOnce(); return groupCount }
+    /// Whether the pattern was compiled (a deferred one is at its first use), without compiling it.
+    public var isCompiled: Bool { state.load(ordering: .acquiring) != 0 }
     /// Whether the pattern is JIT-compiled (compiling it now if that has not happened yet).
     public var isJITCompiled: Bool { compileJITOnce() }
 

@@ -19,6 +19,21 @@ import Testing
         #expect(meta.confidence > 0.9)
     }
 
+    /// A cleaner over the built-in catalogue compiles none of its patterns at the start, not even those whose
+    /// named captures it reads: a rule's pattern compiles at its first match attempt, its capture numbers are read at
+    /// its first match.
+    @Test func theStartCompilesNoBuiltInPatternAndCapturesAreReadAtTheFirstMatch() throws {
+        let catalogue = try Catalogue.builtin()
+        let cleaner = try Cleaner(catalogue: catalogue)
+        #expect(catalogue.rules.filter(\.regex.isCompiled).isEmpty)
+        let meta = cleaner.clean(Array(Support.example.utf8), in: cleaner.makeWorkspace()).metadata
+        #expect(meta.syndication.originalTitle == "Entre le Kazakhstan et la Russie, une relation ambivalente")
+        #expect(meta.syndication.originalSite == "zimo news")
+        let compiled = catalogue.rules.filter(\.regex.isCompiled).map(\.id)
+        #expect(compiled.contains("yoast-footer-fr"))
+        #expect(compiled.count < catalogue.rules.count / 4, "\(compiled.count) patterns compiled for one document")
+    }
+
     @Test func cleanedTextAndRemovedSpansRebuildTheInput() {
         for text in [Support.example, "Intro.\n\nThe post A appeared first on B.\n", "x\r\nRead more\r\n", "A long line. Read more"] {
             let decision = Support.clean(text)

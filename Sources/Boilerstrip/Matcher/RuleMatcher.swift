@@ -1,5 +1,6 @@
 import Dispatch
 import PCRE2
+import Synchronization
 
 /// Runs PCRE2 on the lines the screen let through, and turns matches into ``Evidence``.
 public struct RuleMatcher: Sendable {
@@ -14,8 +15,8 @@ public struct RuleMatcher: Sendable {
     /// start (``Rule/matchReach``; -1: no bound).
     private let endReaches: [Int]
     /// Per rule, its named captures' group numbers (``Match/firstRange(among:)``, as `Regex.range(named:in:)` reads
-    /// them): looked up once, not by name in a dictionary for every match.
-    private let captureGroups: [[(capture: Capture, groups: [Int])]]
+    /// them): looked up once, at the rule's first match, not by name in a dictionary for every match.
+    private let captureGroups: CaptureGroups
 
     public init(catalogue: Catalogue) {
         self.catalogue = catalogue
@@ -23,11 +24,7 @@ public struct RuleMatcher: Sendable {
         positions = catalogue.rules.map(\.position)
         reaches = catalogue.screen.literalReaches
         endReaches = catalogue.rules.map { rule in rule.matchEndsLine ? rule.matchReach ?? -1 : -1 }
-        // Only a pattern that spells a named group has one: the others are not compiled for this.
-        captureGroups = catalogue.rules.map { rule in
-            guard Regex.spellsNamedGroup(rule.regex.pattern) else { return [] }
-            return Capture.allCases.compactMap { capture in rule.regex.namedGroups[capture.rawValue].map { (capture, $0) } }
-        }
+        captureGroups = CaptureGroups(regexes)
     }
 
     /// The bytes of a line that rules are tried on: its content, without a byte order mark (`^` matches after it).
@@ -126,7 +123,7 @@ public struct RuleMatcher: Sendable {
                         let range = match.range
                         if !range.isEmpty {
                             var captures: [Capture: Range<Int>] = [:]
-                            for (capture, groups) in captureGroups[Int(candidate.rule)] {
+                            for (capture, groups) in captureGroups.of(Int(candidate.rule)) {
                                 if let r = match.firstRange(among: groups), !r.isEmpty {
                                     captures[capture] = (r.lowerBound + base)..<(r.upperBound + base)
                                 }
@@ -184,5 +181,32 @@ extension RuleMatcher {
             }
         }
         return hidden
+    }
+}
+
+/// The group numbers of each rule's named captures, read off its compiled pattern at its first match: reading them at
+/// the start would compile every pattern that names a group there (the built-in ones compile at their first use). A
+/// pattern that spells no named group has none and is not compiled for this. Matches are rare: a lock is cheap here.
+final class CaptureGroups: Sendable {
+    typealias Groups = [(capture: Capture, groups: [Int])]
+    private let regexes: [Regex]
+    private let named: [Bool]
+    private let known: Mutex<[Groups?]>
+
+    init(_ regexes: [Regex]) {
+        self.regexes = regexes
+        named = regexes.map { Regex.spellsNamedGroup($0.pattern) }
+        known = Mutex([Groups?](repeating: nil, count: regexes.count))
+    }
+
+    func of(_ rule: Int) -> Groups {
+        guard named[rule] else { return [] }
+        return known.withLock { known in
+            if let groups = known[rule] { return groups }
+            let regex = regexes[rule]
+            let groups = Capture.allCases.compactMap { capture in regex.namedGroups[capture.rawValue].map { (capture, $0) } }
+            known[rule] = groups
+            return groups
+        }
     }
 }
