@@ -39,6 +39,12 @@ public enum PatternExpander {
     /// Tokens that are the same wherever they appear: in compact form they become subroutine calls.
     static let callable: Set<String> = ["apos", "sp", "ellipsis", "dash", "bos", "eos"]
 
+    /// The expansions' bytes, in full and in compact form (``expand(_:compact:)``): every space of a pattern emits
+    /// one, so they are not encoded each time.
+    static let tokenBytes: [String: (full: [UInt8], compact: [UInt8])] = tokens.reduce(into: [:]) { table, token in
+        table[token.key] = (Array(token.value.utf8), callable.contains(token.key) ? Array("(?&bs_\(token.key))".utf8) : Array(token.value.utf8))
+    }
+
     /// The `(?(DEFINE)…)` group that compact patterns call into.
     public static var definitions: String {
         "(?(DEFINE)" + callable.sorted().map { "(?<bs_\($0)>\(tokens[$0]!))" }.joined() + ")"
@@ -51,11 +57,10 @@ public enum PatternExpander {
         var out: [UInt8] = []
         var map: [Int] = []
         out.reserveCapacity(bytes.count * 2)
-        func emit(_ text: String, from offset: Int) {
-            for byte in text.utf8 { out.append(byte); map.append(offset) }
-        }
         func emitToken(_ name: String, from offset: Int) {
-            emit(compact && callable.contains(name) ? "(?&bs_\(name))" : tokens[name]!, from: offset)
+            let expansion = compact ? tokenBytes[name]!.compact : tokenBytes[name]!.full
+            out.append(contentsOf: expansion)
+            map.append(contentsOf: repeatElement(offset, count: expansion.count))
         }
         func copy(_ range: Range<Int>) {
             for index in range { out.append(bytes[index]); map.append(index) }

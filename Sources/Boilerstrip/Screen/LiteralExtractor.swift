@@ -396,18 +396,21 @@ public enum LiteralExtractor {
 
     /// Whether an option setting (`(?i)`, `(?mi:`…) anywhere in the pattern names `option`.
     static func hasInlineOption(_ option: UInt8, in bytes: [UInt8]) -> Bool {
-        var index = 0
-        while index + 2 < bytes.count {
-            if bytes[index] == UInt8(ascii: "("), bytes[index + 1] == UInt8(ascii: "?") {
-                var at = index + 2
-                while at < bytes.count, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(bytes[at]) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(bytes[at]) {
+        bytes.withUnsafeBufferPointer { bytes in
+            var index = 0
+            while index + 2 < bytes.count {
+                // Most bytes are not "(": skip to the next one without looking at anything else.
+                guard let open = bytes[index..<(bytes.count - 2)].firstIndex(of: UInt8(ascii: "(")) else { return false }
+                index = open + 1
+                guard bytes[index] == UInt8(ascii: "?") else { continue }
+                var at = index + 1
+                while at < bytes.count, (bytes[at] | 0x20) >= UInt8(ascii: "a"), (bytes[at] | 0x20) <= UInt8(ascii: "z") {
                     if bytes[at] == option { return true }
                     at += 1
                 }
             }
-            index += 1
+            return false
         }
-        return false
     }
 
     static func isHexDigit(_ byte: UInt8) -> Bool {
