@@ -68,7 +68,7 @@ public enum LiteralExtractor {
     /// Requirements of a pattern range that may contain top-level alternatives; `before` and `after` are the
     /// edges of the group around the range.
     static func sequenceRequirements(_ bytes: [UInt8], _ range: Range<Int>, caseless: Bool, before: Edge, after: Edge,
-                                     target: [String]? = nil) -> [[ScreenLiteral]] {
+                                     target: Target? = nil) -> [[ScreenLiteral]] {
         let branches = splitAlternatives(bytes, range)
         if branches.count == 1 { return branchRequirements(bytes, branches[0], caseless: caseless, before: before, after: after, target: target) }
         // Each alternative must contribute; take each one's best literal.
@@ -101,8 +101,9 @@ public enum LiteralExtractor {
         let bytes = Array(pattern.utf8)
         let caseless = isCaseless(bytes)
         return groups.map { group in
-            let found = sequenceRequirements(bytes, 0..<bytes.count, caseless: caseless, before: .none, after: .none, target: group)
-                .compactMap { ScreenLiteral.within($0, group) }
+            let target = Target(group)
+            let found = sequenceRequirements(bytes, 0..<bytes.count, caseless: caseless, before: .none, after: .none, target: target)
+                .compactMap { ScreenLiteral.within($0, target) }
             // The requirement that bounds the most.
             func score(_ literals: [ScreenLiteral]) -> Int {
                 literals.reduce(0) { $0 + ($1.boundedBefore ? 1 : 0) + ($1.boundedAfter ? 1 : 0) + ($1.exactCase != nil ? 1 : 0) }
@@ -115,6 +116,18 @@ public enum LiteralExtractor {
     /// One declared literal with its boundaries; see ``bounded(_:in:)-([[String]],_)``.
     public static func bounded(_ literal: String, in pattern: String) -> ScreenLiteral {
         bounded([[literal]], in: pattern)[0][0]
+    }
+
+    /// A declared group looked for in a pattern (``boundedGroups(_:in:)``): its literals, and their bytes folded as
+    /// the screen compares them, folded once for the whole analysis.
+    struct Target {
+        let texts: [String]
+        let folded: [[UInt8]]
+
+        init(_ texts: [String]) {
+            self.texts = texts
+            folded = texts.map { Array($0.utf8).map(Screen.fold) }
+        }
     }
 
     static func splitAlternatives(_ bytes: [UInt8], _ range: Range<Int>) -> [Range<Int>] {
@@ -146,7 +159,7 @@ public enum LiteralExtractor {
 
     /// Requirements of a range without top-level alternatives.
     static func branchRequirements(_ bytes: [UInt8], _ range: Range<Int>, caseless: Bool, before: Edge, after: Edge,
-                                   target: [String]? = nil) -> [[ScreenLiteral]] {
+                                   target: Target? = nil) -> [[ScreenLiteral]] {
         var requirements: [[ScreenLiteral]] = []
         var run: [UInt8] = []
         var runBoundedBefore = false
@@ -513,14 +526,13 @@ public struct ScreenLiteral: Hashable, Sendable, Comparable, CustomStringConvert
     /// gives it the boundaries and spelling of where it sits (a literal equal to the target keeps its own). Nil
     /// when a literal of the requirement contains none of them. Several targets in one literal: any one is
     /// enough, so the result keeps the first.
-    static func within(_ requirement: [ScreenLiteral], _ targets: [String]) -> [ScreenLiteral]? {
+    static func within(_ requirement: [ScreenLiteral], _ targets: LiteralExtractor.Target) -> [ScreenLiteral]? {
         var result: [ScreenLiteral] = []
         for literal in requirement {
             // Compared as the screen compares: ASCII and Latin-1 capitals folded ("ČTK" holds "čtk").
             let hay = Array(literal.text.utf8).map(Screen.fold)
             var placed: ScreenLiteral? = nil
-            search: for target in targets {
-                let needle = Array(target.utf8).map(Screen.fold)
+            search: for (target, needle) in zip(targets.texts, targets.folded) {
                 guard !needle.isEmpty, needle.count <= hay.count else { continue }
                 for start in 0...(hay.count - needle.count) where hay[start..<(start + needle.count)].elementsEqual(needle) {
                     let exact = literal.exactCase.map { String(decoding: Array($0.utf8)[start..<(start + needle.count)], as: UTF8.self) }
