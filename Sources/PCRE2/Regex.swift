@@ -37,6 +37,12 @@ public final class Regex: @unchecked Sendable {
     public var captureCount: Int { compileOnce(); return groupCount }
     /// Whether the pattern was compiled (a deferred one is at its first use), without compiling it.
     public var isCompiled: Bool { state.load(ordering: .acquiring) != 0 }
+    /// Whether the pattern is ready to match: compiled, and JIT-compiled where JIT is available (without doing
+    /// either; the first match does both).
+    public var isReadyToMatch: Bool {
+        let current = state.load(ordering: .acquiring)
+        return current == Regex.jitDone || current == Regex.jitUnavailable
+    }
     /// Whether the pattern is JIT-compiled (compiling it now if that has not happened yet).
     public var isJITCompiled: Bool { compileJITOnce() }
 

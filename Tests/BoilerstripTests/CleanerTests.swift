@@ -34,6 +34,26 @@ import Testing
         #expect(compiled.count < catalogue.rules.count / 4, "\(compiled.count) patterns compiled for one document")
     }
 
+    /// `--rule-timings` counts compiling a pattern at its first use apart from matching with it: once per run, not
+    /// per line.
+    @Test func ruleTimingsKeepCompilingApartFromMatching() throws {
+        let catalogue = try Catalogue.builtin()
+        let cleaner = try Cleaner(catalogue: catalogue)
+        let workspace = cleaner.makeWorkspace()
+        let timings = RuleTimings(ruleCount: catalogue.rules.count)
+        workspace.timings = timings
+        _ = cleaner.clean(Array(Support.example.utf8), in: workspace)
+        let yoast = try #require(catalogue.rules.firstIndex { $0.id == "yoast-footer-fr" })
+        #expect(timings.calls[yoast] >= 1 && timings.nanoseconds[yoast] > 0 && timings.compileNanoseconds[yoast] > 0)
+        let compiled = timings.compileNanoseconds[yoast]
+        _ = cleaner.clean(Array(Support.example.utf8), in: workspace)
+        #expect(timings.compileNanoseconds[yoast] == compiled)  // compiled once
+        #expect(timings.calls[yoast] >= 2)
+        // Every rule tried was compiled first, and only those.
+        for rule in catalogue.rules.indices { #expect((timings.calls[rule] > 0) == (timings.compileNanoseconds[rule] > 0), "\(catalogue.rules[rule].id)") }
+        #expect(timings.report(catalogue).hasPrefix("compiling \(timings.compileNanoseconds.filter { $0 > 0 }.count) patterns"))
+    }
+
     @Test func cleanedTextAndRemovedSpansRebuildTheInput() {
         for text in [Support.example, "Intro.\n\nThe post A appeared first on B.\n", "x\r\nRead more\r\n", "A long line. Read more"] {
             let decision = Support.clean(text)

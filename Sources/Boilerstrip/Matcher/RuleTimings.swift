@@ -1,16 +1,23 @@
 import Dispatch
 
 /// Per-rule cost of matching, collected when asked for (`--rule-timings`): how often PCRE2 ran a rule, on how
-/// many bytes, and for how long. Slow rules and weak screen literals show up here.
+/// many bytes, and for how long; and apart from that, how long compiling its pattern took at its first use (once
+/// per run, however long the input). Slow rules and weak screen literals show up here.
 public final class RuleTimings: @unchecked Sendable {
     public private(set) var calls: [Int]
     public private(set) var bytes: [Int]
     public private(set) var nanoseconds: [UInt64]
+    public private(set) var compileNanoseconds: [UInt64]
 
     public init(ruleCount: Int) {
         calls = [Int](repeating: 0, count: ruleCount)
         bytes = calls
         nanoseconds = [UInt64](repeating: 0, count: ruleCount)
+        compileNanoseconds = nanoseconds
+    }
+
+    func recordCompile(rule: Int, since start: UInt64) {
+        compileNanoseconds[rule] += DispatchTime.now().uptimeNanoseconds &- start
     }
 
     @inline(__always)
@@ -26,17 +33,23 @@ public final class RuleTimings: @unchecked Sendable {
             calls[index] += other.calls[index]
             bytes[index] += other.bytes[index]
             nanoseconds[index] += other.nanoseconds[index]
+            compileNanoseconds[index] += other.compileNanoseconds[index]
         }
     }
 
-    /// The `limit` costliest rules, one line each.
+    /// The `limit` rules that took the longest to match, one line each, after the total compiling time.
     public func report(_ catalogue: Catalogue, limit: Int = 25) -> String {
         let order = calls.indices.sorted { nanoseconds[$0] > nanoseconds[$1] }.prefix(limit)
-        var lines = ["rule timings (PCRE2 time, calls, MB from the first start tried to the end of the line, literals, \\b where the screen checks a word boundary):"]
+        let compiled = compileNanoseconds.filter { $0 > 0 }
+        var lines = [
+            "compiling \(compiled.count) patterns at their first use (and JIT): \(String(format: "%.1f", Double(compiled.reduce(0, +)) / 1e6)) ms",
+            "rule timings (PCRE2 matching time, calls, MB from the first start tried to the end of the line, literals, \\b where the screen checks a word boundary; compiling apart):",
+        ]
         for index in order where calls[index] > 0 {
             let rule = catalogue.rules[index]
-            let ms = Double(nanoseconds[index]) / 1e6
-            lines.append("  \(rule.id): \(String(format: "%.1f", ms)) ms, \(calls[index]) calls, \(String(format: "%.2f", Double(bytes[index]) / 1e6)) MB, \(rule.screenLiterals.map { $0.map(\.description) })")
+            let ms = Double(nanoseconds[index]) / 1e6, compileMS = Double(compileNanoseconds[index]) / 1e6
+            lines.append("  \(rule.id): \(String(format: "%.1f", ms)) ms, \(calls[index]) calls, \(String(format: "%.2f", Double(bytes[index]) / 1e6)) MB, "
+                         + "\(rule.screenLiterals.map { $0.map(\.description) }); compiling \(String(format: "%.1f", compileMS)) ms")
         }
         return lines.joined(separator: "\n")
     }
