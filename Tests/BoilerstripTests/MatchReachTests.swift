@@ -63,6 +63,20 @@ import Testing
         #expect(RuleMatcher(catalogue: catalogue).hiddenMatches(in: document, scratch: MatchScratch()).isEmpty)
     }
 
+    /// End to end: a declared literal that a lookahead holds may sit well after the match's start, so the walk back
+    /// from its first occurrence must reach that start (a lead of "Read more" alone would stop short of it).
+    @Test func aLiteralInALookaheadBoundsFromAsFarAsTheLookaheadReaches() throws {
+        let yaml = Support.ruleFile(id: "t-ahead", pattern: "(?=[^\\n]{0,60}subscribe)Read more", position: "any",
+                                    match: ["«Read more» and subscribe"], keep: ["Read more"], extra: "    requires: [subscribe]")
+        let catalogue = try Support.catalogue(yaml)
+        // The lookahead counts whole, as if consumed: 60 characters of 4 bytes and "subscribe" (5: "s" and "b" are letters
+        // of the spacing entities), then "Read more" (7).
+        #expect(catalogue.rules[0].literalReach == [252])
+        let filler = String(repeating: "The council voted on the budget after a long debate about schools. ", count: 20)
+        let document = Document(filler + "Read more about the budget and subscribe. " + filler)
+        #expect(RuleMatcher(catalogue: catalogue).hiddenMatches(in: document, scratch: MatchScratch()).isEmpty)
+    }
+
     /// A match ends its line when every alternative ends in `$`, `\z` or `\Z` with only assertions after it:
     /// `{eos}` does. An optional anchor, an anchor in a lookahead, or text after it does not.
     @Test func endsLineWhenEveryAlternativeEndsInAnAnchor() throws {
