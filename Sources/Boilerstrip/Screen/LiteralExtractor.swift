@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Derives, from a rule pattern as written, literals that every match must contain.
 ///
 /// The analysis is conservative: it only reports text that a match cannot avoid (mandatory items of the
@@ -410,11 +416,12 @@ public enum LiteralExtractor {
     /// Whether an option setting (`(?i)`, `(?mi:`…) anywhere in the pattern names `option`.
     static func hasInlineOption(_ option: UInt8, in bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return false }
             var index = 0
             while index + 2 < bytes.count {
                 // Most bytes are not "(": skip to the next one without looking at anything else.
-                guard let open = bytes[index..<(bytes.count - 2)].firstIndex(of: UInt8(ascii: "(")) else { return false }
-                index = open + 1
+                guard let open = memchr(base + index, Int32(UInt8(ascii: "(")), bytes.count - 2 - index) else { return false }
+                index = base.distance(to: open.assumingMemoryBound(to: UInt8.self)) + 1
                 guard bytes[index] == UInt8(ascii: "?") else { continue }
                 var at = index + 1
                 while at < bytes.count, (bytes[at] | 0x20) >= UInt8(ascii: "a"), (bytes[at] | 0x20) <= UInt8(ascii: "z") {
