@@ -136,17 +136,26 @@ struct LiteralFilter: Sendable {
         for slot in reach.indices { reach[slot] &= ~dontCare }
         self.reach = reach
 
-        var bySlot = [[UInt64]](repeating: [], count: LiteralFilter.buckets << LiteralFilter.slotBits)
+        // The lists, laid out by counting (65,536 of them, most empty: no array each), in pattern order within a list.
+        var placed: [(list: Int, entry: UInt64)] = []
         for (index, pattern) in patterns.enumerated() {
             let bytes = pattern.bytes
             var tail: UInt64 = 0
             for (offset, byte) in bytes.reversed().prefix(4).enumerated() { tail |= UInt64(byte) << UInt64(8 * offset) }
             let entry = UInt64(index) | UInt64(bytes.count) << 24 | tail << 32
-            for slot in lastSlots[index] { bySlot[slot << LiteralFilter.bucketBits | bucketOf[index]].append(entry) }
+            for slot in lastSlots[index] { placed.append((slot << LiteralFilter.bucketBits | bucketOf[index], entry)) }
         }
-        (entryStart, entries) = flattened(bySlot)
+        var entryStart = [Int32](repeating: 0, count: (LiteralFilter.buckets << LiteralFilter.slotBits) + 1)
+        for item in placed { entryStart[item.list + 1] += 1 }
+        for list in 0..<(entryStart.count - 1) { entryStart[list + 1] += entryStart[list] }
+        var fill = entryStart, entries = [UInt64](repeating: 0, count: placed.count)
+        for item in placed {
+            entries[Int(fill[item.list])] = item.entry
+            fill[item.list] += 1
+        }
+        (self.entryStart, self.entries) = (entryStart, entries)
         maximumEntries = (0..<1 << LiteralFilter.slotBits).map { slot in
-            bySlot[slot << LiteralFilter.bucketBits..<(slot + 1) << LiteralFilter.bucketBits].reduce(0) { $0 + $1.count }
+            Int(entryStart[(slot + 1) << LiteralFilter.bucketBits] - entryStart[slot << LiteralFilter.bucketBits])
         }.max() ?? 0
         (patternStart, patternBytes) = flattened(patterns.map(\.bytes))
     }

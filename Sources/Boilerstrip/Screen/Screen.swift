@@ -99,7 +99,7 @@ public final class Screen: Sendable {
             // group with the longest literals.
             let filterable = groups.filter { $0.shortest >= 2 && !$0.hasTinyLiteral }
             let filtered = Array(filterable.enumerated().filter { $0.offset == 0 || !Screen.checkedOnLine($0.element, after: filterable[0]) }
-                .map(\.element).prefix(8))
+                .map { $0.element }.prefix(8))
             var checked = groups.filter { group in !filtered.contains { $0.origin == group.origin } }
             groupMasks.append(UInt8(truncatingIfNeeded: (1 << filtered.count) - 1))
             // The group whose occurrences on a line the candidates carry: the first filtered one, else the
