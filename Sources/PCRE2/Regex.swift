@@ -35,7 +35,8 @@ public final class Regex: @unchecked Sendable {
     public var namedGroups: [String: [Int]] { compileOnce(); return names }
     /// The number of capture groups (not counting the whole match); compiles a deferred pattern.
     public var captureCount: Int { compileOnce(); return groupCount }
-    /// Whether the pattern was compiled (a deferred one is at its first use), without compiling it.
+    /// Whether compiling the pattern was done (or tried, for one that does not compile), without compiling it: a
+    /// deferred pattern compiles at its first use.
     public var isCompiled: Bool { state.load(ordering: .acquiring) != 0 }
     /// Whether the pattern is ready to match: compiled, and JIT-compiled where JIT is available (without doing
     /// either; the first match does both).
@@ -142,21 +143,6 @@ public final class Regex: @unchecked Sendable {
         self.names = names
         code = compiled
         state.store(Regex.compiled, ordering: .releasing)
-    }
-
-    /// Whether `pattern` spells a named group (`(?<name>`, `(?'name'`, `(?P<name>`): a pattern that does not has
-    /// none, and its groups need no compiling to be known.
-    public static func spellsNamedGroup(_ pattern: String) -> Bool {
-        let bytes = Array(pattern.utf8)
-        guard bytes.count >= 4 else { return false }
-        for index in 0..<(bytes.count - 3) where bytes[index] == UInt8(ascii: "(") && bytes[index + 1] == UInt8(ascii: "?") {
-            switch bytes[index + 2] {
-            case UInt8(ascii: "'"), UInt8(ascii: "P"): return true
-            case UInt8(ascii: "<") where bytes[index + 3] != UInt8(ascii: "=") && bytes[index + 3] != UInt8(ascii: "!"): return true
-            default: continue
-            }
-        }
-        return false
     }
 
     deinit { if let code { pcre2_code_free_8(code) } }

@@ -100,11 +100,6 @@ import Testing
         #expect(regex.captureCount == 0 && regex.namedGroups.isEmpty && !regex.isJITCompiled)
     }
 
-    @Test func namedGroupsAreSeenInThePatternText() {
-        for pattern in ["(?<site>x)", "(?'site'x)", "(?P<site>x)", "a(?<t>b)"] { #expect(Regex.spellsNamedGroup(pattern), "\(pattern)") }
-        for pattern in ["(?<=a)b", "(?<!a)b", "(?:a)", "\\(x)", "", "(?"] { #expect(!Regex.spellsNamedGroup(pattern), "\(pattern)") }
-    }
-
     @Test func compileErrorReportsTheOffset() {
         #expect(throws: CompileError.self) { try Regex("abc(def") }
         do {

@@ -190,24 +190,21 @@ extension RuleMatcher {
     }
 }
 
-/// The group numbers of each rule's named captures, read off its compiled pattern at its first match: reading them at
-/// the start would compile every pattern that names a group there (the built-in ones compile at their first use). A
-/// pattern that spells no named group has none and is not compiled for this. Matches are rare: a lock is cheap here.
+/// The group numbers of each rule's named captures, read off its compiled pattern at its first match (by then it is
+/// compiled): reading them at the start would compile every pattern that names a group there (the built-in ones
+/// compile at their first use). Matches are rare: a lock is cheap here.
 final class CaptureGroups: Sendable {
     typealias Groups = [(capture: Capture, groups: [Int])]
     private let regexes: [Regex]
-    private let named: [Bool]
     private let known: Mutex<[Groups?]>
 
     init(_ regexes: [Regex]) {
         self.regexes = regexes
-        named = regexes.map { Regex.spellsNamedGroup($0.pattern) }
         known = Mutex([Groups?](repeating: nil, count: regexes.count))
     }
 
     func of(_ rule: Int) -> Groups {
-        guard named[rule] else { return [] }
-        return known.withLock { known in
+        known.withLock { known in
             if let groups = known[rule] { return groups }
             let regex = regexes[rule]
             let groups = Capture.allCases.compactMap { capture in regex.namedGroups[capture.rawValue].map { (capture, $0) } }
