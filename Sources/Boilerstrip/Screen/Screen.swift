@@ -283,9 +283,7 @@ public final class Screen: Sendable {
         if !unscreened.isEmpty {
             document.bytes.withUnsafeBufferPointer { bytes in
                 for segment in segments where !segment.content.isEmpty && !document.isBlank(segment) {
-                    for rule in unscreened where startsRight(Int(rule), segment, in: bytes) {
-                        found.append(Candidate(segment: Int32(segment.index), rule: rule))
-                    }
+                    for rule in unscreened { met(Int(rule), segment.index, literals: nil, in: bytes, segments, into: &found) }
                 }
             }
         }
@@ -308,7 +306,8 @@ public final class Screen: Sendable {
         return found
     }
 
-    /// A rule whose filtered groups (or byte screen) a line met: a candidate when its other groups occur there.
+    /// A rule whose filtered groups (or byte screen) a line met, or a rule without literals: a candidate when the line
+    /// begins right (``startsRight(_:_:in:)``) and its other groups occur there.
     /// Returns the candidate's index in `found`, or -1. (A method with `found` passed in, not a local function
     /// that captures it: a captured variable is boxed, and every access to it checked for exclusivity at run time.)
     @discardableResult
