@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/boilerstrip
 BIN_RELEASE := .build/release/boilerstrip
 
-.PHONY: deps build release demo test fuzz rules-readme man completions test-spark corpus-audit
+.PHONY: deps build release demo test fuzz rules-readme rules-snapshot man completions test-spark corpus-audit
 
 # PCRE2 (libpcre2-8) and pkg-config, from Debian's packages, when they are missing.
 deps:
@@ -43,6 +43,12 @@ test: deps
 # Regenerates Rules/README.md from the catalogue.
 rules-readme: build
 	$(BIN_DEBUG) rules doc > Rules/README.md
+
+# Rewrites Rules/snapshot.jsonl, the built-in catalogue as analysed, which a start reads instead of the YAML files
+# (the next build embeds it). Run it after editing a rule: the test suite fails while the snapshot is stale.
+rules-snapshot: build
+	$(BIN_DEBUG) rules snapshot > Rules/snapshot.jsonl.new
+	mv Rules/snapshot.jsonl.new Rules/snapshot.jsonl
 
 # The man page (swift-argument-parser's generate-manual plugin) and shell completions.
 man:

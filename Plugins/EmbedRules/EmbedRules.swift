@@ -1,8 +1,8 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the rule catalogue (`Rules/**/*.yaml`) into the Boilerstrip library at build time, so one copied
-/// executable carries its rules.
+/// Embeds the rule catalogue (`Rules/**/*.yaml`) and its analysis (`Rules/snapshot.jsonl`) into the Boilerstrip
+/// library at build time, so one copied executable carries its rules.
 @main
 struct EmbedRules: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
@@ -10,7 +10,7 @@ struct EmbedRules: BuildToolPlugin {
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedCatalogue.swift")
         var inputs: [URL] = []
         if let walker = FileManager.default.enumerator(at: rules, includingPropertiesForKeys: nil) {
-            for case let url as URL in walker where url.pathExtension == "yaml" || url.pathExtension == "yml" {
+            for case let url as URL in walker where url.pathExtension == "yaml" || url.pathExtension == "yml" || url.lastPathComponent == "snapshot.jsonl" {
                 inputs.append(url)
             }
         }

@@ -1,4 +1,4 @@
-// Writes a Swift file that holds every rule file of a folder as a string literal.
+// Writes a Swift file that holds every rule file of a folder as a string literal, and the folder's snapshot.jsonl.
 // Usage: RuleEmbedder RULES_DIR OUTPUT.swift
 import Foundation
 
@@ -29,7 +29,13 @@ for (path, text) in files {
     precondition(!text.contains("\"\"\"\(fence)"), "\(path) contains the embedding fence")
     out += "    (\"\(path)\", \(fence)\"\"\"\n\(text)\n\"\"\"\(fence)),\n"
 }
-out += "]\n"
+out += "]\n\n"
+// The catalogue as analysed (`boilerstrip rules snapshot`); empty when there is none.
+let snapshotURL = root.appendingPathComponent("snapshot.jsonl")
+let snapshot = (try? String(contentsOf: snapshotURL, encoding: .utf8)) ?? ""
+precondition(!snapshot.contains("\"\"\"\(fence)"), "snapshot.jsonl contains the embedding fence")
+out += "/// Rules/snapshot.jsonl: the built-in rules as analysed (see CatalogueSnapshot); empty when there is none.\n"
+out += "let embeddedCatalogueSnapshot = \(fence)\"\"\"\n\(snapshot)\n\"\"\"\(fence)\n"
 do {
     try out.write(to: URL(fileURLWithPath: arguments[2]), atomically: true, encoding: .utf8)
 } catch {

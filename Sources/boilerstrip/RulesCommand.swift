@@ -1,12 +1,12 @@
 import ArgumentParser
 import Boilerstrip
 
-/// `boilerstrip rules list|test|lint|export`
+/// `boilerstrip rules list|test|lint|export|doc|snapshot`
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "Inspect, test and export the rule catalogue.",
-        subcommands: [List.self, Test.self, Lint.self, Export.self, Doc.self]
+        subcommands: [List.self, Test.self, Lint.self, Export.self, Doc.self, Snapshot.self]
     )
 
     struct List: ParsableCommand {
@@ -78,6 +78,24 @@ struct RulesCommand: ParsableCommand {
         func run() throws {
             var output = Output()
             output.write(Array(RuleListing.markdown(try rules.catalogue()).utf8))
+        }
+    }
+
+    struct Snapshot: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the built-in catalogue as analysed (what Rules/snapshot.jsonl holds).",
+            discussion: "The binary reads its built-in rules from the embedded snapshot when it was written from the embedded rule files; run `make rules-snapshot` after editing a rule.")
+
+        func run() throws {
+            let rules: [Rule]
+            do {
+                rules = try Catalogue.builtinRules(snapshot: false)
+            } catch {
+                Diagnostics.say(error.description)
+                throw ExitCode(Exit.config)
+            }
+            var output = Output()
+            output.write(Array(CatalogueSnapshot.write(rules, fingerprint: CatalogueSnapshot.fingerprint(of: Catalogue.builtinFiles)).utf8))
         }
     }
 

@@ -57,13 +57,30 @@ public struct Catalogue: Sendable {
     /// The catalogue embedded in the binary. Its examples are checked by `rules test` (in the test suite), not
     /// on every start.
     public static func builtin() throws(RuleLoadError) -> Catalogue {
-        try Catalogue(rules: load(files: embeddedFiles.map { ("Rules/" + $0.path, $0.text) }, checkExamples: false))
+        try Catalogue(rules: builtinRules())
+    }
+
+    /// The embedded rule files as the built-in catalogue names them (under `Rules/`).
+    public static var builtinFiles: [(path: String, text: String)] { embeddedFiles.map { ("Rules/" + $0.path, $0.text) } }
+
+    /// The embedded `Rules/snapshot.jsonl` (``CatalogueSnapshot``), empty when the build had none.
+    public static var embeddedSnapshot: String { embeddedCatalogueSnapshot }
+
+    /// The built-in rules: read from the embedded snapshot when it was written from the embedded rule files (the
+    /// start then neither parses YAML nor analyses a pattern), else loaded from the files.
+    /// - Parameter snapshot: false to load from the files whatever the snapshot holds (`rules snapshot` does).
+    public static func builtinRules(snapshot: Bool = true) throws(RuleLoadError) -> [Rule] {
+        let files = builtinFiles
+        if snapshot, let rules = CatalogueSnapshot.read(embeddedSnapshot, fingerprint: CatalogueSnapshot.fingerprint(of: files)) {
+            return rules
+        }
+        return try load(files: files, checkExamples: false)
     }
 
     /// The embedded catalogue (unless `includeBuiltin` is false) plus the rule files under each folder, whose
     /// patterns are checked against their examples as they load.
     public static func load(includeBuiltin: Bool = true, directories: [String]) throws(RuleLoadError) -> Catalogue {
-        var rules = includeBuiltin ? try load(files: embeddedFiles.map { ("Rules/" + $0.path, $0.text) }, checkExamples: false) : []
+        var rules = includeBuiltin ? try builtinRules() : []
         for directory in directories { rules += try load(files: try ruleFiles(in: directory)) }
         return try Catalogue(rules: rules)
     }

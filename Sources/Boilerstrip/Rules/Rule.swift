@@ -93,8 +93,13 @@ public struct RuleExample: Sendable, Equatable {
 
     /// An example taken as it is (a `keep` example).
     public init(text: String, line: Int) {
+        self.init(text: text, span: nil, line: line)
+    }
+
+    /// A `match` example whose span is known (``CatalogueSnapshot``).
+    init(text: String, span: Range<Int>?, line: Int) {
         self.text = text
-        span = nil
+        self.span = span
         self.line = line
     }
 

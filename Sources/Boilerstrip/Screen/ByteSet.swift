@@ -16,6 +16,11 @@ public struct ByteSet: Sendable, Hashable {
     public static let nonASCII = ByteSet(words: (0, 0, ~0, ~0))
 
     private init(words: (UInt64, UInt64, UInt64, UInt64)) { (w0, w1, w2, w3) = words }
+    /// The set whose ``words`` these are; nil unless there are four.
+    init?(words: [UInt64]) {
+        guard words.count == 4 else { return nil }
+        self.init(words: (words[0], words[1], words[2], words[3]))
+    }
 
     /// The four words, bytes 0–63 first.
     public var words: [UInt64] { [w0, w1, w2, w3] }
