@@ -235,13 +235,18 @@ struct LiteralFilter: Sendable {
         }}}}}}}}}
     }
 
-    /// What the filter carries from one block to the next: the shift-or state, the hashes the next byte's window
-    /// takes from the two before it (middle ^ first), and the one after it from the last (first). At the start,
+    /// What the filter carries from one block to the next: the shift-or state and the rolling hash. At the start,
     /// non-word bytes stand before the text.
     struct Carried {
         var state: UInt64 = 0
-        var carry = UInt64(LiteralFilter.placeHashes.middle[Int(nonWord)] ^ LiteralFilter.placeHashes.first[Int(nonWord)])
-        var previousFirst = UInt64(LiteralFilter.placeHashes.first[Int(nonWord)])
+        /// The last byte's `byteHashes` entry xor this value one field (16 bits) down: its low field is the slot of
+        /// the window ending there, its second field what the next window takes from the last two bytes (middle ^
+        /// first), its third what the one after takes from the last (first); the top field stays zero.
+        var rolling: UInt64 = {
+            let (_, middle, first) = LiteralFilter.placeHashes
+            let (m, f) = (UInt64(middle[Int(nonWord)]), UInt64(first[Int(nonWord)]))
+            return (m ^ f) << 16 | f << 32  // as after two non-word bytes (only the upper fields are read)
+        }()
     }
 
     /// The shift-or filter from `start`, until the end of `bytes` or until `flagged` is full. Writes
@@ -253,17 +258,15 @@ struct LiteralFilter: Sendable {
                        _ carried: inout Carried, into flagged: UnsafeMutableBufferPointer<UInt64>) -> (Int, Int) {
         guard let base = bytes.baseAddress, let byteHashes = byteHashes.baseAddress,
               let reach = reach.baseAddress, let out = flagged.baseAddress else { return (bytes.count, 0) }
-        var state = carried.state, carry = carried.carry, previousFirst = carried.previousFirst
+        var state = carried.state, rolling = carried.rolling
         let end = min(bytes.count, start + flagged.count)  // at most one entry per byte: never overflows
         let slotMask = UInt64((1 << slotBits) - 1)
         var index = start, written = 0
         // One byte: its window's slot, the state shifted by a lane with the slot's reach or-ed in, and the entry
         // written every time, kept only when a bucket is open: no branch to mispredict.
         @inline(__always) func step(_ index: Int) {
-            let hash = byteHashes[Int(base[index])]
-            let slot = (hash ^ carry) & slotMask
-            carry = hash >> 16 ^ previousFirst
-            previousFirst = hash >> 32
+            rolling = byteHashes[Int(base[index])] ^ rolling >> 16
+            let slot = rolling & slotMask
             state = state << laneShift | reach[Int(truncatingIfNeeded: slot)]
             let lane = state >> topShift
             out[written] = UInt64(truncatingIfNeeded: index) << 16 | lane
@@ -275,7 +278,7 @@ struct LiteralFilter: Sendable {
             index &+= 2
         }
         if index < end { step(index); index &+= 1 }
-        carried = Carried(state: state, carry: carry, previousFirst: previousFirst)
+        carried = Carried(state: state, rolling: rolling)
         return (index, written)
     }
 
