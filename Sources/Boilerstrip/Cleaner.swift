@@ -136,13 +136,14 @@ public struct Cleaner: Sendable {
         for index in removed.indices where !removed[index].wholeLine {
             let segment = document.segments[removed[index].evidence.segment]
             guard removed[index].span.upperBound >= segment.content.upperBound else { continue }
-            let regex = catalogue.rules[removed[index].evidence.rule].regex
+            let rule = catalogue.rules[removed[index].evidence.rule]
             while true {
                 let start = removed[index].span.lowerBound
                 let line = document.trimmed(segment.content.lowerBound..<start)
                 guard !line.isEmpty else { break }
                 let found: Range<Int>? = bytes.withUnsafeBufferPointer { buffer in
                     let subject = UnsafeBufferPointer(rebasing: buffer[segment.content.lowerBound..<line.upperBound])
+                    let regex = rule.regex(for: subject)
                     var from = 0
                     var last: Range<Int>? = nil
                     while from <= subject.count, let match = try? regex.firstMatch(in: subject, from: from, scratch: workspace.scratch) {

@@ -53,6 +53,52 @@ import Testing
         #expect(expansion.sourceOffset(for: expansion.sourceOffsets.count - 2) == 3)
         #expect(expansion.sourceOffset(for: expansion.pattern.utf8.count) == 4)
     }
+
+    /// Every match and capture of each token's plain form, from every start, is its full form's on subjects that
+    /// hold no entity: spaces, apostrophes, dashes, dots, digits, percent signs and bare `&`s in every order.
+    @Test func plainTokensMatchAsTheFullOnesWithoutEntities() throws {
+        let pieces = [" ", "\u{00A0}", "\t", "'", "’", "\\'", "-", "–", ".", "…", "4", "2,5", "%", "％", "&", "&amp;", "AT&T",
+                      "&nbs", "a", "\u{200B}", "x.", "»", "\n"]
+        var subjects: [String] = []
+        for a in pieces { for b in pieces { for c in pieces { subjects.append(a + b + c) } } }
+        for (name, full) in PatternExpander.tokens {
+            let plain = try #require(PatternExpander.plainTokens[name])
+            for wrapped in [(full, plain), ("x" + full + "y", "x" + plain + "y"), ("(?i)" + full + "$", "(?i)" + plain + "$")] {
+                let (fullRegex, plainRegex) = (try Regex(wrapped.0), try Regex(wrapped.1))
+                let scratch = MatchScratch()
+                for subject in subjects {
+                    let bytes = Array(subject.utf8)
+                    #expect(!bytes.withUnsafeBufferPointer(Rule.holdsEntity))
+                    for from in 0...bytes.count {
+                        let (a, b) = try bytes.withUnsafeBufferPointer { buffer in
+                            (try fullRegex.firstMatch(in: buffer, from: from, scratch: scratch), try plainRegex.firstMatch(in: buffer, from: from, scratch: scratch))
+                        }
+                        #expect(a == b, "{\(name)} on \(subject.debugDescription) from \(from)")
+                    }
+                }
+            }
+            // The plain form leaves out every `&` alternative, and only those: it is shorter and has no `&`.
+            #expect(!plain.contains("&") && plain.count < full.count)
+        }
+    }
+
+    /// What counts as an entity: `&` then `#` or one of the tokens' entity names with its `;`, in any case.
+    @Test func entitiesAreTheTokensOnes() {
+        #expect(PatternExpander.entityStarts.map { String(decoding: $0, as: UTF8.self) }
+                == ["#", "apos;", "hellip;", "mdash;", "nbsp;", "ndash;", "percnt;", "rsquo;"])
+        func holds(_ text: String) -> Bool { Array(text.utf8).withUnsafeBufferPointer(Rule.holdsEntity) }
+        for text in ["a&nbsp;b", "&#8217;", "x &NBSP;", "&Hellip;", "AT&T and&rsquo;", "&#xA0;", "&mdash;"] { #expect(holds(text), "\(text)") }
+        for text in ["", "&", "AT&T", "Q&A", "&amp;", "&nbsp", "&nbs;", "a & b", "&copy;", "trailing &"] { #expect(!holds(text), "\(text)") }
+    }
+
+    /// A rule's plain pattern is its full one with the tokens spelled plainly: the same where it has none.
+    @Test func rulesCarryTheirPlainForm() throws {
+        let rules = try RuleLoader.load(yaml: Support.ruleFile(pattern: "^Read more{eos}", match: ["Read more"], keep: ["Read"]), path: "a.yaml")
+        #expect(rules[0].plainPattern == #"^Read(?:\h+)more(?:\h|\x{200B}|\x{FEFF})*$"#)
+        #expect(rules[0].plainRegex !== rules[0].regex)
+        let bare = try RuleLoader.load(yaml: Support.ruleFile(pattern: "^Abo$", match: ["Abo"], keep: ["Abos"]), path: "a.yaml")
+        #expect(bare[0].plainPattern == bare[0].expandedPattern && bare[0].plainRegex === bare[0].regex)
+    }
 }
 
 @Suite struct LiteralExtractorTests {

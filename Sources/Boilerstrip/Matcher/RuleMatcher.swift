@@ -6,8 +6,10 @@ import Synchronization
 public struct RuleMatcher: Sendable {
     public let catalogue: Catalogue
 
-    /// Per rule, what the loop needs (copying a whole ``Rule`` per candidate costs reference counting).
+    /// Per rule, what the loop needs (copying a whole ``Rule`` per candidate costs reference counting): its
+    /// compiled pattern, and the plain form for lines without an entity (``Rule/plainRegex``).
     private let regexes: [Regex]
+    private let plainRegexes: [Regex]
     private let positions: [Position]
     /// Per rule, how far before its first screened literal a match can start (``Screen/literalReaches``, -1: no bound).
     private let reaches: [Int]
@@ -21,10 +23,11 @@ public struct RuleMatcher: Sendable {
     public init(catalogue: Catalogue) {
         self.catalogue = catalogue
         regexes = catalogue.rules.map(\.regex)
+        plainRegexes = catalogue.rules.map(\.plainRegex)
         positions = catalogue.rules.map(\.position)
         reaches = catalogue.screen.literalReaches
         endReaches = catalogue.rules.map { rule in rule.matchEndsLine ? rule.matchReach ?? -1 : -1 }
-        captureGroups = CaptureGroups(regexes)
+        captureGroups = CaptureGroups(count: regexes.count)
     }
 
     /// The bytes of a line that rules are tried on: its content, without a byte order mark (`^` matches after it).
@@ -86,11 +89,16 @@ public struct RuleMatcher: Sendable {
         let headTo = min(document.bytes.count, RuleMatcher.window)
         do {
             try document.bytes.withUnsafeBufferPointer { buffer throws(MatchFailure) in
+                // Candidates come by line: whether it holds an entity is looked up once per line.
+                var lastSegment: Int32 = -1, entity = false
                 for candidate in candidates {
                     let segment = document.segments[Int(candidate.segment)]
-                    let regex = regexes[Int(candidate.rule)]
                     let content = RuleMatcher.text(of: segment, in: buffer)
                     let line = UnsafeBufferPointer(rebasing: buffer[content])
+                    if candidate.segment != lastSegment {
+                        (lastSegment, entity) = (candidate.segment, Rule.holdsEntity(line))
+                    }
+                    let regex = entity ? regexes[Int(candidate.rule)] : plainRegexes[Int(candidate.rule)]
                     let base = content.lowerBound
                     var from = 0
                     switch positions[Int(candidate.rule)] {
@@ -129,7 +137,7 @@ public struct RuleMatcher: Sendable {
                         let range = match.range
                         if !range.isEmpty {
                             var captures: [Capture: Range<Int>] = [:]
-                            for (capture, groups) in captureGroups.of(Int(candidate.rule)) {
+                            for (capture, groups) in captureGroups.of(Int(candidate.rule), matchedBy: regex) {
                                 if let r = match.firstRange(among: groups), !r.isEmpty {
                                     captures[capture] = (r.lowerBound + base)..<(r.upperBound + base)
                                 }
@@ -158,8 +166,10 @@ extension RuleMatcher {
     }
 
     /// Every match in `document` of the rules at `checked` (all by default), line by line, that the screen hides
-    /// (its line is not a candidate for the rule) or that starts outside the candidate's ``searchBounds``; empty when
-    /// both keep their invariant. For tests and the fuzz target: it runs every checked rule on every line.
+    /// (its line is not a candidate for the rule), that starts outside the candidate's ``searchBounds``, or that the
+    /// rule's plain form, which the matcher runs on a line without entities, would not find the same (from the same
+    /// start, with the same captures); empty when all three keep their invariant. For tests and the fuzz target: it
+    /// runs every checked rule on every line.
     public func hiddenMatches(in document: Document, checked: Range<Int>? = nil, scratch: MatchScratch) -> [HiddenMatch] {
         var candidates: [Int: Candidate] = [:]
         for candidate in catalogue.screen.candidates(in: document) {
@@ -171,12 +181,16 @@ extension RuleMatcher {
                 let content = RuleMatcher.text(of: segment, in: buffer)
                 let line = UnsafeBufferPointer(rebasing: buffer[content])
                 let base = content.lowerBound
+                let entity = Rule.holdsEntity(line)
                 for index in checked ?? catalogue.rules.indices {
                     let bounds = candidates[segment.index << 32 | index].flatMap { searchBounds($0, line: line, base: base, from: 0) }
                     var from = 0
                     while from <= line.count, let match = try? regexes[index].firstMatch(in: line, from: from, scratch: scratch) {
                         let start = match.range.lowerBound
-                        let searched = bounds.map { start >= $0.from && start <= ($0.limit ?? start) } ?? false
+                        var searched = bounds.map { start >= $0.from && start <= ($0.limit ?? start) } ?? false
+                        if searched, !entity, plainRegexes[index] !== regexes[index] {
+                            searched = (try? plainRegexes[index].firstMatch(in: line, from: from, scratch: scratch))?.groups == match.groups
+                        }
                         if !searched {
                             hidden.append(HiddenMatch(rule: index, segment: segment.index,
                                                       match: (start + base)..<(match.range.upperBound + base)))
@@ -195,18 +209,17 @@ extension RuleMatcher {
 /// compile at their first use). Matches are rare: a lock is cheap here.
 final class CaptureGroups: Sendable {
     typealias Groups = [(capture: Capture, groups: [Int])]
-    private let regexes: [Regex]
     private let known: Mutex<[Groups?]>
 
-    init(_ regexes: [Regex]) {
-        self.regexes = regexes
-        known = Mutex([Groups?](repeating: nil, count: regexes.count))
+    init(count: Int) {
+        known = Mutex([Groups?](repeating: nil, count: count))
     }
 
-    func of(_ rule: Int) -> Groups {
+    /// The rule's groups, read off `regex`, the pattern that matched (its full and plain forms number their groups
+    /// alike: the plain one only has fewer alternatives, none with a group).
+    func of(_ rule: Int, matchedBy regex: Regex) -> Groups {
         known.withLock { known in
             if let groups = known[rule] { return groups }
-            let regex = regexes[rule]
             let groups = Capture.allCases.compactMap { capture in regex.namedGroups[capture.rawValue].map { (capture, $0) } }
             known[rule] = groups
             return groups

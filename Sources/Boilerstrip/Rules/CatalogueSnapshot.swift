@@ -11,7 +11,7 @@ import PCRE2
 /// too.
 ///
 /// Format: a header line, then one JSON array per rule (JSON Lines), every field of ``Rule`` but its compiled
-/// pattern, in the order ``write(_:fingerprint:)`` gives. Readable in a diff: a rule edit shows what it changed in
+/// patterns, in the order ``write(_:fingerprint:)`` gives. Readable in a diff: a rule edit shows what it changed in
 /// the screen's literals and bounds.
 public enum CatalogueSnapshot {
     static let header = "{\"boilerstrip_catalogue_snapshot\":1,\"fingerprint\":\""
@@ -83,7 +83,10 @@ public enum CatalogueSnapshot {
             array {
                 string(rule.id); comma(); string(rule.family.rawValue); comma(); string(rule.language); comma()
                 string(rule.description); comma(); optional(rule.source) { string($0) }; comma()
-                string(rule.pattern); comma(); string(rule.expandedPattern); comma(); string(rule.position.rawValue); comma()
+                string(rule.pattern); comma(); string(rule.expandedPattern); comma()
+                // The plain form only where it differs (most rules): null for the same.
+                optional(rule.plainPattern == rule.expandedPattern ? nil : rule.plainPattern) { string($0) }; comma()
+                string(rule.position.rawValue); comma()
                 raw("\(rule.weight)"); comma(); bool(rule.isCredit); comma(); bool(rule.extendsToEnd); comma()
                 list(rule.screenLiterals) { group in
                     list(group) { literal in
@@ -211,6 +214,7 @@ public enum CatalogueSnapshot {
                       let source = r.optional({ $0.string() }), r.take(UInt8(ascii: ",")),
                       let pattern = r.string(), r.take(UInt8(ascii: ",")),
                       let expanded = r.string(), r.take(UInt8(ascii: ",")),
+                      let plain = r.optional({ $0.string() }), r.take(UInt8(ascii: ",")),
                       let position = r.string().flatMap(Position.init(rawValue:)), r.take(UInt8(ascii: ",")),
                       let weight = r.number().flatMap({ Double($0) }), r.take(UInt8(ascii: ",")),
                       let isCredit = r.bool(), r.take(UInt8(ascii: ",")),
@@ -237,13 +241,14 @@ public enum CatalogueSnapshot {
                       let file = r.string(), r.take(UInt8(ascii: ",")),
                       let line = r.int()
                 else { return false }
+                let regex = Regex(deferred: expanded)
                 rule = Rule(
                     id: id, family: family, language: language, description: description, source: source, pattern: pattern,
-                    expandedPattern: expanded, position: position, weight: weight, isCredit: isCredit, extendsToEnd: extendsToEnd,
+                    expandedPattern: expanded, plainPattern: plain ?? expanded, position: position, weight: weight, isCredit: isCredit, extendsToEnd: extendsToEnd,
                     screenLiterals: literals, literalsDeclared: declared, matchReach: matchReach, literalReach: literalReach,
                     literalsBoundStart: startBound, matchEndsLine: endsLine, lineStart: lineStart, matchExamples: matches,
                     keepExamples: keeps, skipVariants: Dictionary(skips, uniquingKeysWith: { first, _ in first }),
-                    location: RuleLocation(file: file, line: line), regex: Regex(deferred: expanded)
+                    location: RuleLocation(file: file, line: line), regex: regex, plainRegex: plain.map { Regex(deferred: $0) } ?? regex
                 )
                 return true
             }

@@ -16,6 +16,48 @@ public enum PatternExpander {
         "eos": #"(?:\h|\x{200B}|\x{FEFF}|&nbsp;|&#0*160;)*$"#,
     ]
 
+    /// The same expansions without their alternatives that begin with `&` (the HTML entities: `&nbsp;`, `&#8217;`,
+    /// `&hellip;`…). On a subject that holds none of those entities (``entityStarts``) the alternatives never match,
+    /// so there the plain form of a pattern finds exactly the matches (and captures) of the full one; it compiles to
+    /// less than half the code. A test checks each against its full form.
+    public static let plainTokens: [String: String] = [
+        "apos": #"(?:\\?['’ʼ‘´`])"#,
+        "sp": #"(?:\h+)"#,
+        "ellipsis": #"(?:…|\.\.\.)"#,
+        "percent": #"(?<percent>\d{1,3}(?:[.,]\d{1,4})?)\h*(?:%|％)"#,
+        "dash": #"(?:[-‐‑‒–—―])"#,
+        "bos": #"(?:^|(?<=[.!?…:»"”“)\]]))\h*"#,
+        "eos": #"(?:\h|\x{200B}|\x{FEFF})*$"#,
+    ]
+
+    /// What follows the `&` in each alternative of ``tokens`` that ``plainTokens`` leaves out, lowercase: `#` for the
+    /// numeric entities, else the name and its `;` (`nbsp;`, `rsquo;`…). A subject without one of them after a `&`
+    /// (in any case: a rule may be caseless) is matched alike by both forms.
+    public static let entityStarts: [[UInt8]] = {
+        var starts: Set<[UInt8]> = []
+        for token in tokens.values {
+            let bytes = Array(token.utf8)
+            for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "&") && index + 1 < bytes.count {
+                if bytes[index + 1] == UInt8(ascii: "#") { starts.insert([UInt8(ascii: "#")]); continue }
+                let name = bytes[(index + 1)...].prefix { (0x61...0x7A).contains($0) }
+                precondition(!name.isEmpty && index + 1 + name.count < bytes.count && bytes[index + 1 + name.count] == UInt8(ascii: ";"))
+                starts.insert(Array(name) + [UInt8(ascii: ";")])
+            }
+        }
+        return starts.sorted { $0.lexicographicallyPrecedes($1) }
+    }()
+
+    /// Which spelling of the tokens an expansion uses.
+    public enum Form: Sendable {
+        /// ``tokens``: what a rule's pattern is.
+        case full
+        /// Tokens that never capture become subroutine calls (`(?&bs_sp)`) to the groups of ``definitions``: the
+        /// form `rules export --alternation` uses to keep one big pattern small.
+        case compact
+        /// ``plainTokens``: what the matcher uses on lines without an entity (``entityStarts``).
+        case plain
+    }
+
     /// The result of an expansion.
     public struct Expansion: Sendable {
         /// The PCRE2 pattern.
@@ -39,10 +81,11 @@ public enum PatternExpander {
     /// Tokens that are the same wherever they appear: in compact form they become subroutine calls.
     static let callable: Set<String> = ["apos", "sp", "ellipsis", "dash", "bos", "eos"]
 
-    /// The expansions' bytes, in full and in compact form (``expand(_:compact:)``): every space of a pattern emits
-    /// one, so they are not encoded each time.
-    static let tokenBytes: [String: (full: [UInt8], compact: [UInt8])] = tokens.reduce(into: [:]) { table, token in
-        table[token.key] = (Array(token.value.utf8), callable.contains(token.key) ? Array("(?&bs_\(token.key))".utf8) : Array(token.value.utf8))
+    /// The expansions' bytes in each ``Form`` (``expand(_:form:)``): every space of a pattern emits one, so they
+    /// are not encoded each time.
+    static let tokenBytes: [String: (full: [UInt8], compact: [UInt8], plain: [UInt8])] = tokens.reduce(into: [:]) { table, token in
+        table[token.key] = (Array(token.value.utf8), callable.contains(token.key) ? Array("(?&bs_\(token.key))".utf8) : Array(token.value.utf8),
+                            Array(plainTokens[token.key]!.utf8))
     }
 
     /// The `(?(DEFINE)…)` group that compact patterns call into.
@@ -50,15 +93,19 @@ public enum PatternExpander {
         "(?(DEFINE)" + callable.sorted().map { "(?<bs_\($0)>\(tokens[$0]!))" }.joined() + ")"
     }
 
-    /// Expands `source`. With `compact`, tokens that never capture become subroutine calls (`(?&bs_sp)`) to
-    /// the groups of ``definitions``: the form `rules export --alternation` uses to keep one big pattern small.
-    public static func expand(_ source: String, compact: Bool = false) throws(UnknownToken) -> Expansion {
+    /// Expands `source`, with the tokens spelled in `form`.
+    public static func expand(_ source: String, form: Form = .full) throws(UnknownToken) -> Expansion {
         let bytes = Array(source.utf8)
         var out: [UInt8] = []
         var map: [Int] = []
         out.reserveCapacity(bytes.count * 2)
         func emitToken(_ name: String, from offset: Int) {
-            let expansion = compact ? tokenBytes[name]!.compact : tokenBytes[name]!.full
+            let spellings = tokenBytes[name]!
+            let expansion = switch form {
+            case .full: spellings.full
+            case .compact: spellings.compact
+            case .plain: spellings.plain
+            }
             out.append(contentsOf: expansion)
             map.append(contentsOf: repeatElement(offset, count: expansion.count))
         }

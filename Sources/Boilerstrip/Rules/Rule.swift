@@ -39,6 +39,9 @@ public struct Rule: Sendable {
     public let pattern: String
     /// The pattern with tokens, loose spaces and apostrophes expanded: what PCRE2 compiles.
     public let expandedPattern: String
+    /// The same with the tokens' plain spellings (``PatternExpander/plainTokens``, no HTML entities): what the
+    /// matcher runs on a line without one of those entities, where it matches as ``expandedPattern`` does.
+    public let plainPattern: String
     public let position: Position
     /// Prior that a match is boilerplate, 0…1.
     public let weight: Double
@@ -75,6 +78,31 @@ public struct Rule: Sendable {
     public let location: RuleLocation
     /// The compiled pattern.
     public let regex: Regex
+    /// ``plainPattern`` compiled (``regex`` itself when the two are the same).
+    public let plainRegex: Regex
+
+    /// The compiled pattern to run on `subject`: ``plainRegex`` unless the subject holds an entity a token's full
+    /// form matches (``holdsEntity(_:)``).
+    @inline(__always)
+    public func regex(for subject: UnsafeBufferPointer<UInt8>) -> Regex {
+        Rule.holdsEntity(subject) ? regex : plainRegex
+    }
+
+    /// Whether `subject` holds, after a `&`, one of the ``PatternExpander/entityStarts`` (in any case): only there
+    /// can a token's full form match what its plain form does not. A `&` alone ("AT&T", "Q&A") does not count.
+    static func holdsEntity(_ subject: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard var at = subject.baseAddress, !subject.isEmpty else { return false }
+        let end = at + subject.count
+        while let found = memchr(at, Int32(UInt8(ascii: "&")), end - at) {
+            let after = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) + 1
+            let rest = UnsafeBufferPointer(start: after, count: end - after)
+            for start in PatternExpander.entityStarts where rest.count >= start.count {
+                if zip(rest, start).allSatisfy({ Screen.fold($0) == $1 }) { return true }
+            }
+            at = after
+        }
+        return false
+    }
 }
 
 /// A file and line in a rule file.

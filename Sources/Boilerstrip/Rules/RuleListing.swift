@@ -54,7 +54,7 @@ public enum RuleListing {
     /// usually one or two.
     public static func alternations(_ rules: [Rule]) -> [String] {
         let prefix = "(?J)" + PatternExpander.definitions
-        let branches = rules.map { "(?:" + ((try? PatternExpander.expand($0.pattern, compact: true).pattern) ?? $0.expandedPattern) + ")" }
+        let branches = rules.map { "(?:" + ((try? PatternExpander.expand($0.pattern, form: .compact).pattern) ?? $0.expandedPattern) + ")" }
         func fits(_ part: ArraySlice<String>) -> Bool { (try? Regex(prefix + part.joined(separator: "|"), jit: false)) != nil }
         var result: [String] = []
         var start = 0

@@ -108,9 +108,10 @@ public enum RuleLoader {
             weight = value
         }
         // Pattern: expand, then compile.
-        let expansion: PatternExpander.Expansion
+        let expansion: PatternExpander.Expansion, plain: String
         do {
             expansion = try PatternExpander.expand(pattern)
+            plain = try PatternExpander.expand(pattern, form: .plain).pattern
         } catch {
             throw fail("unknown token {\(error.name)} in pattern (known: \(PatternExpander.tokens.keys.sorted().map { "{\($0)}" }.joined(separator: " ")))", patternNode)
         }
@@ -124,6 +125,10 @@ public enum RuleLoader {
             let offset = expansion.sourceOffset(for: error.offset)
             throw fail("pattern does not compile: \(error.message) at offset \(offset) of the pattern: \(excerpt(pattern, at: offset))", patternNode)
         }
+        // Its plain form has only fewer alternatives: it compiles if the full one does (a rule loaded here is checked
+        // now, and falls back to the full form if not).
+        let plainRegex = plain == expansion.pattern ? regex
+            : checkExamples ? (try? Regex(plain)) ?? regex : Regex(deferred: plain)
         // Screen literals.
         // `requires: [a, b]`: one of a, b. `requires: [[a, b], [c]]`: one of a, b, and c.
         var declaredLiterals: [[String]] = []
@@ -196,12 +201,12 @@ public enum RuleLoader {
         }
         let rule = Rule(
             id: id, family: family, language: language, description: map["description"]?.string ?? "",
-            source: map["source"]?.string, pattern: pattern, expandedPattern: expansion.pattern,
+            source: map["source"]?.string, pattern: pattern, expandedPattern: expansion.pattern, plainPattern: plain,
             position: position, weight: weight, isCredit: isCredit, extendsToEnd: extendsToEnd, screenLiterals: literals, literalsDeclared: declared,
             matchReach: reach.whole, literalReach: literalReach, literalsBoundStart: reach.startBound, matchEndsLine: reach.endsLine,
             lineStart: reach.lineStart,
             matchExamples: matches, keepExamples: keeps, skipVariants: skips,
-            location: RuleLocation(file: path, line: at), regex: regex
+            location: RuleLocation(file: path, line: at), regex: regex, plainRegex: plainRegex
         )
         if checkExamples { try RuleLoader.checkExamples(of: rule) }
         return rule
