@@ -52,21 +52,21 @@ public struct Metadata: Sendable, Equatable {
         var strongest = 0.0
         var headBadge: ScoredSpan? = nil
         for span in removed {
-            let rule = catalogue.rules[span.evidence.rule]
+            let ruleIndex = span.evidence.rule  // fields read one by one: a copy of the rule retains all of them
             let captures = span.evidence.captures
-            switch rule.family {
-            case .paywall where rule.position == .head:
+            switch catalogue.rules[ruleIndex].family {
+            case .paywall where catalogue.rules[ruleIndex].position == .head:
                 // A subscriber badge at the top: paywalled only if the text is also cut (below).
                 headBadge = headBadge ?? span
             case .paywall where span.atTextEdge:
                 // A notice where the text stops.
                 paywalled = true
                 truncated = true
-                truncatedBy = truncatedBy ?? rule.id
+                truncatedBy = truncatedBy ?? catalogue.rules[ruleIndex].id
                 strongest = max(strongest, span.score)
             case .truncation where span.atTextEdge:
                 truncated = true
-                truncatedBy = truncatedBy ?? rule.id
+                truncatedBy = truncatedBy ?? catalogue.rules[ruleIndex].id
                 strongest = max(strongest, span.score)
             default:
                 break

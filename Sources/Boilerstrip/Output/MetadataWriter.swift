@@ -26,39 +26,39 @@ public struct MetadataWriter: Sendable {
 
     public func write(_ decision: Decision, to out: inout [UInt8]) {
         let meta = decision.metadata
-        out.append(contentsOf: #"{"paywalled":"#.utf8)
-        out.append(contentsOf: (meta.paywalled ? "true" : "false").utf8)
-        out.append(contentsOf: #","truncated":"#.utf8)
-        out.append(contentsOf: (meta.truncated ? "true" : "false").utf8)
-        out.append(contentsOf: #","confidence":"#.utf8)
+        Self.raw(#"{"paywalled":"#, to: &out)
+        Self.raw(meta.paywalled ? "true" : "false", to: &out)
+        Self.raw(#","truncated":"#, to: &out)
+        Self.raw(meta.truncated ? "true" : "false", to: &out)
+        Self.raw(#","confidence":"#, to: &out)
         Self.number(meta.confidence, to: &out)
-        out.append(contentsOf: #","remaining_percent":"#.utf8)
-        if let value = meta.remainingPercent { Self.number(value, decimals: 4, to: &out) } else { out.append(contentsOf: "null".utf8) }
-        out.append(contentsOf: #","remaining_chars":"#.utf8)
-        if let value = meta.remainingChars { Self.integer(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
-        out.append(contentsOf: #","estimated_full_chars":"#.utf8)
-        if let value = meta.estimatedFullChars { Self.integer(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
-        out.append(contentsOf: #","syndication":{"original_title":"#.utf8)
+        Self.raw(#","remaining_percent":"#, to: &out)
+        if let value = meta.remainingPercent { Self.number(value, decimals: 4, to: &out) } else { Self.raw("null", to: &out) }
+        Self.raw(#","remaining_chars":"#, to: &out)
+        if let value = meta.remainingChars { Self.integer(value, to: &out) } else { Self.raw("null", to: &out) }
+        Self.raw(#","estimated_full_chars":"#, to: &out)
+        if let value = meta.estimatedFullChars { Self.integer(value, to: &out) } else { Self.raw("null", to: &out) }
+        Self.raw(#","syndication":{"original_title":"#, to: &out)
         Self.optionalString(meta.syndication.originalTitle, to: &out)
-        out.append(contentsOf: #","original_site":"#.utf8)
+        Self.raw(#","original_site":"#, to: &out)
         Self.optionalString(meta.syndication.originalSite, to: &out)
-        out.append(contentsOf: #","original_url":"#.utf8)
+        Self.raw(#","original_url":"#, to: &out)
         Self.optionalString(meta.syndication.originalURL, to: &out)
-        out.append(contentsOf: #","credit":"#.utf8)
+        Self.raw(#","credit":"#, to: &out)
         Self.optionalString(meta.syndication.credit, to: &out)
-        out.append(contentsOf: #"},"removed":"#.utf8)
+        Self.raw(#"},"removed":"#, to: &out)
         var index = CodePointIndex(bytes: decision.document.bytes)
         spans(decision.removed, decision.document, &index, to: &out)
-        out.append(contentsOf: #","flagged":"#.utf8)
+        Self.raw(#","flagged":"#, to: &out)
         var flaggedIndex = CodePointIndex(bytes: decision.document.bytes)
         spans(decision.flagged, decision.document, &flaggedIndex, to: &out)
         if verbose || decision.failure != nil {
             if let failure = decision.failure {
-                out.append(contentsOf: #","error":"#.utf8)
+                Self.raw(#","error":"#, to: &out)
                 JSONString.encode(Array(failure.description.utf8), to: &out)
             }
             if verbose, let reason = meta.truncatedBy {
-                out.append(contentsOf: #","truncated_by":"#.utf8)
+                Self.raw(#","truncated_by":"#, to: &out)
                 JSONString.encode(Array(reason.utf8), to: &out)
             }
         }
@@ -69,17 +69,17 @@ public struct MetadataWriter: Sendable {
         out.append(UInt8(ascii: "["))
         for (position, span) in spans.enumerated() {
             if position > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #"{"start":"#.utf8)
+            Self.raw(#"{"start":"#, to: &out)
             Self.integer(index.codePoints(before: span.span.lowerBound), to: &out)
-            out.append(contentsOf: #","end":"#.utf8)
+            Self.raw(#","end":"#, to: &out)
             Self.integer(index.codePoints(before: span.span.upperBound), to: &out)
             out.append(contentsOf: ruleMembers[span.evidence.rule])
-            out.append(contentsOf: #","score":"#.utf8)
+            Self.raw(#","score":"#, to: &out)
             Self.number(span.score, to: &out)
-            out.append(contentsOf: #","text":"#.utf8)
+            Self.raw(#","text":"#, to: &out)
             JSONString.encode(document.bytes[span.span], to: &out)
             if verbose {
-                out.append(contentsOf: #","factors":{"#.utf8)
+                Self.raw(#","factors":{"#, to: &out)
                 for (position, factor) in span.factors.enumerated() {
                     if position > 0 { out.append(UInt8(ascii: ",")) }
                     JSONString.encode(Array(factor.name.utf8), to: &out)
@@ -134,7 +134,14 @@ public struct MetadataWriter: Sendable {
         }
     }
 
+    /// Appends a literal's bytes: a copy of its static storage (appending a `String`'s `utf8` view goes through the
+    /// generic sequence path, with a retain, for each of the ~20 keys of every record).
+    @inline(__always)
+    static func raw(_ text: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
     static func optionalString(_ value: String?, to out: inout [UInt8]) {
-        if let value { JSONString.encode(Array(value.utf8), to: &out) } else { out.append(contentsOf: "null".utf8) }
+        if let value { JSONString.encode(Array(value.utf8), to: &out) } else { Self.raw("null", to: &out) }
     }
 }

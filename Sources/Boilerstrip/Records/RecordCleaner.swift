@@ -89,7 +89,7 @@ public struct RecordCleaner: Sendable {
     /// Cleans a plain-text document into `{"text": …, "<meta>": …}`.
     public func cleanDocumentAsJSON(_ bytes: [UInt8], in workspace: Cleaner.Workspace, to out: inout [UInt8]) -> Decision {
         let decision = cleaner.clean(bytes, in: workspace)
-        out.append(contentsOf: #"{"text":"#.utf8)
+        MetadataWriter.raw(#"{"text":"#, to: &out)
         JSONString.encode(decision.cleanedBytes, to: &out)
         out.append(UInt8(ascii: ","))
         JSONString.encode(metaField, to: &out)

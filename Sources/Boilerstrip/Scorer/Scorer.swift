@@ -120,29 +120,31 @@ public struct Scorer: Sendable {
         var scored: [ScoredSpan] = []
         scored.reserveCapacity(evidence.count)
         for (item, shape) in zip(evidence, shapes) {
-            let rule = catalogue.rules[item.rule]
+            // The three fields it needs, not a copy of the whole rule (which retains each of its strings and arrays).
+            let (rulePosition, weight, extendsToEnd) =
+                (catalogue.rules[item.rule].position, catalogue.rules[item.rule].weight, catalogue.rules[item.rule].extendsToEnd)
             let segment = document.segments[item.segment]
             // Distance to the edge a rule expects: the end for `tail` (and `any`, whose distance the verdicts use),
             // the start for `head`. What lies beyond the match within its own line counts too.
-            let towardsStart = rule.position == .head
+            let towardsStart = rulePosition == .head
             let rest = shape.whole || (towardsStart ? shape.atLineStart : shape.atLineEnd) ? 0
                 : document.trimmed(towardsStart ? segment.content.lowerBound..<item.match.lowerBound
                                                 : item.match.upperBound..<segment.content.upperBound).count
             let linesAway = (towardsStart ? proseBefore : proseAfter)[item.segment] + (rest >= parameters.proseSentence ? 1 : 0)
             let charsAway = (towardsStart ? charsBefore : charsAfter)[item.segment] + rest
-            let position = rule.position == .any ? 1.0 : positionFactor(linesAway, charsAway)
+            let position = rulePosition == .any ? 1.0 : positionFactor(linesAway, charsAway)
             let factors = [
-                Factor(name: "prior", value: rule.weight),
+                Factor(name: "prior", value: weight),
                 Factor(name: "coverage", value: shape.coverage),
                 Factor(name: "position", value: position),
                 Factor(name: "prose_lines_away", value: Double(linesAway), multiplies: false),
                 Factor(name: "text_chars_away", value: Double(charsAway), multiplies: false),
             ]
-            let score = min(1, max(0, rule.weight * shape.coverage * position))
+            let score = min(1, max(0, weight * shape.coverage * position))
             // A widget header (`to_end`) with no prose after it takes the rest of the text with it: the link
             // headlines and labels of the widget, which no rule can tell from a short line of text by themselves.
             var span = shape.span
-            if rule.extendsToEnd, shape.whole, proseAfter[item.segment] == 0 { span = span.lowerBound..<bytes.count }
+            if extendsToEnd, shape.whole, proseAfter[item.segment] == 0 { span = span.lowerBound..<bytes.count }
             scored.append(ScoredSpan(evidence: item, span: span, wholeLine: shape.whole, score: score, factors: factors))
         }
         return scored
