@@ -61,6 +61,7 @@ public struct RecordCleaner: Sendable {
 
         // Splice: the text value (when changed), the old metadata member (dropped), the new one (at the end).
         var edits: [(range: Range<Int>, replacement: [UInt8])] = []
+        edits.reserveCapacity(3)
         if !decision.removed.isEmpty {
             var encoded: [UInt8] = []
             encoded.reserveCapacity(textValue.count)
@@ -69,6 +70,7 @@ public struct RecordCleaner: Sendable {
         }
         if let meta = layout.metaMember { edits.append((meta, [])) }
         var member: [UInt8] = [UInt8(ascii: ",")]
+        member.reserveCapacity(1024)  // the metadata of most records fits: growing from one byte took six allocations
         JSONString.encode(metaField, to: &member)
         member.append(UInt8(ascii: ":"))
         writer.write(decision, to: &member)

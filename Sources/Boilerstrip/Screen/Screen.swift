@@ -203,6 +203,7 @@ public final class Screen: Sendable {
         scratch.generation &+= 1
         let generation = scratch.generation << 32
         var found: [Candidate] = []
+        found.reserveCapacity(32)  // most documents have fewer: growing from empty took three allocations a document
         let segments = document.segments
         // Literal positions are kept in 32 bits: a document of 2 GiB or more gets no search bounds.
         let positional = document.bytes.count < Int(Int32.max)
