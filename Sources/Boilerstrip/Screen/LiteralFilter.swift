@@ -49,7 +49,7 @@ struct LiteralFilter: Sendable {
     /// Byte → folded (``Screen/fold(_:)``).
     private let foldTable: [UInt8]
     /// Byte → its hashes as the last (bits 0–11), middle (16–27) and first (32–43) byte of a window: the
-    /// `placeHashes` of its folded (last, middle) and collapsed (first, see the type's doc) form.
+    /// ``Hashes`` of its folded (last, middle) and collapsed (first, see the type's doc) form.
     private let byteHashes: [UInt64]
     /// Shift-or masks by window slot: a 0 bit where a bucket's literal has that window (see the type's doc).
     private let reach: [UInt64]
@@ -63,6 +63,10 @@ struct LiteralFilter: Sendable {
     private let patternBytes: [UInt8]
     /// The most entries a slot has.
     private let maximumEntries: Int
+    /// The rolling hash before the text (``Carried``).
+    private let startRolling: UInt64
+    /// How many of a million windows of news text open a one-window bucket under the chosen seed (``init(_:)``).
+    let trigramCost: Int
     /// How many patterns it looks for.
     var patternCount: Int { patternStart.count - 1 }
 
@@ -84,11 +88,6 @@ struct LiteralFilter: Sendable {
         }
         // What a bounded-before pattern's front stands for: each first byte a non-word byte can become.
         let nonWordFronts = Array(Set((0..<256).filter { !ScreenLiteral.isWordByte(UInt8($0)) }.map { collapse[$0] })).sorted()
-        byteHashes = (0..<256).map { byte in
-            let folded = Int(foldTable[byte]), collapsed = Int(collapse[Int(foldTable[byte])])
-            let (last, middle, first) = LiteralFilter.placeHashes
-            return UInt64(last[folded]) | UInt64(middle[folded]) << 16 | UInt64(first[collapsed]) << 32
-        }
 
         // Buckets: two-byte patterns (one window, with any byte in front) in bucket 0 of their own; the others too
         // short to fill every lane by length, each length in buckets of its own (a pattern's don't-care lanes are
@@ -121,38 +120,70 @@ struct LiteralFilter: Sendable {
         }
 
         // Reach: a pattern clears its bucket's bit in lane `lanes - 1 - d` of the slot of its window `d` places
-        // before its end; lanes before its start are don't-care for its bucket.
-        var reach = [UInt64](repeating: ~0, count: 1 << LiteralFilter.slotBits)
-        var dontCare: UInt64 = 0
-        var lastSlots: [[Int]] = []
-        for (pattern, bytes) in filtered.enumerated() {
-            let bit = UInt64(1) << UInt64(bucketOf[pattern])
-            var slots: [Int] = []
-            for distance in 0..<LiteralFilter.lanes {
-                let lane = bit << (UInt64(LiteralFilter.lanes - 1 - distance) * LiteralFilter.laneShift)
-                let end = bytes.count - 1 - distance
-                if end >= 2 {
-                    // The window holding a bounded-before pattern's front, with each byte the front can be.
-                    let fronts = end == 2 && patterns[pattern].boundedBefore ? nonWordFronts : [collapse[Int(bytes[end - 2])]]
-                    for front in fronts {
-                        let slot = LiteralFilter.slot(front, bytes[end - 1], bytes[end])
-                        reach[slot] &= ~lane
-                        if distance == 0 { slots.append(slot) }
-                    }
-                } else if distance == 0 {
-                    for front in nonWordFronts + LiteralFilter.wordFronts {
-                        let slot = LiteralFilter.slot(front, bytes[0], bytes[1])
-                        reach[slot] &= ~lane
-                        slots.append(slot)
-                    }
+        // before its end; lanes before its start are don't-care for its bucket. Built under each candidate hash
+        // seed; the filter keeps the one under which the common windows of news text (``CommonTrigrams``) open the
+        // fewest buckets whose patterns are one window long: those let a position through on one window alone, and
+        // a common window that shares a slot with one of them lets through every position where it occurs (on
+        // 3 MB of the corpus, twelve seeds let through 69 K to 125 K positions).
+        // The slots of a pattern's window `distance` places before its end under `hashes` (several for a window
+        // holding a bounded-before pattern's front, or a two-byte pattern's free one), none for a lane before it.
+        let allFronts = nonWordFronts + LiteralFilter.wordFronts
+        func forEachSlot(of pattern: Int, distance: Int, _ hashes: Hashes, _ body: (Int) -> Void) {
+            let bytes = filtered[pattern]
+            let end = bytes.count - 1 - distance
+            if end >= 2 {
+                if end == 2 && patterns[pattern].boundedBefore {
+                    for front in nonWordFronts { body(hashes.slot(front, bytes[1], bytes[2])) }
                 } else {
-                    dontCare |= lane
+                    body(hashes.slot(collapse[Int(bytes[end - 2])], bytes[end - 1], bytes[end]))
+                }
+            } else if distance == 0 {
+                for front in allFronts { body(hashes.slot(front, bytes[0], bytes[1])) }
+            }
+        }
+        func reachTable(_ hashes: Hashes) -> (reach: [UInt64], cost: Int) {
+            var reach = [UInt64](repeating: ~0, count: 1 << LiteralFilter.slotBits)
+            var dontCare: UInt64 = 0
+            for pattern in filtered.indices {
+                let bit = UInt64(1) << UInt64(bucketOf[pattern])
+                for distance in 0..<LiteralFilter.lanes {
+                    let lane = bit << (UInt64(LiteralFilter.lanes - 1 - distance) * LiteralFilter.laneShift)
+                    if filtered[pattern].count - 1 - distance < 2 && distance > 0 { dontCare |= lane; continue }
+                    forEachSlot(of: pattern, distance: distance, hashes) { reach[$0] &= ~lane }
                 }
             }
-            lastSlots.append(Array(Set(slots)).sorted())
+            for slot in reach.indices { reach[slot] &= ~dontCare }
+            // The buckets whose lanes but the top one are all don't-care.
+            var single = (UInt64(1) << LiteralFilter.laneShift) - 1
+            for lane in 0..<UInt64(LiteralFilter.lanes - 1) { single &= dontCare >> (lane * LiteralFilter.laneShift) }
+            var cost = 0
+            for (window, perMillion) in CommonTrigrams.windows {
+                let slot = hashes.slot(collapse[Int(window >> 16)], UInt8(truncatingIfNeeded: window >> 8), UInt8(truncatingIfNeeded: window))
+                if ~(reach[slot] >> LiteralFilter.topShift) & single != 0 { cost += Int(perMillion) }
+            }
+            return (reach, cost)
         }
-        for slot in reach.indices { reach[slot] &= ~dontCare }
+        var best = (hashes: Hashes(seed: LiteralFilter.seeds[0]), reach: [UInt64](), cost: Int.max)
+        for seed in LiteralFilter.seeds {
+            let hashes = Hashes(seed: seed)
+            let (reach, cost) = reachTable(hashes)
+            if cost < best.cost { best = (hashes, reach, cost) }
+        }
+        let (hashes, reach, cost) = best
+        let lastSlots = filtered.indices.map { pattern in
+            var slots: [Int] = []
+            forEachSlot(of: pattern, distance: 0, hashes) { slots.append($0) }
+            return Array(Set(slots)).sorted()
+        }
         self.reach = reach
+        trigramCost = cost
+        byteHashes = (0..<256).map { byte in
+            let folded = Int(foldTable[byte]), collapsed = Int(collapse[Int(foldTable[byte])])
+            return UInt64(hashes.last[folded]) | UInt64(hashes.middle[folded]) << 16 | UInt64(hashes.first[collapsed]) << 32
+        }
+        // What the rolling hash holds before the text: as after two non-word bytes (only its upper fields are read).
+        let (middle, first) = (UInt64(hashes.middle[Int(LiteralFilter.nonWord)]), UInt64(hashes.first[Int(LiteralFilter.nonWord)]))
+        startRolling = (middle ^ first) << 16 | first << 32
 
         // The lists, laid out by counting (65,536 of them, most empty: no array each), in pattern order within a list.
         var placed: [(list: Int, entry: UInt64)] = []
@@ -181,26 +212,33 @@ struct LiteralFilter: Sendable {
     /// The folded word bytes: with the non-word ones, what may stand in front of a two-byte pattern.
     private static let wordFronts: [UInt8] = Array(0x30...0x39) + Array(0x61...0x7A) + [0x5F]
 
-    /// Random `slotBits`-bit hashes of a byte value in each place of a window (a fixed seed: the tables, and so
-    /// which windows share a slot, are the same on every run).
-    static let placeHashes: (last: [UInt16], middle: [UInt16], first: [UInt16]) = {
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
-        func next() -> UInt16 {  // SplitMix64
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return UInt16(truncatingIfNeeded: z ^ (z >> 31)) & UInt16((1 << slotBits) - 1)
-        }
-        let last = (0..<256).map { _ in next() }, middle = (0..<256).map { _ in next() }, first = (0..<256).map { _ in next() }
-        return (last, middle, first)
-    }()
+    /// Random `slotBits`-bit hashes of a byte value in each place of a window, from a seed (SplitMix64): the same
+    /// seed gives the same tables, so which windows share a slot is the same on every run.
+    struct Hashes {
+        let last: [UInt16], middle: [UInt16], first: [UInt16]
 
-    /// The reach slot of a window: its collapsed first byte and folded second and third.
-    static func slot(_ first: UInt8, _ second: UInt8, _ third: UInt8) -> Int {
-        let (lastHash, middleHash, firstHash) = placeHashes
-        return Int(lastHash[Int(third)] ^ middleHash[Int(second)] ^ firstHash[Int(first)])
+        init(seed: UInt64) {
+            var state = seed
+            func next() -> UInt16 {
+                state &+= 0x9E37_79B9_7F4A_7C15
+                var z = state
+                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                return UInt16(truncatingIfNeeded: z ^ (z >> 31)) & UInt16((1 << slotBits) - 1)
+            }
+            last = (0..<256).map { _ in next() }
+            middle = (0..<256).map { _ in next() }
+            first = (0..<256).map { _ in next() }
+        }
+
+        /// The reach slot of a window: its collapsed first byte and folded second and third.
+        func slot(_ first: UInt8, _ second: UInt8, _ third: UInt8) -> Int {
+            Int(last[Int(third)] ^ middle[Int(second)] ^ self.first[Int(first)])
+        }
     }
+
+    /// The hash seeds the filter chooses from (``init(_:)``).
+    static let seeds: [UInt64] = (0..<16).map { 0x2545_F491_4F6C_DD1D &+ UInt64($0) &* 0xD1B5_4A32_D192_ED03 }
 
     /// Per-thread buffers of the scan.
     final class Scratch: @unchecked Sendable {
@@ -215,7 +253,7 @@ struct LiteralFilter: Sendable {
     /// Calls `body` with blocks of occurrences, in order of their end: pattern index << 40 | the position of the
     /// pattern's last byte.
     func occurrences(in bytes: UnsafeBufferPointer<UInt8>, scratch: Scratch, _ body: (UnsafeBufferPointer<UInt64>) -> Void) {
-        var carried = Carried()
+        var carried = Carried(state: 0, rolling: startRolling)
         if scratch.hits.count < maximumEntries + 1024 { scratch.hits = [UInt64](repeating: 0, count: maximumEntries + 4096) }
         foldTable.withUnsafeBufferPointer { fold in
         byteHashes.withUnsafeBufferPointer { byteHashes in
@@ -254,11 +292,7 @@ struct LiteralFilter: Sendable {
         /// The last byte's `byteHashes` entry xor this value one field (16 bits) down: its low field is the slot of
         /// the window ending there, its second field what the next window takes from the last two bytes (middle ^
         /// first), its third what the one after takes from the last (first); the top field stays zero.
-        var rolling: UInt64 = {
-            let (_, middle, first) = LiteralFilter.placeHashes
-            let (m, f) = (UInt64(middle[Int(nonWord)]), UInt64(first[Int(nonWord)]))
-            return (m ^ f) << 16 | f << 32  // as after two non-word bytes (only the upper fields are read)
-        }()
+        var rolling: UInt64
     }
 
     /// The shift-or filter from `start`, until the end of `bytes` or until `flagged` is full. Writes
