@@ -119,12 +119,6 @@ struct LiteralFilter: Sendable {
             bucketOf[pattern] = firstShort + shortBuckets + rank * (free - shortBuckets) / long.count
         }
 
-        // Reach: a pattern clears its bucket's bit in lane `lanes - 1 - d` of the slot of its window `d` places
-        // before its end; lanes before its start are don't-care for its bucket. Built under each candidate hash
-        // seed; the filter keeps the one under which the common windows of news text (``CommonTrigrams``) open the
-        // fewest buckets whose patterns are one window long: those let a position through on one window alone, and
-        // a common window that shares a slot with one of them lets through every position where it occurs (on
-        // 3 MB of the corpus, twelve seeds let through 69 K to 125 K positions).
         // The slots of a pattern's window `distance` places before its end under `hashes` (several for a window
         // holding a bounded-before pattern's front, or a two-byte pattern's free one), none for a lane before it.
         let allFronts = nonWordFronts + LiteralFilter.wordFronts
@@ -141,6 +135,12 @@ struct LiteralFilter: Sendable {
                 for front in allFronts { body(hashes.slot(front, bytes[0], bytes[1])) }
             }
         }
+        // Reach: a pattern clears its bucket's bit in lane `lanes - 1 - d` of the slot of its window `d` places
+        // before its end; lanes before its start are don't-care for its bucket. Built under each candidate hash
+        // seed; the filter keeps the one under which the common windows of news text (``CommonTrigrams``) open the
+        // fewest buckets whose patterns are one window long: those let a position through on one window alone, and
+        // a common window that shares a slot with one of them lets through every position where it occurs (on
+        // 3 MB of the corpus, twelve seeds let through 69 K to 125 K positions).
         func reachTable(_ hashes: Hashes) -> (reach: [UInt64], cost: Int) {
             var reach = [UInt64](repeating: ~0, count: 1 << LiteralFilter.slotBits)
             var dontCare: UInt64 = 0
