@@ -34,6 +34,11 @@ import Testing
         #expect(try bound("(?<!lmn)k(?!lmn)") == 1)
         #expect(try bound("(?<name>kk)") == 2)
         #expect(try bound("(?i)k") == 3)  // k matches the Kelvin sign
+        // The option's scope, as PCRE2 has it: `(?i:…)` its content, `(?i)` the rest of its group, `(?-i)` undoes it.
+        #expect(try bound("k(?i:k)k") == 5)
+        #expect(try bound("(?:k(?i)k)k") == 5)
+        #expect(try bound("(?i)k(?-i)k") == 4)
+        #expect(try bound("(?i:k)&nbsp;*$") == 3)  // outside the scope `&nbsp;` is spacing (`s` is no long s)
         #expect(try bound("(?J)(?<t>k)|(?<t>ll)") == 2)
     }
 
@@ -172,6 +177,7 @@ import Testing
             ("^(?:\\[|\\()", set("[(")), ("(?:^a|^b)|\\Ac", set("abc")), ("^[a-c_]x", set("abc_")), ("^[^a]", .all),
             ("^\\d", set("0123456789", nonASCII: true)), ("^\\s?x", set("\t\n\u{0B}\u{0C}\r x", nonASCII: true)),
             ("(?i)^se", set("Ss", nonASCII: true)), ("(?i)^[a-b]", set("aAbB", nonASCII: true)), ("(?i)^é", set("", nonASCII: true).union(MatchReach.Parser.letters)),
+            ("^ab(?i:cd)", set("a")), ("^(?i:a)b", set("aA", nonASCII: true)), ("^(?:(?i)x)|^y", set("xXy", nonASCII: true)),
             ("^é", ByteSet([0xC3])), ("^\\x{41}", set("A")), ("^\\Q(x\\E", set("(")), ("^\\.", set(".")),
             ("^(?<n>ab)(?&n)", set("a")), ("^.", .all),
         ]

@@ -46,7 +46,7 @@ public enum MatchReach {
     /// for the others.
     public static func bounds(of pattern: String) -> (whole: Int?, lead: Int?, startBound: Bool, endsLine: Bool, lineStart: ByteSet?) {
         let bytes = Array(pattern.utf8)
-        var parser = Parser(bytes: bytes, caseless: LiteralExtractor.isCaseless(bytes),
+        var parser = Parser(bytes: bytes, caseless: false,
                             multiline: LiteralExtractor.hasInlineOption(UInt8(ascii: "m"), in: bytes))
         let top = parser.alternation()
         guard parser.index >= parser.bytes.count, !parser.unknown else { return (nil, nil, false, false, nil) }
@@ -114,7 +114,9 @@ public enum MatchReach {
     /// A recursive descent over the pattern.
     struct Parser {
         let bytes: [UInt8]
-        let caseless: Bool
+        /// Whether the letters parsed now match caselessly: set by `(?i)` to the end of its group, by `(?i:…)` for
+        /// its content, as PCRE2 scopes the option.
+        var caseless: Bool
         /// Whether `^` can match after a newline inside the subject (then it does not anchor a match at its start).
         let multiline: Bool
         /// ``MatchReach/spacing``, read once.
@@ -437,6 +439,8 @@ public enum MatchReach {
         /// no bound for conditionals, subroutine calls and verbs. A positive lookahead counts whole, as if consumed.
         mutating func group() -> Item {
             index += 1  // "("
+            // An option set inside the group ends with it (below); `(?i)` itself sets it for the rest of the enclosing one.
+            let outerCaseless = caseless
             var kind = Item.unknown  // how the content counts: .text for a group, zero-width for a skipped look
             var lookahead = false, lookbehind = false
             var name: String? = nil
@@ -481,12 +485,25 @@ public enum MatchReach {
                 default:
                     // Options, (?i) or (?i:…); anything else (recursion, conditionals, calls, callouts) is not known.
                     // In extended mode (`x`) spaces and `#` are not text: not a syntax the analysis reads.
-                    var at = index + 1
-                    while at < bytes.count, "imnsJU-^".utf8.contains(bytes[at]) { at += 1 }
+                    var at = index + 1, on = true, setsCaseless: Bool? = nil
+                    while at < bytes.count, "imnsJU-^".utf8.contains(bytes[at]) {
+                        switch bytes[at] {
+                        case UInt8(ascii: "-"): on = false
+                        case UInt8(ascii: "^"): setsCaseless = false  // unsets imnsx
+                        case UInt8(ascii: "i"): setsCaseless = on
+                        default: break
+                        }
+                        at += 1
+                    }
                     guard at < bytes.count, at > index + 1 else { return unknownGroup() }
-                    if bytes[at] == UInt8(ascii: ")") { index = at + 1; return .zeroWidth }
+                    if bytes[at] == UInt8(ascii: ")") {
+                        index = at + 1
+                        if let setsCaseless { caseless = setsCaseless }
+                        return .zeroWidth
+                    }
                     guard bytes[at] == UInt8(ascii: ":") else { return unknownGroup() }
                     index = at + 1
+                    if let setsCaseless { caseless = setsCaseless }
                 }
             }
             if lookbehind { behind += 1 }
@@ -494,6 +511,7 @@ public enum MatchReach {
             let outer = beginsMatch
             if lookahead || !kind.holds { beginsMatch = false }
             let content = alternation()
+            caseless = outerCaseless
             beginsMatch = outer
             if lookbehind { behind -= 1 }
             guard index < bytes.count, bytes[index] == UInt8(ascii: ")") else { return unknownGroup() }
