@@ -121,6 +121,45 @@ import Testing
         }
     }
 
+    /// ``JSONString/plainEnd(_:from:end:)`` (sixteen bytes a step, then eight) against a walk a byte at a time, from
+    /// every start: runs of plain ASCII with quotes, backslashes, controls, valid UTF-8 of every length, and invalid
+    /// sequences (stray continuation bytes, truncated ones, overlongs, surrogates, bytes above F4).
+    @Test(arguments: 0..<60)
+    func thePlainRunEndsWhereAWalkByBytesDoes(seed: UInt64) {
+        var random = Generator(state: seed &* 6_700_417 &+ 5)
+        let pieces: [[UInt8]] = [Array("plain text ".utf8), Array("abcdefghijklmnop".utf8), [0x22], [0x5C], [0x0A], [0x1F], [0x7F],
+                                 Array("é".utf8), Array("’".utf8), Array("😀".utf8), [0x80], [0xC3], [0xC0, 0xAF], [0xE0, 0x80, 0xAF],
+                                 [0xED, 0xA0, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xE2, 0x80], [0xFF]]
+        var text: [UInt8] = []
+        let length = Int.random(in: 0...200, using: &random)
+        while text.count < length {
+            let piece = pieces[Int.random(in: 0..<pieces.count, using: &random)]
+            // Mostly plain text, so that whole blocks of it occur.
+            text += Int.random(in: 0..<3, using: &random) == 0 ? piece : pieces[Int.random(in: 0...1, using: &random)]
+        }
+        func byBytes(from start: Int) -> Int {
+            var index = start
+            while index < text.count {
+                let byte = text[index]
+                if byte < 0x80 {
+                    if byte < 0x20 || byte == 0x22 || byte == 0x5C { return index }
+                    index += 1
+                    continue
+                }
+                let length = UTF8Validation.sequenceLength(text, at: index, end: text.count)
+                if length == 0 { return index }
+                index += length
+            }
+            return text.count
+        }
+        text.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return }
+            for start in 0..<bytes.count {
+                #expect(JSONString.plainEnd(base, from: start, end: bytes.count) == byBytes(from: start), "seed \(seed): from \(start)")
+            }
+        }
+    }
+
     /// The match-floor walk, eight bytes a step, against the same walk a byte at a time: any mix of spacing
     /// (spaces, entity letters, UTF-8 spaces) and other bytes, any budget and lower bound.
     @Test(arguments: 0..<100)

@@ -189,14 +189,9 @@ public struct RecordScanner: Sendable {
             index += 1
             let count = bytes.count
             while index < count {
-                // Fast path: eight plain ASCII bytes at a time (no quote, backslash, control or non-ASCII byte);
-                // otherwise straight to the first byte that is not.
-                if index + 8 <= count {
-                    let word = UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)
-                    let special = Parser.specialBytes(word)
-                    if special == 0 { index += 8; continue }
-                    index += special.trailingZeroBitCount >> 3
-                }
+                // Straight to the first byte that is not plain text (valid UTF-8 but a quote, backslash or control).
+                index = JSONString.plainEnd(bytes.baseAddress!, from: index, end: count)
+                guard index < count else { break }
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") { index += 1; return start..<index }
                 if byte == UInt8(ascii: "\\") {
@@ -216,23 +211,9 @@ public struct RecordScanner: Sendable {
                     continue
                 }
                 if byte < 0x20 { throw Malformed(offset: index, message: "unescaped control character \(Parser.describe(byte)) in a string") }
-                if byte < 0x80 { index += 1; continue }
-                let length = UTF8Validation.sequenceLength(bytes, at: index, end: bytes.count)
-                guard length > 0 else { throw Malformed(offset: index, message: "invalid UTF-8 (\(Parser.describe(byte))) in a string") }
-                index += length
+                throw Malformed(offset: index, message: "invalid UTF-8 (\(Parser.describe(byte))) in a string")
             }
             throw Malformed(offset: start, message: "unterminated string")
-        }
-
-        /// The high bit of each of the eight bytes (little-endian) that is `"`, `\\`, a control byte or a non-ASCII
-        /// byte (SWAR); bytes above the first such byte may be marked too (a borrow), never the bytes below it.
-        @inline(__always)
-        static func specialBytes(_ word: UInt64) -> UInt64 {
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
-            // A zero byte in x shows as (x - ones) & ~x & highs; bytes below 0x20 as (word - 0x20…) & ~word & highs.
-            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word) | word
-            return special & highs
         }
 
         mutating func object(depth: Int) throws(Malformed) {
