@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A strict JSON scanner for one JSONL record: validates the whole record (RFC 8259, UTF-8, nesting limit) and
 /// finds, in the top-level object, the text field and the metadata field, by byte offsets.
 ///
@@ -59,11 +65,12 @@ public struct RecordScanner: Sendable {
     private func scanTopObject(_ parser: inout Parser, _ layout: inout Layout) throws(Malformed) {
         parser.index += 1
         parser.skipSpace()
-        // Room for a dozen members from the start: growing two arrays from empty took six allocations a record.
-        var memberStarts: [Int] = [], valueEnds: [Int] = []
-        memberStarts.reserveCapacity(12)
-        valueEnds.reserveCapacity(12)
-        var metaIndex: Int? = nil
+        // What the metadata member's cut needs: where the first two members start, where the first value ends, and
+        // where the value before the metadata member and its own value end (no list of members: two arrays a record
+        // were two allocations).
+        var firstStarts = (-1, -1), firstValueEnd = -1, previousValueEnd = -1
+        var meta: (index: Int, previousValueEnd: Int, valueEnd: Int)? = nil
+        var members = 0
         if parser.peek == UInt8(ascii: "}") {
             layout.closingBrace = parser.index
             parser.index += 1
@@ -81,35 +88,39 @@ public struct RecordScanner: Sendable {
             let valueStart = parser.index
             try parser.value(depth: 1)
             let valueEnd = parser.index
-            memberStarts.append(keyStart)
-            valueEnds.append(valueEnd)
+            if members == 0 { (firstStarts.0, firstValueEnd) = (keyStart, valueEnd) } else if members == 1 { firstStarts.1 = keyStart }
             let body = UnsafeBufferPointer(rebasing: parser.bytes[(key.lowerBound + 1)..<(key.upperBound - 1)])
             if Self.keyEquals(body, textField) {
                 layout.textValue = valueStart..<valueEnd
                 layout.textIsString = parser.bytes[valueStart] == UInt8(ascii: "\"")
             } else if Self.keyEquals(body, metaField) {
-                metaIndex = memberStarts.count - 1
+                meta = (members, previousValueEnd, valueEnd)
             }
+            members += 1
+            previousValueEnd = valueEnd
             parser.skipSpace()
             if parser.peek == UInt8(ascii: ",") { parser.index += 1; continue }
             if parser.peek == UInt8(ascii: "}") { layout.closingBrace = parser.index; parser.index += 1; break }
             throw parser.error("expected ',' or '}' in an object")
         }
-        layout.memberCount = memberStarts.count
-        if let metaIndex {
-            if metaIndex > 0 {
-                layout.metaMember = valueEnds[metaIndex - 1]..<valueEnds[metaIndex]
-            } else if memberStarts.count > 1 {
-                layout.metaMember = memberStarts[0]..<memberStarts[1]
+        layout.memberCount = members
+        if let meta {
+            if meta.index > 0 {
+                layout.metaMember = meta.previousValueEnd..<meta.valueEnd
+            } else if members > 1 {
+                layout.metaMember = firstStarts.0..<firstStarts.1
             } else {
-                layout.metaMember = memberStarts[0]..<valueEnds[0]
+                layout.metaMember = firstStarts.0..<firstValueEnd
             }
         }
     }
 
+    /// Whether a member name (the bytes between its quotes) is `name`: compared as they are, or decoded when they
+    /// hold an escape.
     static func keyEquals(_ body: UnsafeBufferPointer<UInt8>, _ name: [UInt8]) -> Bool {
-        if !body.contains(UInt8(ascii: "\\")) { return body.elementsEqual(name) }
-        return JSONString.decode(body) == name
+        guard let base = body.baseAddress, !body.isEmpty else { return name.isEmpty }
+        guard memchr(base, Int32(UInt8(ascii: "\\")), body.count) == nil else { return JSONString.decode(body) == name }
+        return body.count == name.count && name.withUnsafeBufferPointer { memcmp(base, $0.baseAddress!, name.count) == 0 }
     }
 
     /// The validating parser.

@@ -243,10 +243,10 @@ struct LiteralFilter: Sendable {
     /// Per-thread buffers of the scan.
     final class Scratch: @unchecked Sendable {
         /// Positions the filter let through, in blocks: position << 16 | the top lane (a 0 bit: may match).
-        var flagged = [UInt64](repeating: 0, count: 4096)
+        @exclusivity(unchecked) var flagged = [UInt64](repeating: 0, count: 4096)
         /// Confirmed occurrences, handed over when the next position could overflow them: pattern << 40 | the
         /// position of its last byte.
-        var hits = [UInt64](repeating: 0, count: 4096)
+        @exclusivity(unchecked) var hits = [UInt64](repeating: 0, count: 4096)
         init() {}
     }
 

@@ -173,15 +173,15 @@ public final class Screen: Sendable {
     /// Per-thread memory of the screen: which groups of which rule a line has met so far.
     public final class Scratch: @unchecked Sendable {
         /// Per rule, the line (stamp) its mask belongs to, and the filtered groups met there.
-        var stamps: [UInt64] = []
-        var masks: [UInt8] = []
+        @exclusivity(unchecked) var stamps: [UInt64] = []
+        @exclusivity(unchecked) var masks: [UInt8] = []
         /// Per rule, on the line of its stamp: where the first and the last occurrence of its first group start, and
         /// the index of its candidate in the list being built (-1: none yet).
-        var firstStarts: [Int32] = []
-        var lastStarts: [Int32] = []
-        var candidateIndex: [Int32] = []
+        @exclusivity(unchecked) var firstStarts: [Int32] = []
+        @exclusivity(unchecked) var lastStarts: [Int32] = []
+        @exclusivity(unchecked) var candidateIndex: [Int32] = []
         /// Advances once per document, so that the stamps of earlier documents never match.
-        var generation: UInt64 = 0
+        @exclusivity(unchecked) var generation: UInt64 = 0
         let filter = LiteralFilter.Scratch()
         public init() {}
     }
