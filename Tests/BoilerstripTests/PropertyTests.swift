@@ -242,9 +242,11 @@ import Testing
                 for _ in 0..<decimals { scale *= 10 }
                 let rounded = (value * scale).rounded() / scale
                 let expected = rounded == rounded.rounded() && abs(rounded) < 1e15 ? String(Int(rounded)) : rounded.description
-                var out: [UInt8] = []
-                MetadataWriter.number(value, decimals: decimals, to: &out)
-                #expect(String(decoding: out, as: UTF8.self) == expected, "seed \(seed): \(value) to \(decimals) places")
+                let written = ByteWriter.withStackBuffer(capacity: 8) { writer in  // small: the writer grows past it
+                    MetadataWriter.number(value, decimals: decimals, to: &writer)
+                    return writer.withBytes { String(decoding: $0, as: UTF8.self) }
+                }
+                #expect(written == expected, "seed \(seed): \(value) to \(decimals) places")
             }
         }
     }

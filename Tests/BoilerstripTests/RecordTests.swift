@@ -2,6 +2,36 @@
 import Foundation
 import Testing
 
+/// The metadata writer's buffer: what it holds is what an array would, across its move from the caller's buffer
+/// to the heap and every later growth.
+@Suite struct ByteWriterTests {
+    @Test(arguments: [1, 7, 64, 2048])
+    func writesWhatAnArrayWould(capacity: Int) {
+        var expected: [UInt8] = []
+        let written: [UInt8] = ByteWriter.withStackBuffer(capacity: capacity) { writer in
+            for round in 0..<3_000 {
+                switch round % 4 {
+                case 0: writer.append(UInt8(truncatingIfNeeded: round)); expected.append(UInt8(truncatingIfNeeded: round))
+                case 1: writer.append(#","remaining_percent":"#); expected += Array(#","remaining_percent":"#.utf8)
+                case 2:
+                    let piece = (0..<(round % 97)).map { UInt8(truncatingIfNeeded: $0 &* round) }
+                    writer.append(piece); expected += piece
+                default: writer.append([]); writer.append(""); piece(&writer, &expected, count: round % 5000)
+                }
+            }
+            return writer.withBytes { Array($0) }
+        }
+        #expect(written == expected)
+    }
+
+    /// One piece longer than twice the buffer (the growth takes what is needed, not only double).
+    func piece(_ writer: inout ByteWriter, _ expected: inout [UInt8], count: Int) {
+        let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 ^ count) }
+        bytes.withUnsafeBufferPointer { writer.append($0) }
+        expected += bytes
+    }
+}
+
 @Suite struct JSONStringTests {
     func decode(_ body: String) -> [UInt8] { Array(body.utf8).withUnsafeBufferPointer { JSONString.decode($0) } }
     func encode(_ bytes: [UInt8]) -> String { var out: [UInt8] = []; JSONString.encode(bytes, to: &out); return String(decoding: out, as: UTF8.self) }

@@ -24,65 +24,74 @@ public struct MetadataWriter: Sendable {
         }
     }
 
+    /// Appends the metadata object to `out`: written into a buffer on the stack, then appended whole.
     public func write(_ decision: Decision, to out: inout [UInt8]) {
+        ByteWriter.withStackBuffer { writer in
+            write(decision, to: &writer)
+            writer.withBytes { out.append(contentsOf: $0) }
+        }
+    }
+
+    /// The metadata object, written piece by piece: each key a static string.
+    func write(_ decision: Decision, to out: inout ByteWriter) {
         let meta = decision.metadata
-        Self.raw(#"{"paywalled":"#, to: &out)
-        Self.raw(meta.paywalled ? "true" : "false", to: &out)
-        Self.raw(#","truncated":"#, to: &out)
-        Self.raw(meta.truncated ? "true" : "false", to: &out)
-        Self.raw(#","confidence":"#, to: &out)
+        out.append(#"{"paywalled":"#)
+        out.append(meta.paywalled ? "true" : "false")
+        out.append(#","truncated":"#)
+        out.append(meta.truncated ? "true" : "false")
+        out.append(#","confidence":"#)
         Self.number(meta.confidence, to: &out)
-        Self.raw(#","remaining_percent":"#, to: &out)
-        if let value = meta.remainingPercent { Self.number(value, decimals: 4, to: &out) } else { Self.raw("null", to: &out) }
-        Self.raw(#","remaining_chars":"#, to: &out)
-        if let value = meta.remainingChars { Self.integer(value, to: &out) } else { Self.raw("null", to: &out) }
-        Self.raw(#","estimated_full_chars":"#, to: &out)
-        if let value = meta.estimatedFullChars { Self.integer(value, to: &out) } else { Self.raw("null", to: &out) }
-        Self.raw(#","syndication":{"original_title":"#, to: &out)
+        out.append(#","remaining_percent":"#)
+        if let value = meta.remainingPercent { Self.number(value, decimals: 4, to: &out) } else { out.append("null") }
+        out.append(#","remaining_chars":"#)
+        if let value = meta.remainingChars { Self.integer(value, to: &out) } else { out.append("null") }
+        out.append(#","estimated_full_chars":"#)
+        if let value = meta.estimatedFullChars { Self.integer(value, to: &out) } else { out.append("null") }
+        out.append(#","syndication":{"original_title":"#)
         Self.optionalString(meta.syndication.originalTitle, to: &out)
-        Self.raw(#","original_site":"#, to: &out)
+        out.append(#","original_site":"#)
         Self.optionalString(meta.syndication.originalSite, to: &out)
-        Self.raw(#","original_url":"#, to: &out)
+        out.append(#","original_url":"#)
         Self.optionalString(meta.syndication.originalURL, to: &out)
-        Self.raw(#","credit":"#, to: &out)
+        out.append(#","credit":"#)
         Self.optionalString(meta.syndication.credit, to: &out)
-        Self.raw(#"},"removed":"#, to: &out)
+        out.append(#"},"removed":"#)
         var index = CodePointIndex(bytes: decision.document.bytes)
         spans(decision.removed, decision.document, &index, to: &out)
-        Self.raw(#","flagged":"#, to: &out)
+        out.append(#","flagged":"#)
         var flaggedIndex = CodePointIndex(bytes: decision.document.bytes)
         spans(decision.flagged, decision.document, &flaggedIndex, to: &out)
         if verbose || decision.failure != nil {
             if let failure = decision.failure {
-                Self.raw(#","error":"#, to: &out)
-                JSONString.encode(Array(failure.description.utf8), to: &out)
+                out.append(#","error":"#)
+                Self.string(Array(failure.description.utf8), to: &out)
             }
             if verbose, let reason = meta.truncatedBy {
-                Self.raw(#","truncated_by":"#, to: &out)
-                JSONString.encode(Array(reason.utf8), to: &out)
+                out.append(#","truncated_by":"#)
+                Self.string(Array(reason.utf8), to: &out)
             }
         }
         out.append(UInt8(ascii: "}"))
     }
 
-    private func spans(_ spans: [ScoredSpan], _ document: Document, _ index: inout CodePointIndex, to out: inout [UInt8]) {
+    private func spans(_ spans: [ScoredSpan], _ document: Document, _ index: inout CodePointIndex, to out: inout ByteWriter) {
         out.append(UInt8(ascii: "["))
         for (position, span) in spans.enumerated() {
             if position > 0 { out.append(UInt8(ascii: ",")) }
-            Self.raw(#"{"start":"#, to: &out)
+            out.append(#"{"start":"#)
             Self.integer(index.codePoints(before: span.span.lowerBound), to: &out)
-            Self.raw(#","end":"#, to: &out)
+            out.append(#","end":"#)
             Self.integer(index.codePoints(before: span.span.upperBound), to: &out)
-            out.append(contentsOf: ruleMembers[span.evidence.rule])
-            Self.raw(#","score":"#, to: &out)
+            out.append(ruleMembers[span.evidence.rule])
+            out.append(#","score":"#)
             Self.number(span.score, to: &out)
-            Self.raw(#","text":"#, to: &out)
-            JSONString.encode(document.bytes[span.span], to: &out)
+            out.append(#","text":"#)
+            Self.string(document.bytes[span.span], to: &out)
             if verbose {
-                Self.raw(#","factors":{"#, to: &out)
+                out.append(#","factors":{"#)
                 for (position, factor) in span.factors.enumerated() {
                     if position > 0 { out.append(UInt8(ascii: ",")) }
-                    JSONString.encode(Array(factor.name.utf8), to: &out)
+                    Self.string(Array(factor.name.utf8), to: &out)
                     out.append(UInt8(ascii: ":"))
                     Self.number(factor.value, to: &out)
                 }
@@ -95,7 +104,7 @@ public struct MetadataWriter: Sendable {
 
     /// A number rounded to `decimals` places, in JSON: as Swift's `description` prints the rounded value (the
     /// shortest form that reads back the same), written from integers for the usual magnitudes.
-    static func number(_ value: Double, decimals: Int = 3, to out: inout [UInt8]) {
+    static func number(_ value: Double, decimals: Int = 3, to out: inout ByteWriter) {
         var scale = 1.0, power = 1
         for _ in 0..<decimals { scale *= 10; power *= 10 }
         let scaled = (value * scale).rounded()
@@ -112,12 +121,12 @@ public struct MetadataWriter: Sendable {
             while fraction % 10 == 0 { fraction /= 10; width -= 1 }
             digits(UInt(fraction), width: width, to: &out)
         } else {
-            out.append(contentsOf: rounded.description.utf8)
+            out.append(Array(rounded.description.utf8))
         }
     }
 
     /// An integer in decimal.
-    static func integer(_ value: Int, to out: inout [UInt8]) {
+    static func integer(_ value: Int, to out: inout ByteWriter) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
         var width = 1, rest = value.magnitude
         while rest >= 10 { rest /= 10; width += 1 }
@@ -125,7 +134,7 @@ public struct MetadataWriter: Sendable {
     }
 
     /// The last `width` decimal digits of `value`, leading zeros included.
-    static func digits(_ value: UInt, width: Int, to out: inout [UInt8]) {
+    static func digits(_ value: UInt, width: Int, to out: inout ByteWriter) {
         var divisor: UInt = 1
         for _ in 1..<max(1, width) { divisor *= 10 }
         while divisor > 0 {
@@ -141,7 +150,14 @@ public struct MetadataWriter: Sendable {
         out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    static func optionalString(_ value: String?, to out: inout [UInt8]) {
-        if let value { JSONString.encode(Array(value.utf8), to: &out) } else { Self.raw("null", to: &out) }
+    static func optionalString(_ value: String?, to out: inout ByteWriter) {
+        if let value { string(Array(value.utf8), to: &out) } else { out.append("null") }
+    }
+
+    /// A JSON string token (rare in metadata: titles, sites, spans' texts).
+    static func string<C: Collection<UInt8>>(_ bytes: C, to out: inout ByteWriter) where C.Index == Int {
+        var encoded: [UInt8] = []
+        JSONString.encode(bytes, to: &encoded)
+        out.append(encoded)
     }
 }

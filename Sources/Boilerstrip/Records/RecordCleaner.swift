@@ -25,12 +25,17 @@ public struct RecordCleaner: Sendable {
     public let scanner: RecordScanner
     public let metaField: [UInt8]
     public let writer: MetadataWriter
+    /// The metadata member's name as a JSON token, with its colon.
+    private let metaKey: [UInt8]
 
     public init(cleaner: Cleaner, textField: String = "text", metaField: String = "boilerstrip", verbose: Bool = false) {
         self.cleaner = cleaner
         scanner = RecordScanner(textField: textField, metaField: metaField)
         self.metaField = Array(metaField.utf8)
         writer = MetadataWriter(catalogue: cleaner.catalogue, verbose: verbose)
+        var key: [UInt8] = []
+        JSONString.encode(self.metaField, to: &key)
+        metaKey = key + [UInt8(ascii: ":")]
     }
 
     /// Cleans one JSONL record (without its line break) and appends the output record (without line break)
@@ -59,9 +64,9 @@ public struct RecordCleaner: Sendable {
         let text = body.contains(UInt8(ascii: "\\")) ? JSONString.decode(body) : Array(body)
         let decision = cleaner.clean(text, in: workspace)
 
-        // Splice: the text value (when changed), the old metadata member (dropped), the new one (at the end).
+        // Splice: the text value (when changed) and the old metadata member (dropped), in their order, then the new
+        // member before the closing brace, which comes after both. Most records have neither edit: no list then.
         var edits: [(range: Range<Int>, replacement: [UInt8])] = []
-        edits.reserveCapacity(3)
         if !decision.removed.isEmpty {
             var encoded: [UInt8] = []
             encoded.reserveCapacity(textValue.count)
@@ -69,21 +74,18 @@ public struct RecordCleaner: Sendable {
             edits.append((textValue, encoded))
         }
         if let meta = layout.metaMember { edits.append((meta, [])) }
-        var member: [UInt8] = [UInt8(ascii: ",")]
-        member.reserveCapacity(1024)  // the metadata of most records fits: growing from one byte took six allocations
-        JSONString.encode(metaField, to: &member)
-        member.append(UInt8(ascii: ":"))
-        writer.write(decision, to: &member)
-        if layout.metaMember != nil && layout.memberCount == 1 { member.removeFirst() }
-        edits.append((layout.closingBrace..<layout.closingBrace, member))
-        edits.sort { $0.range.lowerBound < $1.range.lowerBound }
+        if edits.count == 2 && edits[1].range.lowerBound < edits[0].range.lowerBound { edits.swapAt(0, 1) }
         var cursor = 0
         for edit in edits {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: line[cursor..<edit.range.lowerBound]))
             out.append(contentsOf: edit.replacement)
             cursor = edit.range.upperBound
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: line[cursor...]))
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: line[cursor..<layout.closingBrace]))
+        if layout.metaMember == nil || layout.memberCount > 1 { out.append(UInt8(ascii: ",")) }  // not the only member
+        out.append(contentsOf: metaKey)
+        writer.write(decision, to: &out)
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: line[layout.closingBrace...]))
         if let failure = decision.failure { return .ruleFailed(failure) }
         return .cleaned(removed: decision.removed.count, truncated: decision.metadata.truncated, paywalled: decision.metadata.paywalled)
     }
