@@ -160,6 +160,34 @@ import Testing
         }
     }
 
+    /// ``CutOff/lastLine(_:end:)`` (sixteen bytes a step) against a walk back a byte at a time: line breaks (LF, CR)
+    /// and CJK lead bytes at any distance from the end, from every end.
+    @Test(arguments: 0..<40)
+    func theLastLineEndsWhereAWalkByBytesDoes(seed: UInt64) {
+        var random = Generator(state: seed &* 2_147_483_647 &+ 13)
+        let alphabet: [UInt8] = Array("abc de.,".utf8) + [0xC3, 0xA9, 0xE2, 0x80, 0xA6]
+        let text: [UInt8] = (0..<Int.random(in: 0...300, using: &random)).map { _ in
+            switch Int.random(in: 0..<60, using: &random) {
+            case 0: 0x0A
+            case 1: 0x0D
+            case 2: 0xE3
+            case 3: 0xEF
+            default: alphabet[Int.random(in: 0..<alphabet.count, using: &random)]
+            }
+        }
+        text.withUnsafeBufferPointer { bytes in
+            for end in 0...bytes.count {
+                var start = end, leads = false
+                while start > 0, bytes[start - 1] != 0x0A, bytes[start - 1] != 0x0D {
+                    if bytes[start - 1] == 0xE3 || bytes[start - 1] == 0xEF { leads = true }
+                    start -= 1
+                }
+                let found = CutOff.lastLine(bytes, end: end)
+                #expect(found.start == start && found.leads == leads, "seed \(seed): end \(end)")
+            }
+        }
+    }
+
     /// The match-floor walk, eight bytes a step, against the same walk a byte at a time: any mix of spacing
     /// (spaces, entity letters, UTF-8 spaces) and other bytes, any budget and lower bound.
     @Test(arguments: 0..<100)

@@ -232,16 +232,7 @@ enum CutOff {
     /// one comes a clause of 15 characters or more that ends on no closing punctuation (「AirP, 大会の).
     static func cjkCut(_ bytes: [UInt8], end: Int) -> (reason: String, confidence: Double)? {
         // The text from the end back to the line start, as scalars (short: excerpts only get here).
-        // The full stops are E3 80 82 and EF BC 81/8E/9F: no such lead byte, no CJK stop. One pass for both.
-        var start = end, leads = false
-        bytes.withUnsafeBufferPointer { bytes in
-            while start > 0 {
-                let byte = bytes[start - 1]
-                if byte == 0x0A || byte == 0x0D { break }
-                if byte == 0xE3 || byte == 0xEF { leads = true }
-                start -= 1
-            }
-        }
+        let (start, leads) = bytes.withUnsafeBufferPointer { lastLine($0, end: end) }
         guard leads else { return nil }
         let scalars = Array(String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars)
         guard let last = scalars.last else { return nil }
@@ -252,6 +243,30 @@ enum CutOff {
         let cjk = clause.filter { (0x3040...0x30FF).contains($0.value) || (0x4E00...0x9FFF).contains($0.value) || (0xFF00...0xFFEF).contains($0.value) }.count
         guard cjk * 2 >= clause.count else { return nil }
         return ("cut-off:mid-sentence", 0.6)
+    }
+
+    /// Where the line that ends at `end` starts (after its CR or LF), and whether it holds a lead byte of the CJK full
+    /// stops (E3 80 82, EF BC 81/8E/9F): one pass back for both, sixteen bytes a step while no line break is among
+    /// them (an excerpt's line is up to 4 KB).
+    static func lastLine(_ bytes: UnsafeBufferPointer<UInt8>, end: Int) -> (start: Int, leads: Bool) {
+        var start = end, leads = false
+        if let base = bytes.baseAddress {
+            let newline = SIMD16<UInt8>(repeating: 0x0A), returnByte = SIMD16<UInt8>(repeating: 0x0D)
+            let e3 = SIMD16<UInt8>(repeating: 0xE3), ef = SIMD16<UInt8>(repeating: 0xEF)
+            while start >= 16 {
+                let block = ByteBlock.load(base + start - 16)
+                if ByteBlock.any((block .== newline) .| (block .== returnByte)) { break }
+                if ByteBlock.any((block .== e3) .| (block .== ef)) { leads = true }
+                start -= 16
+            }
+        }
+        while start > 0 {
+            let byte = bytes[start - 1]
+            if byte == 0x0A || byte == 0x0D { break }
+            if byte == 0xE3 || byte == 0xEF { leads = true }
+            start -= 1
+        }
+        return (start, leads)
     }
 
     /// The longest kept text (in characters) whose ending is read as a cut: excerpt and teaser sizes. WordPress

@@ -134,11 +134,8 @@ public enum JSONString {
         var index = index
         while true {
             while index + 16 <= end {
-                let block = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<UInt8>.self)
-                let special = (block .== quote) .| (block .== backslash) .| (block .< space) .| (block .>= high)
-                // The marked bytes as two words: `any(special)` compiles to a reduction lane by lane.
-                let marked = unsafeBitCast(SIMD16<UInt8>().replacing(with: 0xFF, where: special), to: SIMD2<UInt64>.self)
-                if marked[0] | marked[1] != 0 { break }
+                let block = ByteBlock.load(base + index)
+                if ByteBlock.any((block .== quote) .| (block .== backslash) .| (block .< space) .| (block .>= high)) { break }
                 index += 16
             }
             if index + 8 <= end {
