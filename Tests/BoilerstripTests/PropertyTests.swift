@@ -160,6 +160,23 @@ import Testing
         }
     }
 
+    /// A JSON string encoded into a ``ByteWriter`` (the metadata's spans, titles and sites) is the one encoded into an
+    /// array, across the writer's move to the heap: quotes, backslashes, controls, surrogates and invalid UTF-8.
+    @Test(arguments: 0..<30)
+    func aStringEncodedIntoTheWriterIsTheOneEncodedIntoAnArray(seed: UInt64) {
+        var random = Generator(state: seed &* 998_244_353 &+ 7)
+        let pieces: [[UInt8]] = [Array("plain words ".utf8), [0x22], [0x5C], [0x0A], [0x01], Array("é’😀".utf8), [0xED, 0xA0, 0x80],
+                                 [0xC3], [0xFF], [0x7F]]
+        let text = (0..<Int.random(in: 0...400, using: &random)).flatMap { _ in pieces[Int.random(in: 0..<pieces.count, using: &random)] }
+        var array: [UInt8] = []
+        JSONString.encode(text, to: &array)
+        let written = ByteWriter.withStackBuffer(capacity: 16) { writer in
+            JSONString.encode(text, into: &writer)
+            return writer.withBytes { Array($0) }
+        }
+        #expect(written == array, "seed \(seed)")
+    }
+
     /// ``CutOff/lastLine(_:end:)`` (sixteen bytes a step) against a walk back a byte at a time: line breaks (LF, CR)
     /// and CJK lead bytes at any distance from the end, from every end.
     @Test(arguments: 0..<40)

@@ -2,7 +2,7 @@
 /// it is full, then the heap. What the metadata writer fills before one append to the output array, because
 /// `Array.append(contentsOf:)` costs about a hundred instructions a piece (uniqueness, capacity, a generic copy),
 /// and a record's metadata is some twenty pieces.
-struct ByteWriter: ~Copyable {
+struct ByteWriter: ByteOutput, ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
     private var capacity: Int
@@ -66,4 +66,14 @@ struct ByteWriter: ~Copyable {
     func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         body(UnsafeBufferPointer(start: base, count: count))
     }
+}
+
+/// Where the encoders append bytes: an array, or a ``ByteWriter``.
+protocol ByteOutput: ~Copyable {
+    mutating func append(_ byte: UInt8)
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>)
+}
+
+extension Array: ByteOutput where Element == UInt8 {
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) { append(contentsOf: bytes) }
 }

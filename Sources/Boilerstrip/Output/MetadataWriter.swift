@@ -154,10 +154,8 @@ public struct MetadataWriter: Sendable {
         if let value { string(Array(value.utf8), to: &out) } else { out.append("null") }
     }
 
-    /// A JSON string token (rare in metadata: titles, sites, spans' texts).
+    /// A JSON string token: titles, sites, spans' texts.
     static func string<C: Collection<UInt8>>(_ bytes: C, to out: inout ByteWriter) where C.Index == Int {
-        var encoded: [UInt8] = []
-        JSONString.encode(bytes, to: &encoded)
-        out.append(encoded)
+        JSONString.encode(bytes, into: &out)
     }
 }

@@ -84,13 +84,18 @@ public enum JSONString {
     /// Appends `bytes` as a JSON string token, quotes included. Invalid UTF-8 becomes U+FFFD; WTF-8 surrogates
     /// become `\uXXXX` escapes.
     public static func encode<C: Collection<UInt8>>(_ bytes: C, to out: inout [UInt8]) where C.Index == Int {
+        encode(bytes, into: &out)
+    }
+
+    /// The same into any output (a ``ByteWriter`` for the metadata).
+    static func encode<C: Collection<UInt8>, Out: ByteOutput & ~Copyable>(_ bytes: C, into out: inout Out) where C.Index == Int {
         if bytes.withContiguousStorageIfAvailable({ encode(contiguous: $0, to: &out) }) == nil {
             Array(bytes).withUnsafeBufferPointer { encode(contiguous: $0, to: &out) }
         }
     }
 
     /// Runs of bytes that need no escape (``plainEnd(_:from:end:)``) are copied whole.
-    static func encode(contiguous bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    static func encode<Out: ByteOutput & ~Copyable>(contiguous bytes: UnsafeBufferPointer<UInt8>, to out: inout Out) {
         out.append(UInt8(ascii: "\""))
         var run = 0, index = 0
         let end = bytes.count
@@ -98,7 +103,7 @@ public enum JSONString {
             index = plainEnd(bytes.baseAddress!, from: index, end: end)
             guard index < end else { break }
             let byte = bytes[index]
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
+            out.append(UnsafeBufferPointer(rebasing: bytes[run..<index]))
             switch byte {
             case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(byte); index += 1
             case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte); index += 1
@@ -114,13 +119,13 @@ public enum JSONString {
                     appendEscape(surrogate, to: &out)
                     index += 3
                 } else {
-                    out.append(contentsOf: [0xEF, 0xBF, 0xBD])  // U+FFFD
+                    out.append(0xEF); out.append(0xBF); out.append(0xBD)  // U+FFFD
                     index += 1
                 }
             }
             run = index
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<end]))
+        out.append(UnsafeBufferPointer(rebasing: bytes[run..<end]))
         out.append(UInt8(ascii: "\""))
     }
 
@@ -168,8 +173,8 @@ public enum JSONString {
         return special & highs
     }
 
-    static func appendEscape(_ value: UInt32, to out: inout [UInt8]) {
-        out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u")])
+    static func appendEscape<Out: ByteOutput & ~Copyable>(_ value: UInt32, to out: inout Out) {
+        out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "u"))
         for shift in stride(from: 12, through: 0, by: -4) { out.append(hexDigits[Int(value >> UInt32(shift) & 0xF)]) }
     }
 }
