@@ -31,14 +31,15 @@ public struct Cleaner: Sendable {
         decider = Decider(catalogue: catalogue, thresholds: thresholds, keepCredits: keepCredits)
     }
 
-    /// Per-thread state: PCRE2 match data and limits. Use one from one thread at a time.
+    /// Per-thread state: PCRE2 match data and limits. Use one from one thread at a time (so its properties skip the
+    /// run-time exclusivity check, read on every document).
     public final class Workspace: @unchecked Sendable {
         let scratch: MatchScratch
         let screenScratch = Screen.Scratch()
         /// Set to collect per-rule matching costs.
-        public var timings: RuleTimings?
+        @exclusivity(unchecked) public var timings: RuleTimings?
         /// Set to collect run totals (`--stats`).
-        public var stats: RunStats?
+        @exclusivity(unchecked) public var stats: RunStats?
         public init(limits: MatchScratch.Limits = MatchScratch.Limits()) { scratch = MatchScratch(limits: limits) }
     }
 

@@ -9,11 +9,10 @@ struct ByteWriter: ByteOutput, ~Copyable {
     /// Whether `base` is the heap memory of the writer (freed with it), not the caller's buffer.
     private var owned = false
 
-    /// A writer that fills `buffer` first.
-    init(into buffer: UnsafeMutableBufferPointer<UInt8>) {
-        base = buffer.baseAddress ?? UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
-        capacity = buffer.baseAddress == nil ? 1 : buffer.count
-        owned = buffer.baseAddress == nil
+    /// A writer that fills `buffer` (not empty) first.
+    private init(into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        guard let address = buffer.baseAddress, !buffer.isEmpty else { preconditionFailure("ByteWriter: an empty buffer") }
+        (base, capacity) = (address, buffer.count)
     }
 
     deinit { if owned { base.deallocate() } }
@@ -41,12 +40,6 @@ struct ByteWriter: ByteOutput, ~Copyable {
         count += bytes.count
     }
 
-    /// A literal's bytes, from its static storage.
-    @inline(__always)
-    mutating func append(_ text: StaticString) {
-        append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
-
     mutating func append(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { append($0) }
     }
@@ -72,6 +65,14 @@ struct ByteWriter: ByteOutput, ~Copyable {
 protocol ByteOutput: ~Copyable {
     mutating func append(_ byte: UInt8)
     mutating func append(_ bytes: UnsafeBufferPointer<UInt8>)
+}
+
+extension ByteOutput where Self: ~Copyable {
+    /// A literal's bytes, from its static storage (a `String`'s `utf8` view goes through the generic sequence path).
+    @inline(__always)
+    mutating func append(_ text: StaticString) {
+        append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
 }
 
 extension Array: ByteOutput where Element == UInt8 {

@@ -143,13 +143,6 @@ public struct MetadataWriter: Sendable {
         }
     }
 
-    /// Appends a literal's bytes: a copy of its static storage (appending a `String`'s `utf8` view goes through the
-    /// generic sequence path, with a retain, for each of the ~20 keys of every record).
-    @inline(__always)
-    static func raw(_ text: StaticString, to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
-
     static func optionalString(_ value: String?, to out: inout ByteWriter) {
         if let value { string(Array(value.utf8), to: &out) } else { out.append("null") }
     }

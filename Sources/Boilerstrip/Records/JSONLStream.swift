@@ -194,12 +194,13 @@ public struct JSONLStream {
         return end == 0 || write(Array(slots[chunk].output[0..<end]))
     }
 
-    /// The output of one chunk of a batch.
+    /// The output of one chunk of a batch: one thread's, so its arrays skip the run-time exclusivity check (three
+    /// `swift_beginAccess` calls a record otherwise).
     final class Slot: @unchecked Sendable {
-        var output: [UInt8] = []
-        var outcomes: [RecordCleaner.Outcome] = []
+        @exclusivity(unchecked) var output: [UInt8] = []
+        @exclusivity(unchecked) var outcomes: [RecordCleaner.Outcome] = []
         /// Output offset after each record.
-        var ends: [Int] = []
+        @exclusivity(unchecked) var ends: [Int] = []
     }
 
     static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -154,8 +154,6 @@ public enum JSONString {
                 if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") { index += 1; continue }
                 return index
             }
-            // Most non-ASCII text is two-byte sequences (Latin letters): checked before the general case.
-            if byte >= 0xC2 && byte <= 0xDF && index + 1 < end && base[index + 1] & 0xC0 == 0x80 { index += 2; continue }
             let length = UTF8Validation.sequenceLength(UnsafeBufferPointer(start: base, count: end), at: index, end: end)
             if length == 0 { return index }
             index += length

@@ -93,7 +93,7 @@ public struct RecordCleaner: Sendable {
     /// Cleans a plain-text document into `{"text": …, "<meta>": …}`.
     public func cleanDocumentAsJSON(_ bytes: [UInt8], in workspace: Cleaner.Workspace, to out: inout [UInt8]) -> Decision {
         let decision = cleaner.clean(bytes, in: workspace)
-        MetadataWriter.raw(#"{"text":"#, to: &out)
+        out.append(#"{"text":"#)
         JSONString.encode(decision.cleanedBytes, to: &out)
         out.append(UInt8(ascii: ","))
         JSONString.encode(metaField, to: &out)
