@@ -8,6 +8,7 @@ import Glibc
 /// The main job: clean documents or records.
 struct Clean: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "clean",
         abstract: "Clean documents (the default command).",
         discussion: """
         Plain text (default): each FILE, or stdin, is one document; the cleaned text goes to stdout.

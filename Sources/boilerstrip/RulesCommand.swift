@@ -10,7 +10,7 @@ struct RulesCommand: ParsableCommand {
     )
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the rules.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the rules.")
         @Flag(help: "One JSON object per rule (JSON Lines).") var json = false
         @OptionGroup var rules: RuleOptions
 
@@ -34,6 +34,7 @@ struct RulesCommand: ParsableCommand {
 
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "test",
             abstract: "Run every rule's examples, as written and in typographic variants.",
             discussion: "Exits 1 naming each rule and example that failed.")
         @Option(help: ArgumentHelp("Only this rule (repeatable).", valueName: "id")) var rule: [String] = []
@@ -57,6 +58,7 @@ struct RulesCommand: ParsableCommand {
 
     struct Lint: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "lint",
             abstract: "Find patterns prone to catastrophic backtracking, rules that shadow each other, rules the screen cannot pre-filter.",
             discussion: "Exits 1 when a pattern can run away.")
         @OptionGroup var rules: RuleOptions
@@ -72,7 +74,7 @@ struct RulesCommand: ParsableCommand {
     }
 
     struct Doc: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the catalogue as Markdown (what Rules/README.md holds).")
+        static let configuration = CommandConfiguration(commandName: "doc", abstract: "Print the catalogue as Markdown (what Rules/README.md holds).")
         @OptionGroup var rules: RuleOptions
 
         func run() throws {
@@ -83,6 +85,7 @@ struct RulesCommand: ParsableCommand {
 
     struct Snapshot: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "snapshot",
             abstract: "Print the built-in catalogue as analysed (what Rules/snapshot.jsonl holds).",
             discussion: "The binary reads its built-in rules from the embedded snapshot when it was written from the embedded rule files; run `make rules-snapshot` after editing a rule.")
 
@@ -101,6 +104,7 @@ struct RulesCommand: ParsableCommand {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Print the expanded PCRE2 patterns, one per line (each usable with grep -P).",
             discussion: "grep -P takes one pattern: --alternation joins them into as few alternations as PCRE2's size limit allows (one per line).")
         @Flag(help: "Print every rule's pattern joined into as few alternations as fit PCRE2's size limit.") var alternation = false

@@ -43,6 +43,8 @@ public final class RuleTimings: @unchecked Sendable {
         let compiled = compileNanoseconds.filter { $0 > 0 }
         var lines = [
             "compiling \(compiled.count) patterns at their first use (and JIT): \(String(format: "%.1f", Double(compiled.reduce(0, +)) / 1e6)) ms",
+            "matching in all: \(String(format: "%.1f", Double(nanoseconds.reduce(0, +)) / 1e6)) ms, \(calls.reduce(0, +)) calls, "
+                + "\(String(format: "%.2f", Double(bytes.reduce(0, +)) / 1e6)) MB",
             "rule timings (PCRE2 matching time, calls, MB from the first start tried to the end of the line, literals, \\b where the screen checks a word boundary; compiling apart):",
         ]
         for index in order where calls[index] > 0 {

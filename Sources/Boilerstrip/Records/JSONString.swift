@@ -13,24 +13,31 @@ public enum JSONString {
     /// Decodes the body of a JSON string token (the bytes between the quotes). The body must be valid: the
     /// scanner checks it first.
     public static func decode(_ body: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(body.count)
-        var index = 0
+        [UInt8](unsafeUninitializedCapacity: body.count) { buffer, count in count = decode(body, into: buffer) }
+    }
+
+    /// Decodes a valid body into `out`, which has room for `body.count` bytes (no escape decodes to more bytes than
+    /// it takes); returns how many it wrote. Runs between escapes are copied whole.
+    static func decode(_ body: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        guard let source = body.baseAddress, let target = out.baseAddress else { return 0 }
+        var index = 0, written = 0
         while index < body.count {
             // Copy the run up to the next backslash.
-            let run = memchr(body.baseAddress! + index, Int32(UInt8(ascii: "\\")), body.count - index)
-                .map { body.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? body.count
-            if run > index { out.append(contentsOf: UnsafeBufferPointer(rebasing: body[index..<run])) }
+            let run = memchr(source + index, Int32(UInt8(ascii: "\\")), body.count - index)
+                .map { source.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? body.count
+            (target + written).initialize(from: source + index, count: run - index)
+            written += run - index
             index = run
             guard index < body.count else { break }
             let escape = body[index + 1]
             index += 2
+            let byte: UInt8
             switch escape {
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): byte = 0x0A
+            case UInt8(ascii: "t"): byte = 0x09
+            case UInt8(ascii: "r"): byte = 0x0D
+            case UInt8(ascii: "b"): byte = 0x08
+            case UInt8(ascii: "f"): byte = 0x0C
             case UInt8(ascii: "u"):
                 var scalar = hex4(body, at: index)
                 index += 4
@@ -42,11 +49,14 @@ public enum JSONString {
                         index += 6
                     }
                 }
-                appendUTF8(scalar, to: &out)
-            default: out.append(escape)  // \" \\ \/
+                written += writeUTF8(scalar, to: target + written)
+                continue
+            default: byte = escape  // \" \\ \/
             }
+            target[written] = byte
+            written += 1
         }
-        return out
+        return written
     }
 
     static func hex4(_ body: UnsafeBufferPointer<UInt8>, at index: Int) -> UInt32 {
@@ -65,17 +75,22 @@ public enum JSONString {
         }
     }
 
-    /// UTF-8 (or, for a surrogate, WTF-8) bytes of a scalar value.
-    static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+    /// Writes the UTF-8 (or, for a surrogate, WTF-8) bytes of a scalar value; returns how many.
+    static func writeUTF8(_ scalar: UInt32, to out: UnsafeMutablePointer<UInt8>) -> Int {
         switch scalar {
-        case 0..<0x80: out.append(UInt8(scalar))
+        case 0..<0x80:
+            out[0] = UInt8(scalar)
+            return 1
         case 0x80..<0x800:
-            out.append(UInt8(0xC0 | scalar >> 6)); out.append(UInt8(0x80 | scalar & 0x3F))
+            out[0] = UInt8(0xC0 | scalar >> 6); out[1] = UInt8(0x80 | scalar & 0x3F)
+            return 2
         case 0x800..<0x10000:
-            out.append(UInt8(0xE0 | scalar >> 12)); out.append(UInt8(0x80 | scalar >> 6 & 0x3F)); out.append(UInt8(0x80 | scalar & 0x3F))
+            out[0] = UInt8(0xE0 | scalar >> 12); out[1] = UInt8(0x80 | scalar >> 6 & 0x3F); out[2] = UInt8(0x80 | scalar & 0x3F)
+            return 3
         default:
-            out.append(UInt8(0xF0 | scalar >> 18)); out.append(UInt8(0x80 | scalar >> 12 & 0x3F))
-            out.append(UInt8(0x80 | scalar >> 6 & 0x3F)); out.append(UInt8(0x80 | scalar & 0x3F))
+            out[0] = UInt8(0xF0 | scalar >> 18); out[1] = UInt8(0x80 | scalar >> 12 & 0x3F)
+            out[2] = UInt8(0x80 | scalar >> 6 & 0x3F); out[3] = UInt8(0x80 | scalar & 0x3F)
+            return 4
         }
     }
 

@@ -119,46 +119,52 @@ struct LiteralFilter: Sendable {
             bucketOf[pattern] = firstShort + shortBuckets + rank * (free - shortBuckets) / long.count
         }
 
-        // The slots of a pattern's window `distance` places before its end under `hashes` (several for a window
-        // holding a bounded-before pattern's front, or a two-byte pattern's free one), none for a lane before it.
+        // A pattern's window `distance` places before its end, its first byte collapsed, as first << 16 | second << 8
+        // | third (several for a window holding a bounded-before pattern's front, or a two-byte pattern's free one),
+        // none for a lane before it.
         let allFronts = nonWordFronts + LiteralFilter.wordFronts
-        func forEachSlot(of pattern: Int, distance: Int, _ hashes: Hashes, _ body: (Int) -> Void) {
+        func forEachWindow(of pattern: Int, distance: Int, _ body: (UInt32) -> Void) {
             let bytes = filtered[pattern]
             let end = bytes.count - 1 - distance
+            func window(_ first: UInt8, _ second: UInt8, _ third: UInt8) -> UInt32 { UInt32(first) << 16 | UInt32(second) << 8 | UInt32(third) }
             if end >= 2 {
                 if end == 2 && patterns[pattern].boundedBefore {
-                    for front in nonWordFronts { body(hashes.slot(front, bytes[1], bytes[2])) }
+                    for front in nonWordFronts { body(window(front, bytes[1], bytes[2])) }
                 } else {
-                    body(hashes.slot(collapse[Int(bytes[end - 2])], bytes[end - 1], bytes[end]))
+                    body(window(collapse[Int(bytes[end - 2])], bytes[end - 1], bytes[end]))
                 }
             } else if distance == 0 {
-                for front in allFronts { body(hashes.slot(front, bytes[0], bytes[1])) }
+                for front in allFronts { body(window(front, bytes[0], bytes[1])) }
             }
         }
         // Reach: a pattern clears its bucket's bit in lane `lanes - 1 - d` of the slot of its window `d` places
-        // before its end; lanes before its start are don't-care for its bucket. Built under each candidate hash
-        // seed; the filter keeps the one under which the common windows of news text (``CommonTrigrams``) open the
-        // fewest buckets whose patterns are one window long: those let a position through on one window alone, and
-        // a common window that shares a slot with one of them lets through every position where it occurs (on
-        // 3 MB of the corpus, twelve seeds let through 69 K to 125 K positions).
-        func reachTable(_ hashes: Hashes) -> (reach: [UInt64], cost: Int) {
-            var reach = [UInt64](repeating: ~0, count: 1 << LiteralFilter.slotBits)
-            var dontCare: UInt64 = 0
-            for pattern in filtered.indices {
-                let bit = UInt64(1) << UInt64(bucketOf[pattern])
-                for distance in 0..<LiteralFilter.lanes {
-                    let lane = bit << (UInt64(LiteralFilter.lanes - 1 - distance) * LiteralFilter.laneShift)
-                    if filtered[pattern].count - 1 - distance < 2 && distance > 0 { dontCare |= lane; continue }
-                    forEachSlot(of: pattern, distance: distance, hashes) { reach[$0] &= ~lane }
-                }
+        // before its end; lanes before its start are don't-care for its bucket. Which windows clear which bits does
+        // not depend on the hash: it is listed once (the windows as first << 16 | second << 8 | third, merged per
+        // window), and each seed only hashes the list.
+        var clears: [UInt32: UInt64] = [:]
+        var dontCare: UInt64 = 0
+        for pattern in filtered.indices {
+            let bit = UInt64(1) << UInt64(bucketOf[pattern])
+            for distance in 0..<LiteralFilter.lanes {
+                let lane = bit << (UInt64(LiteralFilter.lanes - 1 - distance) * LiteralFilter.laneShift)
+                if filtered[pattern].count - 1 - distance < 2 && distance > 0 { dontCare |= lane; continue }
+                forEachWindow(of: pattern, distance: distance) { clears[$0, default: 0] |= lane }
             }
-            for slot in reach.indices { reach[slot] &= ~dontCare }
+        }
+        let windowLanes = clears.map { ($0.key, $0.value) }
+        // Built under each candidate hash seed; the filter keeps the one under which the common windows of news text
+        // (``CommonTrigrams``) open the fewest buckets whose patterns are one window long: those let a position
+        // through on one window alone, and a common window that shares a slot with one of them lets through every
+        // position where it occurs (on 3 MB of the corpus, twelve seeds let through 69 K to 125 K positions).
+        func reachTable(_ hashes: Hashes) -> (reach: [UInt64], cost: Int) {
+            var reach = [UInt64](repeating: ~dontCare, count: 1 << LiteralFilter.slotBits)
+            for (window, lanes) in windowLanes { reach[hashes.slot(window)] &= ~lanes }
             // The buckets whose lanes but the top one are all don't-care.
             var single = (UInt64(1) << LiteralFilter.laneShift) - 1
             for lane in 0..<UInt64(LiteralFilter.lanes - 1) { single &= dontCare >> (lane * LiteralFilter.laneShift) }
             var cost = 0
             for (window, perMillion) in CommonTrigrams.windows {
-                let slot = hashes.slot(collapse[Int(window >> 16)], UInt8(truncatingIfNeeded: window >> 8), UInt8(truncatingIfNeeded: window))
+                let slot = hashes.slot(UInt32(collapse[Int(window >> 16)]) << 16 | window & 0xFFFF)
                 if ~(reach[slot] >> LiteralFilter.topShift) & single != 0 { cost += Int(perMillion) }
             }
             return (reach, cost)
@@ -172,7 +178,7 @@ struct LiteralFilter: Sendable {
         let (hashes, reach, cost) = best
         let lastSlots = filtered.indices.map { pattern in
             var slots: [Int] = []
-            forEachSlot(of: pattern, distance: 0, hashes) { slots.append($0) }
+            forEachWindow(of: pattern, distance: 0) { slots.append(hashes.slot($0)) }
             return Array(Set(slots)).sorted()
         }
         self.reach = reach
@@ -231,9 +237,10 @@ struct LiteralFilter: Sendable {
             first = (0..<256).map { _ in next() }
         }
 
-        /// The reach slot of a window: its collapsed first byte and folded second and third.
-        func slot(_ first: UInt8, _ second: UInt8, _ third: UInt8) -> Int {
-            Int(last[Int(third)] ^ middle[Int(second)] ^ self.first[Int(first)])
+        /// The reach slot of a window: its collapsed first byte and folded second and third, as first << 16 | second
+        /// << 8 | third.
+        func slot(_ window: UInt32) -> Int {
+            Int(last[Int(window & 0xFF)] ^ middle[Int(window >> 8 & 0xFF)] ^ first[Int(window >> 16)])
         }
     }
 

@@ -55,7 +55,7 @@ public final class Screen: Sendable {
         let byFirstByte: [(first: UInt8, literals: [Int])]
         /// Its index in the rule's ``Rule/screenLiterals``.
         let origin: Int
-        var shortest: Int { literals.map(\.bytes.count).min() ?? 0 }
+        var shortest: Int { literals.map { $0.bytes.count }.min() ?? 0 }
         /// Whether a literal is of the filter's weakest kind (``LiteralFilter/Pattern/isTiny``).
         var hasTinyLiteral: Bool { literals.contains { LiteralFilter.Pattern(bytes: $0.bytes, boundedBefore: $0.before).isTiny } }
         /// A literal longer than the filter takes (255 bytes) is looked for by its end, without the boundary and
