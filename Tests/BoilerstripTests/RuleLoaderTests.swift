@@ -191,4 +191,25 @@ import Testing
         #expect(try findings("'čtk', 'ctk'").map(\.message).contains { $0.contains(#""čtk""#) })
         #expect(try findings("'ČTK', 'ctk'").isEmpty)
     }
+
+    /// A group the filter looks for that news text holds every few kilobytes is reported, with its commonest
+    /// literal; the same rule requiring what only its matches hold is not.
+    @Test func aScreenLiteralThatNewsTextIsFullOfIsReported() throws {
+        func findings(_ requires: String) throws -> [String] {
+            let yaml = Support.ruleFile(id: "t-app", family: "promo", pattern: #"^Download the app(?: for (?:iOS|Android))?\.?$"#,
+                                        match: ["Download the app", "Download the app for iOS."], keep: ["The app is free."],
+                                        extra: "    requires: [\(requires)]")
+            return try RuleLinter(catalogue: Support.catalogue(yaml)).lint().map(\.message).filter { $0.contains("per MB of news text") }
+        }
+        let common = try findings("[the], [download]")
+        #expect(common.count == 1 && common[0].contains(#"["\\bthe\\b"]"#) && common[0].contains(#"(\bthe\b: "#))
+        #expect(try findings("[download], [app]").isEmpty)
+        // The estimate counts the words that hold a literal where the filter reports it: "the" inside "other" only
+        // for a literal free in front; "these" for both (what follows is checked after the filter reported it).
+        let bounded = LiteralFrequency.perMillion(ScreenLiteral(text: "the", boundedBefore: true, boundedAfter: true))
+        let free = LiteralFrequency.perMillion(ScreenLiteral(text: "the"))
+        #expect(bounded > RuleLinter.commonLiteral && free > bounded)
+        #expect(LiteralFrequency.perMillion(ScreenLiteral(text: "the", boundedBefore: true)) == bounded)
+        #expect(LiteralFrequency.perMillion(ScreenLiteral(text: "(mit")) == 0)
+    }
 }

@@ -11,6 +11,11 @@ public struct RuleLinter {
     }
 
     public let catalogue: Catalogue
+    /// Occurrences per million bytes of news text (``LiteralFrequency``) from which a group the filter looks for is
+    /// reported as common (one every 3 KB: the literals eleven rules required before session 10, "the", "les", "su",
+    /// "qui", "is", estimated at 490 to 1,870, were each one every 1 to 2 KB of the corpus).
+    static let commonLiteral = 300
+
     /// A tighter match limit than production, so a pattern that merely works hard shows up.
     public var limits = MatchScratch.Limits(match: 100_000, depth: 2_000)
 
@@ -33,6 +38,17 @@ public struct RuleLinter {
                 findings.append(Finding(severity: .warning, rule: rule, message: "the screen cannot pre-filter this rule (no literal found; add `requires`)"))
             } else if let shortest = rule.literals.map({ $0.map(\.utf8.count).min() ?? 0 }).max(), shortest < 3 {
                 findings.append(Finding(severity: .warning, rule: rule, message: "weak screen literal \(rule.literals) lets many lines through"))
+            }
+            // A group the filter looks for that news text holds every few kilobytes: each occurrence is confirmed and
+            // handed to the rule, mostly for nothing when a rarer group must be on the line too (on the corpus, eleven
+            // rules' "the", "les", "mit", "is" were a third of all occurrences).
+            for group in Screen.groups(of: rule).filtered {
+                let literals = rule.screenLiterals[group.origin]
+                let estimates = literals.map(LiteralFrequency.perMillion)
+                let total = estimates.reduce(0, +)
+                if total >= RuleLinter.commonLiteral, let commonest = estimates.indices.max(by: { estimates[$0] < estimates[$1] }) {
+                    findings.append(Finding(severity: .warning, rule: rule, message: "screen literals \(literals.map(\.description)) occur about \(total) times per MB of news text (\(literals[commonest].description): \(estimates[commonest])): require literals its matches hold and news text seldom does"))
+                }
             }
             // A declared literal the pattern spells only in another case than the screen folds (it folds ASCII
             // and Latin-1 capitals): "čtk" for a pattern that writes "ČTK" hides every match with that form.

@@ -91,15 +91,7 @@ public final class Screen: Sendable {
         var literalReaches: [Int] = []
         var spellings: [[UInt8]] = [[]]
         for (index, rule) in rules.enumerated() {
-            let groups = rule.screenLiterals.enumerated().filter { !$0.element.isEmpty }.map { LiteralGroup($0.element, origin: $0.offset) }
-            // The filter looks for the groups whose literals all fill a window: three bytes, or two after a word
-            // boundary. A two-byte literal free in front ("©", "CC") would take any byte before it, in every slot its
-            // pair can hash to with one: on the corpus "©" alone let 2.2 M positions through for 17 occurrences.
-            // Other groups are looked for in the lines those met; a rule with none is screened by `memchr` for its
-            // group with the longest literals.
-            let filterable = groups.filter { $0.shortest >= 2 && !$0.hasTinyLiteral }
-            let filtered = Array(filterable.enumerated().filter { $0.offset == 0 || !Screen.checkedOnLine($0.element, after: filterable[0]) }
-                .map { $0.element }.prefix(8))
+            let (groups, filtered) = Screen.groups(of: rule)
             var checked = groups.filter { group in !filtered.contains { $0.origin == group.origin } }
             groupMasks.append(UInt8(truncatingIfNeeded: (1 << filtered.count) - 1))
             // The group whose occurrences on a line the candidates carry: the first filtered one, else the
@@ -150,6 +142,20 @@ public final class Screen: Sendable {
         }
         filter = LiteralFilter(patterns)
         (outputStart, outputs) = flattened(patternOutputs)
+    }
+
+    /// A rule's literal groups, and those of them the filter looks for: the groups whose literals all fill a window
+    /// (three bytes, or two after a word boundary), but for later groups of short words (``checkedOnLine(_:after:)``),
+    /// eight at most. A two-byte literal free in front ("©", "CC") would take any byte before it, in every slot its
+    /// pair can hash to with one: on the corpus "©" alone let 2.2 M positions through for 17 occurrences. Other
+    /// groups are looked for in the lines those met; a rule with none is screened by `memchr` for its group with
+    /// the longest literals.
+    static func groups(of rule: Rule) -> (all: [LiteralGroup], filtered: [LiteralGroup]) {
+        let groups = rule.screenLiterals.enumerated().filter { !$0.element.isEmpty }.map { LiteralGroup($0.element, origin: $0.offset) }
+        let filterable = groups.filter { $0.shortest >= 2 && !$0.hasTinyLiteral }
+        let filtered = filterable.enumerated().filter { $0.offset == 0 || !Screen.checkedOnLine($0.element, after: filterable[0]) }
+            .map { $0.element }.prefix(8)
+        return (groups, Array(filtered))
     }
 
     /// Whether a later filterable group is looked for in the lines the rule's first one meets rather than filtered:
