@@ -283,9 +283,9 @@ import Testing
         #expect(rules.first { $0["id"] as? String == "agency-credit-fr" }?["starts_line"] as? Bool == false)
         // The screen's view of a literal: word boundaries it checks, the spelling where it is exact.
         let credit = lines.map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
-            .first { $0["id"] as? String == "agency-credit-de" }!
+            .first { $0["id"] as? String == "agency-credit-fr" }!
         #expect(credit["credit"] as? Bool == true)
-        #expect((credit["literals"] as! [[String]]).joined().contains(#"\bAPA"#))
+        #expect((credit["literals"] as! [[String]]).joined().contains(#"\bReuters"#))
     }
 
     @Test func exportedPatternsWorkWithGrepP() throws {
