@@ -12,7 +12,7 @@ public struct RuleLinter {
 
     public let catalogue: Catalogue
     /// Occurrences per million bytes of news text (``LiteralFrequency``) from which a group the filter looks for is
-    /// reported as common (one every 3 KB: the literals eleven rules required before session 10, "the", "les", "su",
+    /// reported as common (one every 3 KB: the literals twelve rules required before session 10, "the", "les", "su",
     /// "qui", "is", estimated at 490 to 1,870, were each one every 1 to 2 KB of the corpus).
     static let commonLiteral = 300
 
@@ -40,7 +40,7 @@ public struct RuleLinter {
                 findings.append(Finding(severity: .warning, rule: rule, message: "weak screen literal \(rule.literals) lets many lines through"))
             }
             // A group the filter looks for that news text holds every few kilobytes: each occurrence is confirmed and
-            // handed to the rule, mostly for nothing when a rarer group must be on the line too (on the corpus, eleven
+            // handed to the rule, mostly for nothing when a rarer group must be on the line too (on the corpus, twelve
             // rules' "the", "les", "mit", "is" were a third of all occurrences).
             for group in Screen.groups(of: rule).filtered {
                 let literals = rule.screenLiterals[group.origin]
