@@ -159,8 +159,8 @@ public enum CatalogueSnapshot {
             return true
         }
 
-        /// A JSON string, found by the records' string scan (a byte at a time, the start of a run took most of its
-        /// time: the patterns are half a megabyte), and decoded straight into the string.
+        /// A JSON string: its end found by the records' string scan (a walk a byte at a time took most of the
+        /// snapshot's reading: the patterns are half a megabyte), its escapes decoded straight into the string.
         mutating func string() -> String? {
             guard take(UInt8(ascii: "\"")), let base = bytes.baseAddress else { return nil }
             let start = index
