@@ -122,20 +122,22 @@ import Testing
     }
 
     /// ``JSONString/plainEnd(_:from:end:)`` (sixteen bytes a step, then eight) against a walk a byte at a time, from
-    /// every start: runs of plain ASCII with quotes, backslashes, controls, valid UTF-8 of every length, and invalid
-    /// sequences (stray continuation bytes, truncated ones, overlongs, surrogates, bytes above F4).
+    /// every start: runs of plain text (ASCII, and accented letters and punctuation) with quotes, backslashes,
+    /// controls, valid UTF-8 of every length, and invalid sequences (stray continuation bytes, truncated ones,
+    /// overlongs, surrogates, bytes above F4).
     @Test(arguments: 0..<60)
     func thePlainRunEndsWhereAWalkByBytesDoes(seed: UInt64) {
         var random = Generator(state: seed &* 6_700_417 &+ 5)
-        let pieces: [[UInt8]] = [Array("plain text ".utf8), Array("abcdefghijklmnop".utf8), [0x22], [0x5C], [0x0A], [0x1F], [0x7F],
+        let pieces: [[UInt8]] = [Array("plain text ".utf8), Array("abcdefghijklmnop".utf8), Array("déjà l’été — ça über ".utf8),
+                                 [0x22], [0x5C], [0x0A], [0x1F], [0x7F],
                                  Array("é".utf8), Array("’".utf8), Array("😀".utf8), [0x80], [0xC3], [0xC0, 0xAF], [0xE0, 0x80, 0xAF],
                                  [0xED, 0xA0, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xE2, 0x80], [0xFF]]
         var text: [UInt8] = []
         let length = Int.random(in: 0...200, using: &random)
         while text.count < length {
             let piece = pieces[Int.random(in: 0..<pieces.count, using: &random)]
-            // Mostly plain text, so that whole blocks of it occur.
-            text += Int.random(in: 0..<3, using: &random) == 0 ? piece : pieces[Int.random(in: 0...1, using: &random)]
+            // Mostly plain text, ASCII or not, so that whole blocks of it occur.
+            text += Int.random(in: 0..<3, using: &random) == 0 ? piece : pieces[Int.random(in: 0...2, using: &random)]
         }
         func byBytes(from start: Int) -> Int {
             var index = start

@@ -13,4 +13,11 @@ enum ByteBlock {
         let marked = unsafeBitCast(SIMD16<UInt8>().replacing(with: 0xFF, where: mask), to: SIMD2<UInt64>.self)
         return marked[0] | marked[1] != 0
     }
+
+    /// The lanes of a mask as two words, 0xFF for a set lane: lane `i` is byte `i % 8` of word `i / 8`.
+    @inline(__always)
+    static func words(_ mask: SIMDMask<SIMD16<Int8>>) -> (UInt64, UInt64) {
+        let marked = unsafeBitCast(SIMD16<UInt8>().replacing(with: 0xFF, where: mask), to: SIMD2<UInt64>.self)
+        return (marked[0], marked[1])
+    }
 }

@@ -155,8 +155,12 @@ public enum JSONString {
         while true {
             while index + 16 <= end {
                 let block = ByteBlock.load(base + index)
-                if ByteBlock.any((block .== quote) .| (block .== backslash) .| (block .< space) .| (block .>= high)) { break }
-                index += 16
+                let stop = (block .== quote) .| (block .== backslash) .| (block .< space)
+                if !ByteBlock.any(stop .| (block .>= high)) { index += 16; continue }
+                // Letters with accents, typographic quotes and dashes: a block of valid two- and three-byte
+                // sequences is stepped over whole, up to a sequence its end cuts.
+                guard !ByteBlock.any(stop), let valid = UTF8Validation.validPrefix(block) else { break }
+                index += valid
             }
             if index + 8 <= end {
                 let special = specialBytes(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
@@ -194,6 +198,27 @@ public enum JSONString {
 
 /// UTF-8 validation on bytes.
 enum UTF8Validation {
+    /// How many of the sixteen bytes of a block without control bytes are whole, valid UTF-8 sequences of one to
+    /// three bytes, when the block holds only such sequences and up to two bytes of one its end cuts (then 14 or
+    /// 15); nil when it holds anything else (a four-byte sequence, a lead E0 or ED, whose second byte has a
+    /// narrower range, or an invalid byte), or when its first byte continues a sequence: the caller then checks
+    /// sequence by sequence. The lanes are read as two words, so that a lane's bit moves to the next lane by a shift.
+    @inline(__always)
+    static func validPrefix(_ block: SIMD16<UInt8>) -> Int? {
+        // Vector operands throughout: the overloads with a scalar operand compile to loops over the lanes.
+        func all(_ byte: UInt8) -> SIMD16<UInt8> { SIMD16(repeating: byte) }
+        let continuation = (block & all(0xC0)) .== all(0x80)
+        let lead2 = (block .>= all(0xC2)) .& (block .< all(0xE0))
+        let lead3 = (block .>= all(0xE1)) .& (block .< all(0xF0)) .& (block .!= all(0xED))
+        let other = (block .>= all(0x80)) .& .!(continuation .| lead2 .| lead3)
+        let (c0, c1) = ByteBlock.words(continuation), (l0, l1) = ByteBlock.words(lead2 .| lead3), (t0, t1) = ByteBlock.words(lead3)
+        let (o0, o1) = ByteBlock.words(other)
+        // Each lead wants a continuation in the next lane, a three-byte lead in the one after too.
+        let wanted0 = l0 << 8 | t0 << 16, wanted1 = l1 << 8 | l0 >> 56 | t1 << 16 | t0 >> 48
+        guard o0 | o1 == 0, c0 == wanted0, c1 == wanted1 else { return nil }
+        return l1 >> 56 != 0 ? 15 : (t1 >> 48) & 0xFF != 0 ? 14 : 16
+    }
+
     /// The length of the valid UTF-8 sequence (≥ 2 bytes) at `index`, or 0 when it is not valid.
     @inline(__always)
     static func sequenceLength<C: Collection<UInt8>>(_ bytes: C, at index: Int, end: Int) -> Int where C.Index == Int {
