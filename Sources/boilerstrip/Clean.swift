@@ -167,26 +167,20 @@ struct Clean: ParsableCommand {
                 next += 1
             }
             let slots = documents.map { _ in DocumentSlot() }
-            let chunks = min(jobs, documents.count)
-            let perChunk = (documents.count + chunks - 1) / chunks
             let asJSON = json
-            let work: @Sendable (Int) -> Void = { [documents] chunk in
-                let workspace = workspaces[chunk]
-                for index in (chunk * perChunk)..<min(documents.count, (chunk + 1) * perChunk) {
-                    guard let document = documents[index] else { continue }
-                    let slot = slots[index]
-                    let decision: Decision
-                    if asJSON {
-                        decision = records.cleanDocumentAsJSON(document.bytes, in: workspace, to: &slot.output)
-                        slot.output.append(0x0A)
-                    } else {
-                        decision = cleaner.clean(document.bytes, in: workspace)
-                        slot.output = decision.cleanedBytes
-                    }
-                    if let failure = decision.failure { slot.failure = "\(document.name): \(failure)" }
+            Workers.run(items: documents.count, jobs: jobs) { [documents] index, worker in
+                guard let document = documents[index] else { return }
+                let slot = slots[index]
+                let decision: Decision
+                if asJSON {
+                    decision = records.cleanDocumentAsJSON(document.bytes, in: workspaces[worker], to: &slot.output)
+                    slot.output.append(0x0A)
+                } else {
+                    decision = cleaner.clean(document.bytes, in: workspaces[worker])
+                    slot.output = decision.cleanedBytes
                 }
+                if let failure = decision.failure { slot.failure = "\(document.name): \(failure)" }
             }
-            DispatchQueue.concurrentPerform(iterations: chunks, execute: work)
             for slot in slots {
                 if let failure = slot.failure { Diagnostics.say(failure) }
                 if !output.write(slot.output) { return missing }

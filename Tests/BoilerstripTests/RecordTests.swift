@@ -249,6 +249,59 @@ import Testing
         #expect(counts.malformed == 1)
     }
 
+    /// Records in runs taken by the jobs in turn: the output keeps the input's order, and a malformed record stops
+    /// the run with its own line number, after every record before it, however the batch was cut.
+    @Test(arguments: [1, 2, 3], [64, 20_000, 1 << 20])
+    func recordsKeepTheirOrderAndLineNumbersAcrossRuns(jobs: Int, batchBytes: Int) throws {
+        let lines = (0..<120).map { index in
+            index == 97 ? "{bad" : #"{"id":\#(index),"text":"\#(String(repeating: "Word ", count: index % 7 * 9))Line \#(index). Read more"}"#
+        }
+        let input = lines.joined(separator: "\n") + "\n"
+        let (output, counts) = try run(input, jobs: jobs, onError: .pass, batchBytes: batchBytes)
+        let outLines = output.split(separator: "\n")
+        #expect(outLines.count == 120 && counts.malformed == 1 && counts.changed == 119)
+        for (index, line) in outLines.enumerated() where index != 97 { #expect(line.hasPrefix(#"{"id":\#(index),"text":""#)) }
+        #expect(outLines[97] == "{bad")
+        let stream = JSONLStream(records: RecordCleaner(cleaner: Support.cleaner), jobs: jobs, onError: .fail, batchBytes: batchBytes)
+        var remaining = Array(input.utf8)[...], written: [UInt8] = []
+        do {
+            _ = try stream.run(read: { buffer in
+                let count = min(buffer.count, remaining.count)
+                for index in 0..<count { buffer[index] = remaining[remaining.startIndex + index] }
+                remaining = remaining.dropFirst(count)
+                return count
+            }, write: { written += $0; return true })
+            Issue.record("expected a stop")
+        } catch let stop as JSONLStream.Stop {
+            #expect(stop.line == 98)
+            #expect(String(decoding: written, as: UTF8.self) == outLines[..<97].joined(separator: "\n") + "\n")
+        }
+    }
+
+    /// Each item is done once, by a worker numbered below the jobs; runs cover every piece in order.
+    @Test(arguments: [1, 2, 4])
+    func workersDoEachItemOnce(jobs: Int) {
+        final class Tally: @unchecked Sendable {
+            let lock = NSLock()
+            var done: [Int] = []
+            var workers: Set<Int> = []
+        }
+        let tally = Tally()
+        Workers.run(items: 500, jobs: jobs) { item, worker in
+            tally.lock.lock()
+            tally.done.append(item)
+            tally.workers.insert(worker)
+            tally.lock.unlock()
+        }
+        #expect(tally.done.sorted() == Array(0..<500))
+        #expect(tally.workers.allSatisfy { (0..<jobs).contains($0) })
+        let sizes = (0..<50).map { $0 % 9 * 10 }
+        let runs = Workers.runs(of: sizes.count, target: 100) { sizes[$0] }
+        #expect(runs.first?.lowerBound == 0 && runs.last?.upperBound == 50)
+        #expect(zip(runs, runs.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound && !$0.isEmpty })
+        #expect(runs.dropLast().allSatisfy { run in run.reduce(0) { $0 + sizes[$1] } >= 100 })
+    }
+
     @Test func lastLineWithoutBreakAndCRLFAreKept() throws {
         let (output, _) = try run("{\"text\":\"a\"}\r\n{\"text\":\"b\"}")
         #expect(output.hasSuffix("}"))

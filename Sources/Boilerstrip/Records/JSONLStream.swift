@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Dispatch
 
 /// Streams JSON Lines: reads blocks, cuts them into records, cleans batches of records (in parallel when
 /// `jobs` > 1), and writes them out in input order. Memory stays bounded by the batch size (plus the longest
@@ -119,18 +118,18 @@ public struct JSONLStream {
         let lastHasBreak = start == batch.count
         if !lastHasBreak { lines.append(start..<batch.count) }
 
-        // Split among jobs in contiguous chunks; each chunk gets its own output and outcomes.
-        let chunks = max(1, min(jobs, lines.count))
-        let perChunk = (lines.count + chunks - 1) / max(chunks, 1)
-        let slots = (0..<chunks).map { _ in Slot() }
-        let work: @Sendable (Int) -> Void = { [records, lines] chunk in
-            let slot = slots[chunk]
-            let workspace = workspaces[chunk]
-            let lower = chunk * perChunk, upper = min(lines.count, lower + perChunk)
-            guard lower < upper else { return }
-            slot.output.reserveCapacity((lines[upper - 1].upperBound - lines[lower].lowerBound) + 512 * (upper - lower))
+        // Runs of records of about 1/16 of a batch per job, taken by the jobs in turn; each run gets its own output
+        // and outcomes.
+        let runs = jobs == 1 ? [0..<lines.count] : Workers.runs(of: lines.count, target: max(1, batchBytes / (16 * jobs))) { lines[$0].count + 1 }
+        let slots = runs.map { _ in Slot() }
+        Workers.run(items: runs.count, jobs: jobs) { [records, lines] run, worker in
+            let slot = slots[run]
+            let workspace = workspaces[worker]
+            let indices = runs[run]
+            guard !indices.isEmpty else { return }
+            slot.output.reserveCapacity((lines[indices.upperBound - 1].upperBound - lines[indices.lowerBound].lowerBound) + 512 * indices.count)
             batch.withUnsafeBufferPointer { buffer in
-                for index in lower..<upper {
+                for index in indices {
                     let range = lines[index]
                     let line = UnsafeBufferPointer(rebasing: buffer[range])
                     if Self.isBlank(line) {
@@ -144,12 +143,11 @@ public struct JSONLStream {
                 }
             }
         }
-        if chunks == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: work) }
 
         // Tally, stop at the first malformed record under .fail.
         for (chunk, slot) in slots.enumerated() {
             for (offset, outcome) in slot.outcomes.enumerated() {
-                let line = firstLine + chunk * perChunk + offset
+                let line = firstLine + runs[chunk].lowerBound + offset
                 switch outcome {
                 case let .cleaned(removed, truncated, paywalled):
                     counts.records += 1
