@@ -278,7 +278,7 @@ import Testing
         }
     }
 
-    /// Each item is done once, by a worker numbered below the jobs; runs cover every piece in order.
+    /// Each item is done once, by a worker numbered below the jobs.
     @Test(arguments: [1, 2, 4])
     func workersDoEachItemOnce(jobs: Int) {
         final class Tally: @unchecked Sendable {
@@ -295,11 +295,20 @@ import Testing
         }
         #expect(tally.done.sorted() == Array(0..<500))
         #expect(tally.workers.allSatisfy { (0..<jobs).contains($0) })
-        let sizes = (0..<50).map { $0 % 9 * 10 }
-        let runs = Workers.runs(of: sizes.count, target: 100) { sizes[$0] }
-        #expect(runs.first?.lowerBound == 0 && runs.last?.upperBound == 50)
+    }
+
+    /// A batch's runs cover it in order; each but the last holds at least the target and ends right after the first
+    /// line break from there.
+    @Test(arguments: [1, 7, 50, 1000])
+    func aBatchIsCutIntoRunsOfWholeLines(target: Int) {
+        let batch = Array((0..<40).map { String(repeating: "x", count: $0 % 11 * 7) + "\n" }.joined().utf8) + Array("tail".utf8)
+        let runs = JSONLStream.lineRuns(batch, target: target)
+        #expect(runs.first?.lowerBound == 0 && runs.last?.upperBound == batch.count)
         #expect(zip(runs, runs.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound && !$0.isEmpty })
-        #expect(runs.dropLast().allSatisfy { run in run.reduce(0) { $0 + sizes[$1] } >= 100 })
+        for run in runs.dropLast() {
+            #expect(batch[run.upperBound - 1] == 0x0A && run.count >= target)
+            #expect(!batch[(run.lowerBound + target - 1)..<(run.upperBound - 1)].contains(0x0A))  // the first break from there
+        }
     }
 
     @Test func lastLineWithoutBreakAndCRLFAreKept() throws {

@@ -104,50 +104,42 @@ public struct JSONLStream {
     /// number of lines in the batch.
     private func process(_ batch: [UInt8], firstLine: Int, workspaces: [Cleaner.Workspace], counts: inout Counts,
                          write: ([UInt8]) -> Bool) throws -> (Bool, Int) {
-        // Line ranges (without \n) and whether each had a \n.
-        var lines: [Range<Int>] = []
-        var start = 0
-        batch.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            while start < buffer.count, let found = memchr(base + start, 0x0A, buffer.count - start) {
-                let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                lines.append(start..<index)
-                start = index + 1
-            }
-        }
-        let lastHasBreak = start == batch.count
-        if !lastHasBreak { lines.append(start..<batch.count) }
-
-        // Runs of records of about 1/16 of a batch per job, taken by the jobs in turn; each run gets its own output
-        // and outcomes.
-        let runs = jobs == 1 ? [0..<lines.count] : Workers.runs(of: lines.count, target: max(1, batchBytes / (16 * jobs))) { lines[$0].count + 1 }
+        // Runs of whole lines, about 1/16 of a batch per job, taken by the jobs in turn: each job cuts its runs into
+        // lines and cleans them into the run's own output and outcomes.
+        let runs = jobs == 1 ? [0..<batch.count] : Self.lineRuns(batch, target: max(1, batchBytes / (16 * jobs)))
         let slots = runs.map { _ in Slot() }
-        Workers.run(items: runs.count, jobs: jobs) { [records, lines] run, worker in
+        Workers.run(items: runs.count, jobs: jobs) { [records] run, worker in
             let slot = slots[run]
             let workspace = workspaces[worker]
-            let indices = runs[run]
-            guard !indices.isEmpty else { return }
-            slot.output.reserveCapacity((lines[indices.upperBound - 1].upperBound - lines[indices.lowerBound].lowerBound) + 512 * indices.count)
+            let range = runs[run]
+            slot.output.reserveCapacity(range.count + range.count / 2 + 1024)  // the metadata: a few hundred bytes a record
             batch.withUnsafeBufferPointer { buffer in
-                for index in indices {
-                    let range = lines[index]
-                    let line = UnsafeBufferPointer(rebasing: buffer[range])
+                guard let base = buffer.baseAddress else { return }
+                var start = range.lowerBound
+                while start < range.upperBound {
+                    let lineBreak = memchr(base + start, 0x0A, range.upperBound - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+                    let end = lineBreak ?? range.upperBound
+                    let line = UnsafeBufferPointer(rebasing: buffer[start..<end])
                     if Self.isBlank(line) {
                         slot.output.append(contentsOf: line)
                         slot.outcomes.append(.skipped(reason: "blank line"))
                     } else {
                         slot.outcomes.append(records.cleanRecord(line, in: workspace, to: &slot.output))
                     }
-                    if index < lines.count - 1 || lastHasBreak { slot.output.append(0x0A) }
+                    if lineBreak != nil { slot.output.append(0x0A) }
                     slot.ends.append(slot.output.count)
+                    start = end + 1
                 }
             }
         }
 
         // Tally, stop at the first malformed record under .fail.
+        let lineCount = slots.reduce(0) { $0 + $1.outcomes.count }  // one outcome a line
+        var linesBefore = 0  // in the batch, before the run
         for (chunk, slot) in slots.enumerated() {
+            defer { linesBefore += slot.outcomes.count }
             for (offset, outcome) in slot.outcomes.enumerated() {
-                let line = firstLine + runs[chunk].lowerBound + offset
+                let line = firstLine + linesBefore + offset
                 switch outcome {
                 case let .cleaned(removed, truncated, paywalled):
                     counts.records += 1
@@ -166,7 +158,7 @@ public struct JSONLStream {
                     counts.malformed += 1
                     if onError == .fail {
                         // Write what came before this record, then stop.
-                        if !writePrefix(of: slots, upTo: chunk, records: offset, write: write) { return (false, lines.count) }
+                        if !writePrefix(of: slots, upTo: chunk, records: offset, write: write) { return (false, lineCount) }
                         throw Stop(line: line, problem: problem)
                     }
                     warn(line, "malformed record passed through unchanged: \(problem)")
@@ -178,9 +170,9 @@ public struct JSONLStream {
             }
         }
         for slot in slots where !slot.output.isEmpty {
-            if !write(slot.output) { return (false, lines.count) }
+            if !write(slot.output) { return (false, lineCount) }
         }
-        return (true, lines.count)
+        return (true, lineCount)
     }
 
     /// Writes the output of the records before record `records` of chunk `chunk`.
@@ -199,6 +191,25 @@ public struct JSONLStream {
         @exclusivity(unchecked) var outcomes: [RecordCleaner.Outcome] = []
         /// Output offset after each record.
         @exclusivity(unchecked) var ends: [Int] = []
+    }
+
+    /// Cuts `batch` into runs of whole lines of at least `target` bytes each, but the last: each run but the last
+    /// ends right after a line break, the last at the batch's end.
+    static func lineRuns(_ batch: [UInt8], target: Int) -> [Range<Int>] {
+        batch.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return [] }
+            var runs: [Range<Int>] = []
+            var start = 0
+            while start < buffer.count {
+                var end = buffer.count
+                if start + target < buffer.count, let lineBreak = memchr(base + start + target - 1, 0x0A, buffer.count - start - target + 1) {
+                    end = base.distance(to: lineBreak.assumingMemoryBound(to: UInt8.self)) + 1
+                }
+                runs.append(start..<end)
+                start = end
+            }
+            return runs
+        }
     }
 
     static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {

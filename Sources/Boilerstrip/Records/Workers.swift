@@ -23,21 +23,4 @@ public enum Workers {
             }
         }
     }
-
-    /// Cuts `count` consecutive pieces of the given sizes into runs of about `target` bytes (at least one piece
-    /// each), in order.
-    public static func runs(of count: Int, target: Int, size: (Int) -> Int) -> [Range<Int>] {
-        var runs: [Range<Int>] = []
-        var start = 0, bytes = 0
-        for piece in 0..<count {
-            bytes += size(piece)
-            if bytes >= target {
-                runs.append(start..<(piece + 1))
-                start = piece + 1
-                bytes = 0
-            }
-        }
-        if start < count { runs.append(start..<count) }
-        return runs
-    }
 }
