@@ -53,6 +53,20 @@ import Testing
         #expect(encode([0x61, 0xFF]) == "\"a\u{FFFD}\"")
     }
 
+    /// Decoding what encoding wrote gives the text back, with escapes at every offset of a sixteen-byte block, in
+    /// runs shorter and longer than a block.
+    @Test(arguments: 0..<40)
+    func decodingUndoesEncoding(seed: UInt64) {
+        var random = PropertyTests.Generator(state: seed &* 0x9E37_79B9_7F4A_7C15 &+ 1)
+        let pieces: [[UInt8]] = [Array("a".utf8), Array("word ".utf8), Array("sixteen bytes ok".utf8), Array("é’".utf8), [0x22], [0x5C],
+                                 [0x0A], [0x01], Array("/".utf8), Array("😀".utf8)]
+        let text = (0..<Int(random.next() % 60)).flatMap { _ in pieces[Int(random.next() % UInt64(pieces.count))] }
+        var token: [UInt8] = []
+        JSONString.encode(text, to: &token)
+        let body = Array(token.dropFirst().dropLast())
+        #expect(body.withUnsafeBufferPointer { JSONString.decode($0) } == text, "seed \(seed)")
+    }
+
     @Test func decodeThenEncodeIsJSONEquivalent() throws {
         let original = #"{"t":"L\u2019article \/ caf\u00e9 \ud83d\ude00 \"q\" \\ \n"}"#
         let body = String(original.dropFirst(6).dropLast(2))
