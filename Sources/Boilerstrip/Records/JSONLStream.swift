@@ -117,7 +117,8 @@ public struct JSONLStream {
                 guard let base = buffer.baseAddress else { return }
                 var start = range.lowerBound
                 while start < range.upperBound {
-                    let lineBreak = memchr(base + start, 0x0A, range.upperBound - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+                    let lineBreak = memchr(base + start, 0x0A, range.upperBound - start)
+                        .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
                     let end = lineBreak ?? range.upperBound
                     let line = UnsafeBufferPointer(rebasing: buffer[start..<end])
                     if Self.isBlank(line) {
@@ -202,7 +203,8 @@ public struct JSONLStream {
             var start = 0
             while start < buffer.count {
                 var end = buffer.count
-                if start + target < buffer.count, let lineBreak = memchr(base + start + target - 1, 0x0A, buffer.count - start - target + 1) {
+                let from = start + target - 1  // the last of the run's first `target` bytes: a break there ends it
+                if from + 1 < buffer.count, let lineBreak = memchr(base + from, 0x0A, buffer.count - from) {
                     end = base.distance(to: lineBreak.assumingMemoryBound(to: UInt8.self)) + 1
                 }
                 runs.append(start..<end)
