@@ -81,6 +81,13 @@ struct Input {
 
     func close() { if descriptor > 2 { _ = Glibc.close(descriptor) } }
 
+    /// The size of the regular file at `path` without opening it; 0 for stdin ("-"), a missing file or anything else.
+    static func sizeOnDisk(_ path: String) -> Int {
+        var info = stat()
+        guard path != "-", stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return 0 }
+        return Int(info.st_size)
+    }
+
     /// The size of a regular file, or nil for a pipe or terminal.
     var fileSize: Int? {
         var info = stat()

@@ -190,6 +190,19 @@ import Testing
         let directory = try Binary.run(["/tmp"])
         #expect(directory.status == 66)
         #expect(directory.stderr.contains("is a directory"))
+        // Among several files, on two jobs that open and read their own: the others are cleaned and written in order.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("boilerstrip-missing-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let paths = try (0..<6).map { index in
+            let url = folder.appendingPathComponent("doc\(index).txt")
+            if index != 3 { try Data("Paragraph \(index).\nThe post X appeared first on Y.\n".utf8).write(to: url) }
+            return url.path
+        }
+        let several = try Binary.run(["--jobs", "2"] + paths)
+        #expect(several.status == 66)
+        #expect(several.stderr.contains("doc3.txt: No such file or directory"))
+        #expect(several.text == [0, 1, 2, 4, 5].map { "Paragraph \($0).\n" }.joined())
     }
 
     @Test func usageErrorExits64() throws {
