@@ -81,9 +81,13 @@ public struct Decider: Sendable {
     func absorbBlankLines(_ removed: inout [ScoredSpan], in document: Document) {
         guard !removed.isEmpty else { return }
         let segments = document.segments
-        var removedLine = [Int: Int]()  // segment → index in removed
-        for (index, span) in removed.enumerated() where span.wholeLine { removedLine[span.evidence.segment] = index }
-        guard !removedLine.isEmpty else { return }
+        var removedLine = [Int?](repeating: nil, count: segments.count)  // segment → index in removed
+        var wholeLines = false
+        for (index, span) in removed.enumerated() where span.wholeLine {
+            removedLine[span.evidence.segment] = index
+            wholeLines = true
+        }
+        guard wholeLines else { return }
         let blank = segments.map { document.isBlank($0) && !$0.whole.isEmpty }
         var segment = 0
         while segment < segments.count {

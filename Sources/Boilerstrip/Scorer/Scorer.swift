@@ -79,9 +79,9 @@ public struct Scorer: Sendable {
         }
         // Lines that are boilerplate on their own (a strong whole-line match): they do not count as text when
         // measuring how far a match sits from the end or the start.
-        var boilerplateLines = Set<Int>()
+        var boilerplateLines = [Bool](repeating: false, count: document.segments.count)  // by segment: no hashing per line
         for (item, shape) in zip(evidence, shapes) where shape.whole {
-            if catalogue.rules[item.rule].weight >= thresholds.remove { boilerplateLines.insert(item.segment) }
+            if catalogue.rules[item.rule].weight >= thresholds.remove { boilerplateLines[item.segment] = true }
         }
         // Prose lines (non-blank, not boilerplate, reading like text) and text bytes before and after each line.
         let segments = document.segments
@@ -94,7 +94,7 @@ public struct Scorer: Sendable {
         for (item, shape) in zip(evidence, shapes) where !shape.whole && catalogue.rules[item.rule].weight >= thresholds.remove {
             strongPartBytes[item.segment] += shape.span.count
         }
-        for segment in segments where !boilerplateLines.contains(segment.index) {
+        for segment in segments where !boilerplateLines[segment.index] {
             let line = document.trimmed(segment.content)
             textBytes[segment.index] = max(0, line.count - strongPartBytes[segment.index])
             prose[segment.index] = line.count >= parameters.longLine
