@@ -84,15 +84,19 @@ struct Input {
     /// The size of the regular file at `path` without opening it; 0 for stdin ("-"), a missing file or anything else.
     static func sizeOnDisk(_ path: String) -> Int {
         var info = stat()
-        guard path != "-", stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return 0 }
-        return Int(info.st_size)
+        guard path != "-", stat(path, &info) == 0 else { return 0 }
+        return regularSize(info) ?? 0
     }
 
     /// The size of a regular file, or nil for a pipe or terminal.
     var fileSize: Int? {
         var info = stat()
-        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return Int(info.st_size)
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        return Input.regularSize(info)
+    }
+
+    private static func regularSize(_ info: stat) -> Int? {
+        (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
     }
 
     /// Whether a read would return at once (data or the end of input), without waiting.

@@ -10,8 +10,8 @@ enum ByteBlock {
     /// lanes as two words.
     @inline(__always)
     static func any(_ mask: SIMDMask<SIMD16<Int8>>) -> Bool {
-        let marked = unsafeBitCast(SIMD16<UInt8>().replacing(with: 0xFF, where: mask), to: SIMD2<UInt64>.self)
-        return marked[0] | marked[1] != 0
+        let (low, high) = words(mask)
+        return low | high != 0
     }
 
     /// The lanes of a mask as two words, 0xFF for a set lane: lane `i` is byte `i % 8` of word `i / 8`.

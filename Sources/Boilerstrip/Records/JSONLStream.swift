@@ -104,9 +104,9 @@ public struct JSONLStream {
     /// number of lines in the batch.
     private func process(_ batch: [UInt8], firstLine: Int, workspaces: [Cleaner.Workspace], counts: inout Counts,
                          write: ([UInt8]) -> Bool) throws -> (Bool, Int) {
-        // Runs of whole lines, about 1/16 of a batch per job, taken by the jobs in turn: each job cuts its runs into
-        // lines and cleans them into the run's own output and outcomes.
-        let runs = jobs == 1 ? [0..<batch.count] : Self.lineRuns(batch, target: max(1, batchBytes / (16 * jobs)))
+        // Runs of whole lines, about 1/16 of a batch per job (one job: the batch as one run), taken by the jobs in
+        // turn: each job cuts its runs into lines and cleans them into the run's own output and outcomes.
+        let runs = Self.lineRuns(batch, target: jobs == 1 ? batch.count : max(1, batchBytes / (16 * jobs)))
         let slots = runs.map { _ in Slot() }
         Workers.run(items: runs.count, jobs: jobs) { [records] run, worker in
             let slot = slots[run]
@@ -137,7 +137,7 @@ public struct JSONLStream {
         // Tally, stop at the first malformed record under .fail.
         let lineCount = slots.reduce(0) { $0 + $1.outcomes.count }  // one outcome a line
         var linesBefore = 0  // in the batch, before the run
-        for (chunk, slot) in slots.enumerated() {
+        for (run, slot) in slots.enumerated() {
             defer { linesBefore += slot.outcomes.count }
             for (offset, outcome) in slot.outcomes.enumerated() {
                 let line = firstLine + linesBefore + offset
@@ -159,7 +159,7 @@ public struct JSONLStream {
                     counts.malformed += 1
                     if onError == .fail {
                         // Write what came before this record, then stop.
-                        if !writePrefix(of: slots, upTo: chunk, records: offset, write: write) { return (false, lineCount) }
+                        if !writePrefix(of: slots, upTo: run, records: offset, write: write) { return (false, lineCount) }
                         throw Stop(line: line, problem: problem)
                     }
                     warn(line, "malformed record passed through unchanged: \(problem)")
@@ -176,16 +176,16 @@ public struct JSONLStream {
         return (true, lineCount)
     }
 
-    /// Writes the output of the records before record `records` of chunk `chunk`.
-    private func writePrefix(of slots: [Slot], upTo chunk: Int, records: Int, write: ([UInt8]) -> Bool) -> Bool {
-        for index in 0..<chunk where !slots[index].output.isEmpty {
+    /// Writes the output of the records before record `records` of run `run`.
+    private func writePrefix(of slots: [Slot], upTo run: Int, records: Int, write: ([UInt8]) -> Bool) -> Bool {
+        for index in 0..<run where !slots[index].output.isEmpty {
             if !write(slots[index].output) { return false }
         }
-        let end = records == 0 ? 0 : slots[chunk].ends[records - 1]
-        return end == 0 || write(Array(slots[chunk].output[0..<end]))
+        let end = records == 0 ? 0 : slots[run].ends[records - 1]
+        return end == 0 || write(Array(slots[run].output[0..<end]))
     }
 
-    /// The output of one chunk of a batch: one thread's, so its arrays skip the run-time exclusivity check (three
+    /// The output of one run of a batch: one thread's, so its arrays skip the run-time exclusivity check (three
     /// `swift_beginAccess` calls a record otherwise).
     final class Slot: @unchecked Sendable {
         @exclusivity(unchecked) var output: [UInt8] = []

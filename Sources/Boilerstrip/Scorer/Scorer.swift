@@ -79,12 +79,12 @@ public struct Scorer: Sendable {
         }
         // Lines that are boilerplate on their own (a strong whole-line match): they do not count as text when
         // measuring how far a match sits from the end or the start.
-        var boilerplateLines = [Bool](repeating: false, count: document.segments.count)  // by segment: no hashing per line
+        let segments = document.segments
+        var boilerplateLines = [Bool](repeating: false, count: segments.count)  // by segment: no hashing per line
         for (item, shape) in zip(evidence, shapes) where shape.whole {
             if catalogue.rules[item.rule].weight >= thresholds.remove { boilerplateLines[item.segment] = true }
         }
         // Prose lines (non-blank, not boilerplate, reading like text) and text bytes before and after each line.
-        let segments = document.segments
         var proseBefore = [Int](repeating: 0, count: segments.count), proseAfter = proseBefore
         var charsBefore = proseBefore, charsAfter = proseBefore
         var prose = [Bool](repeating: false, count: segments.count), textBytes = [Int](repeating: 0, count: segments.count)
