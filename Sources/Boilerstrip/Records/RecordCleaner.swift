@@ -65,21 +65,22 @@ public struct RecordCleaner: Sendable {
         let decision = cleaner.clean(text, in: workspace)
 
         // Splice: the text value (when changed) and the old metadata member (dropped), in their order, then the new
-        // member before the closing brace, which comes after both. Most records have neither edit: no list then.
-        var edits: [(range: Range<Int>, replacement: [UInt8])] = []
-        if !decision.removed.isEmpty {
-            var encoded: [UInt8] = []
-            encoded.reserveCapacity(textValue.count)
-            JSONString.encode(decision.cleanedBytes, to: &encoded)
-            edits.append((textValue, encoded))
-        }
-        if let meta = layout.metaMember { edits.append((meta, [])) }
-        if edits.count == 2 && edits[1].range.lowerBound < edits[0].range.lowerBound { edits.swapAt(0, 1) }
+        // member before the closing brace, which comes after both. Most records have neither edit.
+        let textEdit: Range<Int>? = decision.removed.isEmpty ? nil : textValue
         var cursor = 0
-        for edit in edits {
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: line[cursor..<edit.range.lowerBound]))
-            out.append(contentsOf: edit.replacement)
-            cursor = edit.range.upperBound
+        func splice(_ range: Range<Int>, _ replace: (inout [UInt8]) -> Void) {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: line[cursor..<range.lowerBound]))
+            replace(&out)
+            cursor = range.upperBound
+        }
+        func writeText(_ out: inout [UInt8]) { JSONString.encode(decision.cleanedBytes, to: &out) }
+        switch (textEdit, layout.metaMember) {
+        case (nil, nil): break
+        case (let text?, nil): splice(text, writeText)
+        case (nil, let meta?): splice(meta) { _ in }
+        case (let text?, let meta?):
+            if meta.lowerBound < text.lowerBound { splice(meta) { _ in }; splice(text, writeText) }
+            else { splice(text, writeText); splice(meta) { _ in } }
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: line[cursor..<layout.closingBrace]))
         if layout.metaMember == nil || layout.memberCount > 1 { out.append(UInt8(ascii: ",")) }  // not the only member
