@@ -313,7 +313,9 @@ struct LiteralFilter: Sendable {
               let reach = reach.baseAddress, let out = flagged.baseAddress else { return (bytes.count, 0) }
         var state = carried.state, rolling = carried.rolling
         let end = min(bytes.count, start + flagged.count)  // at most one entry per byte: never overflows
-        let slotMask = UInt64((1 << slotBits) - 1)
+        // The low field of `rolling` is the slot: its hashes are below 1 << slotBits, and so is their xor, so the mask
+        // takes the whole 16-bit field (one zero-extending move, where a 12-bit mask took a move and an and).
+        let slotMask: UInt64 = 0xFFFF
         var index = start, written = 0
         // One byte: its window's slot, the state shifted by a lane with the slot's reach or-ed in, and the entry
         // written every time, kept only when a bucket is open: no branch to mispredict.
@@ -325,12 +327,14 @@ struct LiteralFilter: Sendable {
             out[written] = UInt64(truncatingIfNeeded: index) << 16 | lane
             written &+= state < openState ? 1 : 0  // the top lane is not all ones: a compare and an add with carry
         }
-        while index &+ 1 < end {
+        while index &+ 3 < end {
             step(index)
             step(index &+ 1)
-            index &+= 2
+            step(index &+ 2)
+            step(index &+ 3)
+            index &+= 4
         }
-        if index < end { step(index); index &+= 1 }
+        while index < end { step(index); index &+= 1 }
         carried = Carried(state: state, rolling: rolling)
         return (index, written)
     }
