@@ -114,6 +114,30 @@ import Testing
         }
     }
 
+    /// A rule screened by `memchr` alone ("/") whose matches end their line: an occurrence further from the end than
+    /// the rule's reach lets nothing through, and a line is looked at again from where a match can start, so a slug
+    /// after an early "/" is still found. The screen and the matcher agree, with trailing spacing and with a byte order
+    /// mark before the line.
+    @Test func aByteScreenedRuleThatEndsItsLineLooksOnlyNearTheEnd() throws {
+        let yaml = Support.ruleFile(id: "t-slug", pattern: "(?:^|(?<=[.»]))[a-z]{2,5}/[a-z]{2,4}{eos}", position: "any",
+                                    match: ["Il pleut.dch/vm"], keep: ["Il roulait à 130 km/h sur la route."], extra: "    requires: ['/']")
+        let catalogue = try Support.catalogue(yaml)
+        #expect(catalogue.rules[0].matchEndsLine && catalogue.rules[0].matchReach != nil)
+        let prose = String(repeating: "Le conseil a voté le budget après un long débat. ", count: 4)
+        let early = "Voir lemonde.fr/politique. " + prose
+        let found = [early + "Il pleut.dch/vm", early + "Il pleut.dch/vm \u{A0} ", "\u{FEFF}" + early + "Il pleut.dch/vm", "dch/vm"]
+        for text in found {
+            let document = Document(text)
+            let matcher = RuleMatcher(catalogue: catalogue)
+            #expect(catalogue.screen.candidates(in: document).count == 1, "\(text.suffix(30))")
+            #expect(matcher.hiddenMatches(in: document, scratch: MatchScratch()).isEmpty, "\(text.suffix(30))")
+            #expect(try matcher.evidence(in: document, candidates: catalogue.screen.candidates(in: document), scratch: MatchScratch()).count == 1)
+        }
+        // A "/" only where no match can start: no candidate; one near the end still is (PCRE2 then says no).
+        #expect(catalogue.screen.candidates(in: Document(early + "Fin.")).isEmpty)
+        #expect(catalogue.screen.candidates(in: Document(prose + "à 130 km/h")).count == 1)
+    }
+
     /// A call of a named group parsed before it counts what that group holds; a call before the group, inside it
     /// (recursion) or to a name given twice is not known.
     @Test func callsOfNamedGroups() throws {
