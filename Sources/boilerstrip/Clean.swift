@@ -207,7 +207,7 @@ struct Clean: ParsableCommand {
             defer { progress?.finish() }
             let counts = try stream.run(
                 read: { buffer in
-                    let count = try input.read(into: &buffer)
+                    let count = try input.read(into: buffer)
                     progress?.advance(count)
                     return count
                 },

@@ -56,14 +56,19 @@ struct Input {
         return Input(name: path, descriptor: descriptor)
     }
 
-    /// Reads up to `buffer.count` bytes; 0 at the end.
-    func read(into buffer: inout [UInt8]) throws(InputError) -> Int {
+    /// Reads up to `buffer.count` bytes into the start of `buffer`; 0 at the end.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
         while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
             if count >= 0 { return count }
             if errno == EINTR { continue }
             throw InputError(path: name, problem: String(cString: strerror(errno)))
         }
+    }
+
+    /// Reads up to `buffer.count` bytes; 0 at the end.
+    func read(into buffer: inout [UInt8]) throws(InputError) -> Int {
+        try buffer.withUnsafeMutableBytes { bytes in Result { () throws(InputError) in try read(into: bytes) } }.get()
     }
 
     /// Reads everything.

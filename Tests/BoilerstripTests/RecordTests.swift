@@ -225,7 +225,8 @@ import Testing
 }
 
 @Suite struct JSONLStreamTests {
-    func run(_ input: String, jobs: Int = 1, onError: RecordCleaner.OnError = .fail, batchBytes: Int = 64) throws -> (String, JSONLStream.Counts) {
+    func run(_ input: String, jobs: Int = 1, onError: RecordCleaner.OnError = .fail, batchBytes: Int = 64,
+             inputReady: Bool = true) throws -> (String, JSONLStream.Counts) {
         let stream = JSONLStream(records: RecordCleaner(cleaner: Support.cleaner), jobs: jobs, onError: onError, batchBytes: batchBytes)
         var remaining = Array(input.utf8)[...]
         var output: [UInt8] = []
@@ -234,7 +235,7 @@ import Testing
             for index in 0..<count { buffer[index] = remaining[remaining.startIndex + index] }
             remaining = remaining.dropFirst(count)
             return count
-        }, write: { output += $0; return true })
+        }, write: { output += $0; return true }, inputReady: { inputReady })
         return (String(decoding: output, as: UTF8.self), counts)
     }
 
@@ -247,6 +248,31 @@ import Testing
             #expect(counts.records == 50 && counts.changed == 50)
             for (index, line) in outLines.enumerated() { #expect(line.hasPrefix(#"{"id":\#(index),"text":"Line \#(index).""#)) }
         }
+    }
+
+    /// The batch is read into in place: records cut by reads of seven bytes, cleaned each time the input pauses (no
+    /// more ready after a short read) or in whole batches, and a record longer than the batch's buffer (which then
+    /// grows), all come out as from one read of everything.
+    @Test func recordsReadInPlaceComeOutWhole() throws {
+        let lines = (0..<40).map { #"{"id":\#($0),"text":"Line \#($0). Read more"}"# }
+        let input = lines.joined(separator: "\n") + "\n"
+        let (whole, _) = try run(input, batchBytes: 1 << 22)
+        for (batchBytes, inputReady) in [(64, true), (64, false), (1 << 22, false)] {
+            let (output, counts) = try run(input, batchBytes: batchBytes, inputReady: inputReady)
+            #expect(output == whole && counts.records == 40 && counts.bytesIn == input.utf8.count)
+        }
+        let long = #"{"text":"\#(String(repeating: "Word ", count: 500_000))Read more"}"#  // 2.5 MB: past the buffer
+        let stream = JSONLStream(records: RecordCleaner(cleaner: Support.cleaner), batchBytes: 64)
+        var remaining = Array((lines[0] + "\n" + long + "\n" + lines[1]).utf8)[...], output: [UInt8] = []
+        let counts = try stream.run(read: { buffer in
+            let count = min(buffer.count, remaining.count)
+            for index in 0..<count { buffer[index] = remaining[remaining.startIndex + index] }
+            remaining = remaining.dropFirst(count)
+            return count
+        }, write: { output += $0; return true })
+        let outLines = output.split(separator: 0x0A)
+        #expect(counts.records == 3 && counts.changed == 2 && outLines.count == 3)  // "Read more" 2.5 MB in stays
+        #expect(outLines[1].starts(with: Array(long.utf8.dropLast())) && String(decoding: outLines[2], as: UTF8.self).hasPrefix(#"{"id":1,"#))
     }
 
     @Test func malformedRecordStopsWithItsLineNumber() throws {
@@ -316,7 +342,7 @@ import Testing
     @Test(arguments: [1, 7, 50, 1000])
     func aBatchIsCutIntoRunsOfWholeLines(target: Int) {
         let batch = Array((0..<40).map { String(repeating: "x", count: $0 % 11 * 7) + "\n" }.joined().utf8) + Array("tail".utf8)
-        let runs = JSONLStream.lineRuns(batch, target: target)
+        let runs = batch.withUnsafeBufferPointer { JSONLStream.lineRuns($0, target: target) }
         #expect(runs.first?.lowerBound == 0 && runs.last?.upperBound == batch.count)
         #expect(zip(runs, runs.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound && !$0.isEmpty })
         for run in runs.dropLast() {

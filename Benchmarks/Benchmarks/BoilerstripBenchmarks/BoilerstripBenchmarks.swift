@@ -150,11 +150,8 @@ final class JSONLScenario: @unchecked Sendable {
         let counts = try stream.run(
             read: { buffer in
                 let count = min(buffer.count, slice.bytes.count - offset)
-                buffer.withUnsafeMutableBufferPointer { target in
-                    slice.bytes.withUnsafeBufferPointer { source in
-                        _ = UnsafeMutableBufferPointer(rebasing: target[0..<count])
-                            .initialize(from: UnsafeBufferPointer(rebasing: source[offset..<(offset + count)]))
-                    }
+                slice.bytes.withUnsafeBytes { source in
+                    buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[offset..<(offset + count)]))
                 }
                 offset += count
                 return count

@@ -47,21 +47,27 @@ public struct JSONLStream {
         self.batchBytes = batchBytes
     }
 
-    /// Runs the stream.
+    /// Runs the stream. Input is read straight into the batch: a record's bytes are copied once, by `read`, before
+    /// they are cleaned, and what follows the batch's last line break moves to the front of the next.
     /// - Parameters:
-    ///   - read: fills the buffer with the next bytes; returns how many (0 at the end).
+    ///   - read: fills the start of the buffer it is given with the next bytes; returns how many (0 at the end).
     ///   - write: writes output bytes; returns false when the output is closed (the run then stops quietly).
     ///   - inputReady: whether more input is ready right now; when it is not, the records read so far are cleaned
     ///     and written at once, so a process feeding one record at a time gets its answer (no deadlock).
     /// - Throws: ``Stop`` at a malformed record under `.fail`, after writing every record before it.
     ///   - stop: checked between batches; when true, the run ends after the records already written, so an
     ///     interrupt never leaves half a record behind.
-    public func run(read: (inout [UInt8]) throws -> Int, write: ([UInt8]) -> Bool, inputReady: () -> Bool = { true },
+    public func run(read: (UnsafeMutableRawBufferPointer) throws -> Int, write: ([UInt8]) -> Bool, inputReady: () -> Bool = { true },
                     stop: () -> Bool = { false }) throws -> Counts {
         var counts = Counts()
-        var pending: [UInt8] = []          // bytes of an incomplete last line
-        var block = [UInt8](repeating: 0, count: 1 << 20)
-        var batch: [UInt8] = []            // complete lines, each ending in \n
+        // The batch: whole lines (through the last line break read, `lineEnd`), then the start of the next line,
+        // then room for a read. It grows only for a line longer than a batch. Its bytes past `filled` are written by
+        // `read` before anything reads them, so they are left as allocated: a stream shorter than a batch touches
+        // only the pages it fills.
+        var buffer = [UInt8](unsafeUninitializedCapacity: batchBytes + JSONLStream.readBytes) { _, count in
+            count = batchBytes + JSONLStream.readBytes
+        }
+        var filled = 0, lineEnd = 0
         var lineNumber = 0
         var ended = false
         let workspaces = (0..<jobs).map { _ in records.cleaner.makeWorkspace() }
@@ -75,45 +81,61 @@ public struct JSONLStream {
         defer { if let stats { for workspace in workspaces { if let own = workspace.stats { stats.merge(own) } } } }
         while !ended {
             if stop() { return counts }
-            let count = try read(&block)
+            if filled == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }  // a line longer than a batch
+            let want = min(JSONLStream.readBytes, buffer.count - filled)
+            let count = try buffer.withUnsafeMutableBytes { bytes in
+                try read(UnsafeMutableRawBufferPointer(rebasing: bytes[filled..<(filled + want)]))
+            }
             if count == 0 {
                 ended = true
-                if !pending.isEmpty { batch.append(contentsOf: pending); pending.removeAll() }
+                lineEnd = filled  // a last line without a line break
             } else {
                 counts.bytesIn += count
-                if let lastBreak = block[0..<count].lastIndex(of: 0x0A) {
-                    batch.append(contentsOf: pending)
-                    pending.removeAll(keepingCapacity: true)
-                    batch.append(contentsOf: block[0...lastBreak])
-                    pending.append(contentsOf: block[(lastBreak + 1)..<count])
-                } else {
-                    pending.append(contentsOf: block[0..<count])
-                }
+                if let lastBreak = buffer[filled..<(filled + count)].lastIndex(of: 0x0A) { lineEnd = lastBreak + 1 }
+                filled += count
             }
-            if batch.count >= batchBytes || (ended && !batch.isEmpty) || (!batch.isEmpty && count < block.count && !inputReady()) {
-                let (keepGoing, lineCount) = try process(batch, firstLine: lineNumber + 1, workspaces: workspaces, counts: &counts, write: write)
+            // A short read with nothing more ready: the input paused, and the lines read so far are answered now.
+            if lineEnd >= batchBytes || (ended && lineEnd > 0) || (lineEnd > 0 && count < JSONLStream.readBytes && !inputReady()) {
+                let (keepGoing, lineCount) = try buffer.withUnsafeBufferPointer { bytes in
+                    try process(Batch(bytes: UnsafeBufferPointer(rebasing: bytes[0..<lineEnd])), firstLine: lineNumber + 1,
+                                workspaces: workspaces, counts: &counts, write: write)
+                }
                 lineNumber += lineCount
-                batch.removeAll(keepingCapacity: true)
                 if !keepGoing { return counts }
+                buffer.withUnsafeMutableBufferPointer { bytes in
+                    guard let base = bytes.baseAddress else { return }
+                    memmove(base, base + lineEnd, filled - lineEnd)
+                }
+                filled -= lineEnd
+                lineEnd = 0
             }
         }
         return counts
     }
 
+    /// The most bytes one call of `read` is given.
+    static let readBytes = 1 << 20
+
+    /// A batch's bytes, handed to the jobs: they only read them, while `process` runs.
+    struct Batch: @unchecked Sendable {
+        let bytes: UnsafeBufferPointer<UInt8>
+    }
+
     /// Cleans a batch of whole lines and writes the result. Returns false when the output closed, and the
     /// number of lines in the batch.
-    private func process(_ batch: [UInt8], firstLine: Int, workspaces: [Cleaner.Workspace], counts: inout Counts,
+    private func process(_ batch: Batch, firstLine: Int, workspaces: [Cleaner.Workspace], counts: inout Counts,
                          write: ([UInt8]) -> Bool) throws -> (Bool, Int) {
         // Runs of whole lines, about 1/16 of a batch per job (one job: the batch as one run), taken by the jobs in
         // turn: each job cuts its runs into lines and cleans them into the run's own output and outcomes.
-        let runs = Self.lineRuns(batch, target: jobs == 1 ? batch.count : max(1, batchBytes / (16 * jobs)))
+        let runs = Self.lineRuns(batch.bytes, target: jobs == 1 ? batch.bytes.count : max(1, batchBytes / (16 * jobs)))
         let slots = runs.map { _ in Slot() }
         Workers.run(items: runs.count, jobs: jobs) { [records] run, worker in
             let slot = slots[run]
             let workspace = workspaces[worker]
             let range = runs[run]
             slot.output.reserveCapacity(range.count + range.count / 2 + 1024)  // the metadata: a few hundred bytes a record
-            batch.withUnsafeBufferPointer { buffer in
+            do {
+                let buffer = batch.bytes
                 guard let base = buffer.baseAddress else { return }
                 var start = range.lowerBound
                 while start < range.upperBound {
@@ -196,8 +218,8 @@ public struct JSONLStream {
 
     /// Cuts `batch` into runs of whole lines of at least `target` bytes each, but the last: each run but the last
     /// ends right after a line break, the last at the batch's end.
-    static func lineRuns(_ batch: [UInt8], target: Int) -> [Range<Int>] {
-        batch.withUnsafeBufferPointer { buffer in
+    static func lineRuns(_ buffer: UnsafeBufferPointer<UInt8>, target: Int) -> [Range<Int>] {
+        do {
             guard let base = buffer.baseAddress else { return [] }
             var runs: [Range<Int>] = []
             var start = 0
