@@ -216,8 +216,8 @@ public struct JSONLStream {
         @exclusivity(unchecked) var ends: [Int] = []
     }
 
-    /// Cuts `batch` into runs of whole lines of at least `target` bytes each, but the last: each run but the last
-    /// ends right after a line break, the last at the batch's end.
+    /// Cuts a batch (`buffer`) into runs of whole lines of at least `target` bytes each, but the last: each run but
+    /// the last ends right after a line break, the last at the batch's end.
     static func lineRuns(_ buffer: UnsafeBufferPointer<UInt8>, target: Int) -> [Range<Int>] {
         do {
             guard let base = buffer.baseAddress else { return [] }
