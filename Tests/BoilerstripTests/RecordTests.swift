@@ -209,6 +209,16 @@ import Testing
         #expect(!output.contains("old"))
     }
 
+    /// A cleaned text and an old metadata member are both spliced, whichever comes first in the record.
+    @Test func cleanedTextAndOldMetadataAreSplicedInEitherOrder() {
+        let first = clean(#"{"boilerstrip":{"old":1},"text":"Line 1. Read more","k":2}"#).0
+        let second = clean(#"{"text":"Line 1. Read more","boilerstrip":{"old":1},"k":2}"#).0
+        let last = clean(#"{"text":"Line 1. Read more","boilerstrip":{"old":1}}"#).0
+        for output in [first, second] { #expect(output.hasPrefix(#"{"text":"Line 1.","k":2,"boilerstrip":{"paywalled":false,"truncated":true"#)) }
+        #expect(last.hasPrefix(#"{"text":"Line 1.","boilerstrip":{"paywalled":false,"truncated":true"#))
+        #expect(![first, second, last].contains { $0.contains("old") })
+    }
+
     @Test func recordsWithoutTextPassThrough() {
         for line in [#"{"id":1}"#, #"{"text":null}"#, #"{"text":["a"]}"#, #"[1]"#, #""str""#] {
             let (output, outcome) = clean(line)

@@ -10,8 +10,8 @@ public struct MetadataWriter: Sendable {
 
     /// Each rule's `"rule":…,"family":…` members, encoded once.
     private let ruleMembers: [[UInt8]]
-    /// The object of a document where nothing was found (most of them), written once.
-    private let nothingFound: [UInt8]
+    /// The object of a document where nothing was found (most of them), written once, by `init`.
+    private var nothingFound: [UInt8] = []
 
     public init(catalogue: Catalogue, verbose: Bool = false) {
         self.catalogue = catalogue
@@ -24,9 +24,9 @@ public struct MetadataWriter: Sendable {
             member.append(UInt8(ascii: "\""))
             return member
         }
+        let nothing = Decision(document: Document(bytes: []), removed: [], flagged: [], metadata: Metadata(), failure: nil)
         nothingFound = ByteWriter.withStackBuffer { writer in
-            MetadataWriter.write(Metadata(), removed: [], flagged: [], document: Document(bytes: []), failure: nil,
-                                 verbose: false, ruleMembers: [], to: &writer)
+            write(nothing, to: &writer)
             return writer.withBytes { Array($0) }
         }
     }
@@ -45,12 +45,7 @@ public struct MetadataWriter: Sendable {
 
     /// The metadata object, written piece by piece: each key a static string.
     func write(_ decision: Decision, to out: inout ByteWriter) {
-        MetadataWriter.write(decision.metadata, removed: decision.removed, flagged: decision.flagged, document: decision.document,
-                             failure: decision.failure, verbose: verbose, ruleMembers: ruleMembers, to: &out)
-    }
-
-    private static func write(_ meta: Metadata, removed: [ScoredSpan], flagged: [ScoredSpan], document: Document, failure: MatchFailure?,
-                              verbose: Bool, ruleMembers: [[UInt8]], to out: inout ByteWriter) {
+        let meta = decision.metadata
         out.append(#"{"paywalled":"#)
         out.append(meta.paywalled ? "true" : "false")
         out.append(#","truncated":"#)
@@ -72,13 +67,13 @@ public struct MetadataWriter: Sendable {
         out.append(#","credit":"#)
         Self.optionalString(meta.syndication.credit, to: &out)
         out.append(#"},"removed":"#)
-        var index = CodePointIndex(bytes: document.bytes)
-        spans(removed, document, &index, verbose: verbose, ruleMembers: ruleMembers, to: &out)
+        var index = CodePointIndex(bytes: decision.document.bytes)
+        spans(decision.removed, decision.document, &index, to: &out)
         out.append(#","flagged":"#)
-        var flaggedIndex = CodePointIndex(bytes: document.bytes)
-        spans(flagged, document, &flaggedIndex, verbose: verbose, ruleMembers: ruleMembers, to: &out)
-        if verbose || failure != nil {
-            if let failure {
+        var flaggedIndex = CodePointIndex(bytes: decision.document.bytes)
+        spans(decision.flagged, decision.document, &flaggedIndex, to: &out)
+        if verbose || decision.failure != nil {
+            if let failure = decision.failure {
                 out.append(#","error":"#)
                 Self.string(Array(failure.description.utf8), to: &out)
             }
@@ -90,8 +85,7 @@ public struct MetadataWriter: Sendable {
         out.append(UInt8(ascii: "}"))
     }
 
-    private static func spans(_ spans: [ScoredSpan], _ document: Document, _ index: inout CodePointIndex, verbose: Bool,
-                              ruleMembers: [[UInt8]], to out: inout ByteWriter) {
+    private func spans(_ spans: [ScoredSpan], _ document: Document, _ index: inout CodePointIndex, to out: inout ByteWriter) {
         out.append(UInt8(ascii: "["))
         for (position, span) in spans.enumerated() {
             if position > 0 { out.append(UInt8(ascii: ",")) }

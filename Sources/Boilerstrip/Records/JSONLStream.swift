@@ -134,25 +134,23 @@ public struct JSONLStream {
             let workspace = workspaces[worker]
             let range = runs[run]
             slot.output.reserveCapacity(range.count + range.count / 2 + 1024)  // the metadata: a few hundred bytes a record
-            do {
-                let buffer = batch.bytes
-                guard let base = buffer.baseAddress else { return }
-                var start = range.lowerBound
-                while start < range.upperBound {
-                    let lineBreak = memchr(base + start, 0x0A, range.upperBound - start)
-                        .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
-                    let end = lineBreak ?? range.upperBound
-                    let line = UnsafeBufferPointer(rebasing: buffer[start..<end])
-                    if Self.isBlank(line) {
-                        slot.output.append(contentsOf: line)
-                        slot.outcomes.append(.skipped(reason: "blank line"))
-                    } else {
-                        slot.outcomes.append(records.cleanRecord(line, in: workspace, to: &slot.output))
-                    }
-                    if lineBreak != nil { slot.output.append(0x0A) }
-                    slot.ends.append(slot.output.count)
-                    start = end + 1
+            let buffer = batch.bytes
+            guard let base = buffer.baseAddress else { return }
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let lineBreak = memchr(base + start, 0x0A, range.upperBound - start)
+                    .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+                let end = lineBreak ?? range.upperBound
+                let line = UnsafeBufferPointer(rebasing: buffer[start..<end])
+                if Self.isBlank(line) {
+                    slot.output.append(contentsOf: line)
+                    slot.outcomes.append(.skipped(reason: "blank line"))
+                } else {
+                    slot.outcomes.append(records.cleanRecord(line, in: workspace, to: &slot.output))
                 }
+                if lineBreak != nil { slot.output.append(0x0A) }
+                slot.ends.append(slot.output.count)
+                start = end + 1
             }
         }
 
@@ -219,21 +217,19 @@ public struct JSONLStream {
     /// Cuts a batch (`buffer`) into runs of whole lines of at least `target` bytes each, but the last: each run but
     /// the last ends right after a line break, the last at the batch's end.
     static func lineRuns(_ buffer: UnsafeBufferPointer<UInt8>, target: Int) -> [Range<Int>] {
-        do {
-            guard let base = buffer.baseAddress else { return [] }
-            var runs: [Range<Int>] = []
-            var start = 0
-            while start < buffer.count {
-                var end = buffer.count
-                let from = start + target - 1  // the last of the run's first `target` bytes: a break there ends it
-                if from + 1 < buffer.count, let lineBreak = memchr(base + from, 0x0A, buffer.count - from) {
-                    end = base.distance(to: lineBreak.assumingMemoryBound(to: UInt8.self)) + 1
-                }
-                runs.append(start..<end)
-                start = end
+        guard let base = buffer.baseAddress else { return [] }
+        var runs: [Range<Int>] = []
+        var start = 0
+        while start < buffer.count {
+            var end = buffer.count
+            let from = start + target - 1  // the last of the run's first `target` bytes: a break there ends it
+            if from + 1 < buffer.count, let lineBreak = memchr(base + from, 0x0A, buffer.count - from) {
+                end = base.distance(to: lineBreak.assumingMemoryBound(to: UInt8.self)) + 1
             }
-            return runs
+            runs.append(start..<end)
+            start = end
         }
+        return runs
     }
 
     static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {

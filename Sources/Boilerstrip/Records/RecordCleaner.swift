@@ -68,20 +68,17 @@ public struct RecordCleaner: Sendable {
         // member before the closing brace, which comes after both. Most records have neither edit.
         let textEdit: Range<Int>? = decision.removed.isEmpty ? nil : textValue
         var cursor = 0
-        func splice(_ range: Range<Int>, _ replace: (inout [UInt8]) -> Void) {
+        // The bytes up to `range`, then the cleaned text in its place or nothing (the old member dropped).
+        func splice(_ range: Range<Int>?, text: Bool) {
+            guard let range else { return }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: line[cursor..<range.lowerBound]))
-            replace(&out)
+            if text { JSONString.encode(decision.cleanedBytes, to: &out) }
             cursor = range.upperBound
         }
-        func writeText(_ out: inout [UInt8]) { JSONString.encode(decision.cleanedBytes, to: &out) }
-        switch (textEdit, layout.metaMember) {
-        case (nil, nil): break
-        case (let text?, nil): splice(text, writeText)
-        case (nil, let meta?): splice(meta) { _ in }
-        case (let text?, let meta?):
-            if meta.lowerBound < text.lowerBound { splice(meta) { _ in }; splice(text, writeText) }
-            else { splice(text, writeText); splice(meta) { _ in } }
-        }
+        let metaFirst = (layout.metaMember?.lowerBound ?? .max) < (textEdit?.lowerBound ?? .max)
+        if metaFirst { splice(layout.metaMember, text: false) }
+        splice(textEdit, text: true)
+        if !metaFirst { splice(layout.metaMember, text: false) }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: line[cursor..<layout.closingBrace]))
         if layout.metaMember == nil || layout.memberCount > 1 { out.append(UInt8(ascii: ",")) }  // not the only member
         out.append(contentsOf: metaKey)

@@ -281,12 +281,16 @@ public final class Screen: Sendable {
                 // 10.2 K lines reached PCRE2 for it before, 7.3 K now).
                 for (rule, group, endReach) in byteScreened {
                     var lastSegment = -1
+                    var floorSegment = -1, floor = 0  // the line whose floor was walked, once
                     Screen.forEachOccurrence(of: group, in: bytes, 0..<bytes.count) { at in
                         let low = segmentIndex(containing: at)
                         if endReach >= 0 {
-                            let text = RuleMatcher.text(of: segments[low], in: bytes)
-                            let floor = text.lowerBound + MatchReach.floor(before: text.count, budget: endReach,
-                                                                             in: UnsafeBufferPointer(rebasing: bytes[text]), lowerBound: 0)
+                            if low != floorSegment {
+                                let text = RuleMatcher.text(of: segments[low], in: bytes)
+                                floor = text.lowerBound + MatchReach.floor(before: text.count, budget: endReach,
+                                                                           in: UnsafeBufferPointer(rebasing: bytes[text]), lowerBound: 0)
+                                floorSegment = low
+                            }
                             if at < floor { return floor }
                         }
                         if low != lastSegment {
