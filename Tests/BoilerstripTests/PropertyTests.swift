@@ -83,11 +83,12 @@ import Testing
     @Test(arguments: 0..<60)
     func theLiteralFilterFindsEveryOccurrence(seed: UInt64) {
         var random = Generator(state: seed &* 7919 &+ 3)
-        let alphabet: [UInt8] = Array("aAbBcCéÉ .-_(".utf8) + [0x0A, 0xC3, 0xA9, 0x89, 0x9E, 0xFF]
+        // With the bytes at the edges of the folded ranges (0x40, 0x5A, 0x5B, 0x7F, 0x80, 0x9F).
+        let alphabet: [UInt8] = Array("aAbBcCéÉ .-_(@Z[".utf8) + [0x0A, 0xC3, 0xA9, 0x89, 0x9E, 0x9F, 0x7F, 0x80, 0xFF]
         func draw(_ count: Int) -> [UInt8] { (0..<count).map { _ in alphabet.randomElement(using: &random)! } }
         var patterns = Set<LiteralFilter.Pattern>()
         for _ in 0..<Int.random(in: 1...60, using: &random) {
-            let bytes = draw(Int.random(in: 2...9, using: &random)).map(Screen.fold)
+            let bytes = draw(Int.random(in: 2...14, using: &random)).map(Screen.fold)
             patterns.insert(LiteralFilter.Pattern(bytes: bytes, boundedBefore: Bool.random(using: &random)))
         }
         let list = Array(patterns)
@@ -118,6 +119,53 @@ import Testing
             let bytes = list[hit.pattern].bytes
             #expect(hit.end + 1 >= bytes.count && Array(folded[(hit.end + 1 - bytes.count)...hit.end]) == bytes,
                     "seed \(seed): reported \(bytes) where it is not")
+        }
+    }
+
+    /// The filter's confirmation folds eight bytes at once: as ``Screen/fold(_:)`` folds each byte, every value in
+    /// every place, between random neighbours.
+    @Test func eightBytesFoldAsEachByteDoes() {
+        var random = Generator(state: 17)
+        for lane in 0..<8 {
+            for value in 0..<256 {
+                var bytes = (0..<8).map { _ in UInt8.random(in: 0...255, using: &random) }
+                bytes[lane] = UInt8(value)
+                let word = bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
+                let expected = bytes.map(Screen.fold).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
+                #expect(LiteralFilter.folded(word) == expected, "byte \(value) in place \(lane) of \(bytes)")
+            }
+        }
+    }
+
+    /// ``CodePointIndex`` (sixteen bytes a step where they are ASCII or whole valid sequences) against a count one
+    /// sequence at a time, at every offset, forward and from any earlier cursor: ASCII and accented text, sequences
+    /// of every length, and invalid ones (stray continuation bytes, truncated sequences, overlongs, surrogates).
+    @Test(arguments: 0..<40)
+    func codePointsCountAsAWalkBySequencesDoes(seed: UInt64) {
+        var random = Generator(state: seed &* 1_000_003 &+ 11)
+        let pieces: [[UInt8]] = [Array("plain text ".utf8), Array("abcdefghijklmnop".utf8), Array("déjà l’été — ça über ".utf8),
+                                 Array("é".utf8), Array("’".utf8), Array("😀".utf8), [0x80], [0xC3], [0xC0, 0xAF], [0xE0, 0x80, 0xAF],
+                                 [0xED, 0xA0, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xE2, 0x80], [0xFF], [0xC3, 0xA9, 0xA9]]
+        var text: [UInt8] = []
+        let length = Int.random(in: 0...300, using: &random)
+        while text.count < length {
+            let piece = pieces[Int.random(in: 0..<pieces.count, using: &random)]
+            text += Int.random(in: 0..<3, using: &random) == 0 ? piece : pieces[Int.random(in: 0...2, using: &random)]
+        }
+        // The reference: each valid-looking sequence (a lead and its continuation bytes) counts one, any other byte one.
+        var expected = [Int](repeating: 0, count: text.count + 1)
+        var index = 0, count = 0
+        while index < text.count {
+            let step = CodePointIndex.sequenceLength(text, at: index)
+            for offset in 1...step where index + offset <= text.count { expected[index + offset] = count + 1 }
+            index += step
+            count += 1
+        }
+        var forward = CodePointIndex(bytes: text)
+        for offset in 0...text.count {
+            #expect(forward.codePoints(before: offset) == expected[offset], "seed \(seed): offset \(offset) of \(text)")
+            var fresh = CodePointIndex(bytes: text)
+            #expect(fresh.codePoints(before: offset) == expected[offset], "seed \(seed): offset \(offset) from the start")
         }
     }
 

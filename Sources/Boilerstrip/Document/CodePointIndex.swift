@@ -13,10 +13,30 @@ public struct CodePointIndex {
     public mutating func codePoints(before offset: Int) -> Int {
         if offset < cursorByte { cursorByte = 0; cursorCount = 0 }
         var index = cursorByte, count = cursorCount
-        bytes.withUnsafeBytes { raw in
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let high = SIMD16<UInt8>(repeating: 0x80)
             while index < offset {
+                // Sixteen bytes a step: ASCII, or whole valid sequences of up to three bytes (each counts one, so the
+                // count is the bytes less their continuation bytes); anything else one sequence at a time.
+                if index + 16 <= offset {
+                    let block = ByteBlock.load(base + index)
+                    if !ByteBlock.any(block .>= high) {
+                        index += 16
+                        count += 16
+                        continue
+                    }
+                    if let valid = UTF8Validation.validPrefix(block) {
+                        let (low, upper) = ByteBlock.words((block & SIMD16(repeating: 0xC0)) .== high)
+                        // Lanes at or past `valid` (a sequence the block's end cuts) are left for the next step.
+                        let kept = valid == 16 ? upper : upper & ((1 << UInt64(8 * (valid - 8))) - 1)
+                        index += valid
+                        count += valid - (low.nonzeroBitCount + kept.nonzeroBitCount) / 8
+                        continue
+                    }
+                }
                 // ASCII eight bytes at a time.
-                if index + 8 <= offset, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                if index + 8 <= offset, UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                     index += 8
                     count += 8
                     continue
