@@ -56,13 +56,16 @@ public struct Cleaner: Sendable {
     /// footer), the cleaned text is cleaned again, up to a few rounds, and the spans are merged into the input's
     /// coordinates, so that cleaning the result once more removes nothing.
     public func clean(_ document: Document, in workspace: Workspace) -> Decision {
-        var (decision, settled) = cleanOnce(document, in: workspace)
+        var (decision, settled, evidence) = cleanOnce(document, in: workspace)
+        // The last round's document and decision: the next round looks again only at the lines it changed.
+        var (roundDocument, roundDecision) = (document, decision)
         var round = 0
         while !settled, !decision.removed.isEmpty, decision.failure == nil, round < Cleaner.maximumRounds {
-            let again: Decision
-            (again, settled) = cleanOnce(Document(bytes: decision.cleanedBytes), in: workspace)
-            if again.removed.isEmpty || again.failure != nil { break }
-            decision = merge(decision, again, in: document)
+            let previous = CleaningRound(document: roundDocument, evidence: evidence, cuts: roundDecision.removed.map(\.span))
+            roundDocument = Document(bytes: decision.cleanedBytes)
+            (roundDecision, settled, evidence) = cleanOnce(roundDocument, in: workspace, after: previous)
+            if roundDecision.removed.isEmpty || roundDecision.failure != nil { break }
+            decision = merge(decision, roundDecision, in: document)
             round += 1
         }
         workspace.stats?.add(decision)
@@ -105,27 +108,34 @@ public struct Cleaner: Sendable {
         return Decision(document: document, removed: removed, flagged: flagged, metadata: metadata, failure: nil)
     }
 
-    /// One round: screen, match, score, decide.
+    /// One round: screen, match, score, decide; with the `previous` round, whose cleaned text `document` is, only the
+    /// lines it changed are screened and matched (``CleaningRound``). Returns every match too, for a next round.
     ///
     /// `settled` says that another round would find nothing: every rule was tried on every line (the document
     /// fits in the head and tail windows), every match was removed, and only whole lines were: the lines left
     /// are the same bytes, where no rule matched.
-    func cleanOnce(_ document: Document, in workspace: Workspace) -> (decision: Decision, settled: Bool) {
-        let candidates = catalogue.screen.candidates(in: document, scratch: workspace.screenScratch)
-        if candidates.isEmpty {
-            return (Decision(document: document, removed: [], flagged: [], metadata: Metadata(removed: [], flagged: [], document: document, catalogue: catalogue), failure: nil), true)
-        }
+    func cleanOnce(_ document: Document, in workspace: Workspace, after previous: CleaningRound? = nil)
+        -> (decision: Decision, settled: Bool, evidence: [Evidence]) {
         let evidence: [Evidence]
-        do {
-            evidence = try matcher.evidence(in: document, candidates: candidates, scratch: workspace.scratch, timings: workspace.timings)
+        do throws(MatchFailure) {
+            if let previous, let found = try previous.evidence(in: document, matcher: matcher, workspace: workspace) {
+                evidence = found
+            } else {
+                let candidates = catalogue.screen.candidates(in: document, scratch: workspace.screenScratch)
+                if candidates.isEmpty {
+                    return (Decision(document: document, removed: [], flagged: [],
+                                     metadata: Metadata(removed: [], flagged: [], document: document, catalogue: catalogue), failure: nil), true, [])
+                }
+                evidence = try matcher.evidence(in: document, candidates: candidates, scratch: workspace.scratch, timings: workspace.timings)
+            }
         } catch {
-            return (Decision(document: document, removed: [], flagged: [], metadata: Metadata(), failure: error), true)
+            return (Decision(document: document, removed: [], flagged: [], metadata: Metadata(), failure: error), true, [])
         }
         var decision = decider.decide(scorer.score(evidence, in: document), in: document)
         extendRepeatedLineEnds(&decision, in: document, workspace: workspace)
         let settled = document.bytes.count <= RuleMatcher.window && evidence.count == decision.removed.count
             && decision.removed.allSatisfy(\.wholeLine)
-        return (decision, settled)
+        return (decision, settled, evidence)
     }
 
     /// A span cut from the end of a line takes with it the same rule's matches that its removal would expose

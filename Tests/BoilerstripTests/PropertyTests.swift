@@ -66,6 +66,55 @@ import Testing
         }
     }
 
+    /// A round after the first looks again only at the lines the earlier one changed (``CleaningRound``): what it
+    /// finds is what matching its whole text finds, round after round, and the decision is the one that rounds over
+    /// whole texts give. The documents glue rule examples to prose and to each other (so that cuts leave parts of
+    /// lines), with a byte order mark at the start of some and at the start of a later line of others.
+    @Test func aLaterRoundFindsWhatMatchingTheWholeTextFinds() throws {
+        let cleaner = Support.cleaner
+        let workspace = cleaner.makeWorkspace()
+        let examples = cleaner.catalogue.rules.flatMap { $0.matchExamples.map(\.text) }
+        let prose = ["Le conseil municipal a voté la fermeture de la piscine, faute de budget.",
+                     "The regional court announced the results of the first clinical trial last week.",
+                     "Die Regierung hat am Montag einen neuen Haushaltsentwurf vorgelegt.", ""]
+        let joints = ["\n", "\n", " ", "", "\n\n", "\r\n"]
+        var compared = 0, reused = 0
+        for seed in 0..<600 {
+            var random = Generator(state: UInt64(seed) &* 104_729 &+ 7)
+            var text = seed % 7 == 0 ? "\u{FEFF}" : ""
+            for piece in 0..<Int.random(in: 2...7, using: &random) {
+                if piece > 0 { text += joints.randomElement(using: &random)! }
+                if seed % 11 == 0 && piece == 2 { text += "\u{FEFF}" }
+                text += Bool.random(using: &random) ? prose.randomElement(using: &random)! : examples.randomElement(using: &random)!
+            }
+            let document = Document(text)
+            // Rounds over whole texts, as before rounds reused anything; at each, the reused matches against them.
+            var (decision, settled, evidence) = cleaner.cleanOnce(document, in: workspace)
+            var (roundDocument, roundDecision) = (document, decision)
+            var round = 0
+            while !settled, !decision.removed.isEmpty, decision.failure == nil, round < Cleaner.maximumRounds {
+                let previous = CleaningRound(document: roundDocument, evidence: evidence, cuts: roundDecision.removed.map(\.span))
+                roundDocument = Document(bytes: decision.cleanedBytes)
+                let whole = try cleaner.matcher.evidence(in: roundDocument, candidates: cleaner.catalogue.screen.candidates(in: roundDocument),
+                                                         scratch: workspace.scratch)
+                compared += 1
+                if let found = try previous.evidence(in: roundDocument, matcher: cleaner.matcher, workspace: workspace) {
+                    reused += 1
+                    #expect(found == whole, "seed \(seed), round \(round + 2): \(text.debugDescription)")
+                }
+                (roundDecision, settled, evidence) = cleaner.cleanOnce(roundDocument, in: workspace)
+                if roundDecision.removed.isEmpty || roundDecision.failure != nil { break }
+                decision = cleaner.merge(decision, roundDecision, in: document)
+                round += 1
+            }
+            let cleaned = cleaner.clean(document, in: workspace)
+            #expect(cleaned.cleanedBytes == decision.cleanedBytes && cleaned.removed == decision.removed && cleaned.flagged == decision.flagged
+                    && cleaned.metadata == decision.metadata, "seed \(seed): \(text.debugDescription)")
+        }
+        // Enough later rounds, most of them reusing matches, for the comparison to mean something.
+        #expect(compared > 100 && reused > compared / 2, "\(compared) later rounds, \(reused) reusing matches")
+    }
+
     /// The filter's hash seed is the one, of its candidates, under which the common windows of news text open the
     /// fewest one-window buckets; on the built-in catalogue they open one for fewer than 1 % of windows (the first
     /// candidate alone: 1.6 %; the worst: 1.8 %).
