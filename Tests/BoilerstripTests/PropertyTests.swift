@@ -335,7 +335,8 @@ import Testing
     }
 
     /// The screen's search for a letter's folded forms, eight bytes a step, against a search a byte at a time:
-    /// every letter the screen folds to (ASCII and the continuation bytes after 0xC3), at any offset and length.
+    /// every letter the screen folds to (ASCII and the continuation bytes after 0xC3), at any offset and length, alone
+    /// and followed by one of a few bytes.
     @Test(arguments: 0..<40)
     func theFoldedLetterSearchFindsTheFirstForm(seed: UInt64) {
         var random = Generator(state: seed &* 15_485_863 &+ 5)
@@ -349,6 +350,15 @@ import Testing
                 let expected = (start...last).first { Screen.fold(text[$0]) == letter } ?? last + 1
                 let found = Screen.firstFolded(letter, bytes.baseAddress!, from: start, through: last)
                 #expect(Swift.min(found, last + 1) == expected, "seed \(seed): \(letter) in \(start)...\(last)")
+                // With the next byte folding to one of up to four (letters or not); it is read past `last`.
+                guard text.count >= 2, start < text.count - 1 else { continue }
+                let pairLast = Swift.min(last, text.count - 2)
+                let seconds = (0..<Int.random(in: 1...4, using: &random)).map { _ in
+                    Bool.random(using: &random) ? letters.randomElement(using: &random)! : Screen.fold(UInt8.random(in: 0...255, using: &random))
+                }
+                let expectedPair = (start...pairLast).first { Screen.fold(text[$0]) == letter && seconds.contains(Screen.fold(text[$0 + 1])) } ?? pairLast + 1
+                let foundPair = Screen.firstFoldedPair(letter, seconds, bytes.baseAddress!, from: start, through: pairLast)
+                #expect(Swift.min(foundPair, pairLast + 1) == expectedPair, "seed \(seed): \(letter) then \(seconds) in \(start)...\(pairLast)")
             }
         }
     }

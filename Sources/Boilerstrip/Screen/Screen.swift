@@ -53,8 +53,10 @@ public final class Screen: Sendable {
     struct LiteralGroup: Sendable {
         let literals: [(bytes: [UInt8], before: Bool, after: Bool, exact: [UInt8]?)]
         /// The literals by their first byte, in order of first appearance: the ones that share it are looked for in
-        /// one pass (".jp", ".png", ".gif", ".webp" stop at each period once, not four times).
-        let byFirstByte: [(first: UInt8, literals: [Int])]
+        /// one pass (".jp", ".png", ".gif", ".webp" stop at each period once, not four times). For a letter, the
+        /// second bytes they can have (folded; at most four, none when one is a single byte): the pass then stops only
+        /// where both bytes fit.
+        let byFirstByte: [(first: UInt8, literals: [Int], seconds: [UInt8])]
         /// Its index in the rule's ``Rule/screenLiterals``.
         let origin: Int
         var shortest: Int { literals.map { $0.bytes.count }.min() ?? 0 }
@@ -69,16 +71,22 @@ public final class Screen: Sendable {
                 guard bytes.count > LiteralFilter.longest else { return (bytes, literal.boundedBefore, literal.boundedAfter, exact) }
                 return (Array(bytes.suffix(LiteralFilter.longest)), false, literal.boundedAfter, exact.map { Array($0.suffix(LiteralFilter.longest)) })
             }
-            var byFirstByte: [(first: UInt8, literals: [Int])] = []
+            var byFirst: [(first: UInt8, literals: [Int])] = []
             for (index, literal) in literals.enumerated() {
                 guard let first = literal.bytes.first else { continue }
-                if let known = byFirstByte.firstIndex(where: { $0.first == first }) {
-                    byFirstByte[known].literals.append(index)
+                if let known = byFirst.firstIndex(where: { $0.first == first }) {
+                    byFirst[known].literals.append(index)
                 } else {
-                    byFirstByte.append((first, [index]))
+                    byFirst.append((first, [index]))
                 }
             }
-            self.byFirstByte = byFirstByte
+            let literals = self.literals
+            byFirstByte = byFirst.map { first, members in
+                let seconds = members.map { literals[$0].bytes.count > 1 ? literals[$0].bytes[1] : nil }
+                let distinct = Array(Set(seconds.compactMap { $0 })).sorted()
+                let paired = Screen.isLetter(first) && !seconds.contains(nil) && distinct.count <= 4
+                return (first, members, paired ? distinct : [])
+            }
         }
     }
 
@@ -387,6 +395,35 @@ public final class Screen: Sendable {
         return at
     }
 
+    /// Whether ``fold(_:)`` maps exactly two bytes to `byte`, `byte` and `byte - 0x20` (see ``firstFolded(_:_:from:through:)``).
+    @inline(__always)
+    static func isLetter(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) || (0xA0...0xBE).contains(byte) }
+
+    /// The first position in `start...last` whose byte folds to `first`, a letter, and whose next byte folds to one of
+    /// `seconds` (the byte after `last` is read); past `last` when none does. As ``firstFolded(_:_:from:through:)``,
+    /// eight positions a step, the next bytes read one byte further on; the lowest position any second byte flags is
+    /// a true one. A letter alone stops the search every dozen bytes of text ("p" of "published", "a" of "appeared").
+    @inline(__always)
+    static func firstFoldedPair(_ first: UInt8, _ seconds: [UInt8], _ base: UnsafePointer<UInt8>, from start: Int, through last: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let pattern = UInt64(first) &* ones, caseBits = ones &* 0x20
+        var at = start
+        while at &+ 8 <= last &+ 1 {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self))
+            let next = UInt64(littleEndian: UnsafeRawPointer(base + at + 1).loadUnaligned(as: UInt64.self))
+            let firsts = (word | caseBits) ^ pattern
+            var zero: UInt64 = 0
+            for second in seconds {
+                let difference = firsts | ((next | (isLetter(second) ? caseBits : 0)) ^ (UInt64(second) &* ones))
+                zero |= (difference &- ones) & ~difference & highs
+            }
+            if zero != 0 { return at &+ zero.trailingZeroBitCount / 8 }
+            at &+= 8
+        }
+        while at <= last, base[at] | 0x20 != first || !seconds.contains(fold(base[at + 1])) { at &+= 1 }
+        return at
+    }
+
     /// Whether `bytes` hold exactly `exact` at `start`.
     @inline(__always)
     static func spelled(_ exact: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
@@ -408,19 +445,21 @@ public final class Screen: Sendable {
     static func forEachOccurrence(of group: LiteralGroup, in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
                                   _ body: (Int) -> Int?) {
         guard let base = bytes.baseAddress else { return }
-        for (first, members) in group.byFirstByte {
+        for (first, members, seconds) in group.byFirstByte {
             let shortest = members.reduce(Int.max) { min($0, group.literals[$1].bytes.count) }
             guard range.count >= shortest else { continue }
             let last = range.upperBound - shortest  // the last possible start
-            let letter = (0x61...0x7A).contains(first) || (0xA0...0xBE).contains(first)
+            let letter = isLetter(first)
             var start = range.lowerBound
             while start <= last {
-                // Find the next possible first byte: memchr when it has one form, else both forms eight bytes a step.
+                // Find the next possible first byte: memchr when it has one form, else both forms eight bytes a step,
+                // with a second byte that fits where the literals have one.
                 if !letter {
                     guard let hit = memchr(base + start, Int32(first), last - start + 1) else { break }
                     start = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                 } else {
-                    start = Screen.firstFolded(first, base, from: start, through: last)
+                    start = seconds.isEmpty ? Screen.firstFolded(first, base, from: start, through: last)
+                        : Screen.firstFoldedPair(first, seconds, base, from: start, through: last)
                     if start > last { break }
                 }
                 var found = false
