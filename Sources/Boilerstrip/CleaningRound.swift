@@ -10,8 +10,9 @@ import Darwin
 /// A round after the first runs on the text the earlier one left, where most lines are the same bytes as before.
 /// Screening and matching look at one line at a time (a rule's literals, boundaries and matches lie within its line),
 /// so on a line that is the same bytes the next round would find the same matches, only moved; only the lines a cut
-/// changed, or joined, need the screen and PCRE2 again. On the boilerplate mix of the benchmarks a fifth of the
-/// documents took a second round over their whole text.
+/// changed, or joined, need the screen and PCRE2 again (and a line that moved into a head or tail window, for the
+/// rules of that window). On the boilerplate mix of the benchmarks a fifth of the documents took a second round over
+/// their whole text.
 struct CleaningRound {
     let document: Document
     let evidence: [Evidence]
@@ -19,15 +20,16 @@ struct CleaningRound {
     let cuts: [Range<Int>]
 
     /// Every match in `next` (what the round left of `document`), in the matcher's order: the round's matches on the
-    /// lines that are the same bytes, moved, and the screen's and PCRE2's on the others. Nil where that would not be
-    /// what matching the whole of `next` finds: where head and tail rules are not tried on every line (a document
-    /// longer than ``RuleMatcher/window``), or where a changed line that is not the first begins with a byte order
-    /// mark (the matcher skips one on the first line only).
+    /// lines that are the same bytes and stand where they did against the head and tail windows, moved; the matcher's
+    /// on the others, with the candidates the screen finds in each alone. Nil where a changed line that is not the
+    /// first begins with a byte order mark (the screen skips one on the first line only), or in a document of 2 GiB or
+    /// more (whose candidates carry no literal positions): then the whole of `next` is screened.
     /// - Throws: ``MatchFailure`` when a limit stopped a rule on a changed line.
     func evidence(in next: Document, matcher: RuleMatcher, workspace: Cleaner.Workspace) throws(MatchFailure) -> [Evidence]? {
-        guard document.bytes.count <= RuleMatcher.window else { return nil }
-        var found: [Evidence] = []
-        found.reserveCapacity(evidence.count)
+        guard document.bytes.count < Int(Int32.max) else { return nil }  // candidates keep literal positions in 32 bits
+        var moved: [Evidence] = []
+        moved.reserveCapacity(evidence.count)
+        var candidates: [Candidate] = []
         var cut = 0, shift = 0  // the cuts before the line, and the bytes they took
         var old = 0, nextEvidence = 0  // the earlier line at or after the line's place, and its first match
         for segment in next.segments {
@@ -43,22 +45,38 @@ struct CleaningRound {
             let earlier = old < document.segments.count ? document.segments[old] : nil
             if let earlier, earlier.content == start..<(start + content.count), (earlier.index == 0) == (segment.index == 0),
                cut == cuts.count || cuts[cut].lowerBound >= earlier.content.upperBound,
+               RuleMatcher.windowPlace(base: start, end: earlier.content.upperBound, length: document.bytes.count)
+                == RuleMatcher.windowPlace(base: content.lowerBound, end: content.upperBound, length: next.bytes.count),
                CleaningRound.same(next.bytes, content, document.bytes, earlier.content) {
-                // The same bytes: the same matches, moved.
-                let moved = content.lowerBound - start
+                // The same bytes in the same place: the same matches, moved.
+                let offset = content.lowerBound - start
                 while nextEvidence < evidence.count, evidence[nextEvidence].segment == earlier.index {
-                    found.append(evidence[nextEvidence].moved(by: moved, to: segment.index))
+                    moved.append(evidence[nextEvidence].moved(by: offset, to: segment.index))
                     nextEvidence += 1
                 }
                 continue
             }
-            // A changed line, alone: what the screen and the matcher find in it are what they would find in `next`.
+            // A changed line: the screen's candidates in it alone are its candidates in `next`.
             let line = Document(bytes: Array(next.bytes[content]))
             if segment.index != 0, line.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return nil }
-            let candidates = matcher.catalogue.screen.candidates(in: line, scratch: workspace.screenScratch)
-            guard !candidates.isEmpty else { continue }
-            for match in try matcher.evidence(in: line, candidates: candidates, scratch: workspace.scratch, timings: workspace.timings) {
-                found.append(match.moved(by: content.lowerBound, to: segment.index))
+            for candidate in matcher.catalogue.screen.candidates(in: line, scratch: workspace.screenScratch) {
+                candidates.append(candidate.moved(by: content.lowerBound, to: segment.index))
+            }
+        }
+        guard !candidates.isEmpty else { return moved }
+        let fresh = try matcher.evidence(in: next, candidates: candidates, scratch: workspace.scratch, timings: workspace.timings)
+        guard !moved.isEmpty else { return fresh }
+        // Both by line, each line in one of them.
+        var found: [Evidence] = []
+        found.reserveCapacity(moved.count + fresh.count)
+        var (a, b) = (0, 0)
+        while a < moved.count || b < fresh.count {
+            if b == fresh.count || (a < moved.count && moved[a].segment < fresh[b].segment) {
+                found.append(moved[a])
+                a += 1
+            } else {
+                found.append(fresh[b])
+                b += 1
             }
         }
         return found
@@ -73,6 +91,16 @@ extension CleaningRound {
         return a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in memcmp(a.baseAddress! + aRange.lowerBound, b.baseAddress! + bRange.lowerBound, aRange.count) == 0 }
         }
+    }
+}
+
+extension Candidate {
+    /// The same candidate for a line `offset` bytes further on, line `segment`.
+    func moved(by offset: Int, to segment: Int) -> Candidate {
+        var candidate = Candidate(segment: Int32(truncatingIfNeeded: segment), rule: rule)
+        candidate.startLimit = startLimit == Candidate.anywhere ? startLimit : startLimit + Int32(truncatingIfNeeded: offset)
+        candidate.firstLiteral = firstLiteral < 0 ? firstLiteral : firstLiteral + Int32(truncatingIfNeeded: offset)
+        return candidate
     }
 }
 

@@ -69,7 +69,8 @@ import Testing
     /// A round after the first looks again only at the lines the earlier one changed (``CleaningRound``): what it
     /// finds is what matching its whole text finds, round after round, and the decision is the one that rounds over
     /// whole texts give. The documents glue rule examples to prose and to each other (so that cuts leave parts of
-    /// lines), with a byte order mark at the start of some and at the start of a later line of others.
+    /// lines), with a byte order mark at the start of some and at the start of a later line of others; some are longer
+    /// than the head and tail windows, so that lines move into the tail window as the end is cut.
     @Test func aLaterRoundFindsWhatMatchingTheWholeTextFinds() throws {
         let cleaner = Support.cleaner
         let workspace = cleaner.makeWorkspace()
@@ -78,14 +79,21 @@ import Testing
                      "The regional court announced the results of the first clinical trial last week.",
                      "Die Regierung hat am Montag einen neuen Haushaltsentwurf vorgelegt.", ""]
         let joints = ["\n", "\n", " ", "", "\n\n", "\r\n"]
-        var compared = 0, reused = 0
+        var compared = 0, reused = 0, longer = 0
         for seed in 0..<600 {
             var random = Generator(state: UInt64(seed) &* 104_729 &+ 7)
             var text = seed % 7 == 0 ? "\u{FEFF}" : ""
-            for piece in 0..<Int.random(in: 2...7, using: &random) {
+            let pieces = Int.random(in: 2...7, using: &random)
+            for piece in 0..<pieces {
                 if piece > 0 { text += joints.randomElement(using: &random)! }
                 if seed % 11 == 0 && piece == 2 { text += "\u{FEFF}" }
-                text += Bool.random(using: &random) ? prose.randomElement(using: &random)! : examples.randomElement(using: &random)!
+                text += piece == 0 && seed % 5 == 0 || Bool.random(using: &random) ? examples.randomElement(using: &random)! : prose.randomElement(using: &random)!
+                // After the first piece, prose up to about a window's length, so that the first piece is outside the
+                // tail window until the end is cut.
+                if piece == 0 && seed % 5 == 0 {
+                    let length = RuleMatcher.window - 60 + Int.random(in: 0..<400, using: &random)
+                    while text.utf8.count < length { text += "\n" + prose[text.utf8.count % 3] }
+                }
             }
             let document = Document(text)
             // Rounds over whole texts, as before rounds reused anything; at each, the reused matches against them.
@@ -98,6 +106,7 @@ import Testing
                 let whole = try cleaner.matcher.evidence(in: roundDocument, candidates: cleaner.catalogue.screen.candidates(in: roundDocument),
                                                          scratch: workspace.scratch)
                 compared += 1
+                if roundDocument.bytes.count > RuleMatcher.window { longer += 1 }
                 if let found = try previous.evidence(in: roundDocument, matcher: cleaner.matcher, workspace: workspace) {
                     reused += 1
                     #expect(found == whole, "seed \(seed), round \(round + 2): \(text.debugDescription)")
@@ -113,6 +122,7 @@ import Testing
         }
         // Enough later rounds, most of them reusing matches, for the comparison to mean something.
         #expect(compared > 100 && reused > compared / 2, "\(compared) later rounds, \(reused) reusing matches")
+        #expect(longer > 10, "\(longer) later rounds of documents longer than a window")
     }
 
     /// The filter's hash seed is the one, of its candidates, under which the common windows of news text open the

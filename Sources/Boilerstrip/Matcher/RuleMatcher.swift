@@ -71,6 +71,15 @@ public struct RuleMatcher: Sendable {
     /// scorer's `farChars`, past which a match could only be flagged.
     public static let window = 8192
 
+    /// Where a line whose text starts at `base` and ends at `end` stands against the windows of a document of `length`
+    /// bytes: `tail` -1 when tail rules skip it, 0 when they try all of it, else how far into the text they start
+    /// (before moving to a character's start); `head` when head rules skip it.
+    @inline(__always)
+    static func windowPlace(base: Int, end: Int, length: Int) -> (tail: Int, head: Bool) {
+        let tailFrom = max(0, length - window), headTo = min(length, window)
+        return (end <= tailFrom ? -1 : base < tailFrom ? tailFrom - base : 0, base >= headTo && base > 0)
+    }
+
     /// A match's floor is looked for only when the rule's first literal is this many times its reach into the line:
     /// the walk reads at least `reach` bytes, so nearer the start it would cost more than PCRE2's scan it saves (on
     /// the corpus, a ratio of 1 was slower than none; 4 and 8 measured alike).
@@ -83,10 +92,6 @@ public struct RuleMatcher: Sendable {
                          timings: RuleTimings? = nil) throws(MatchFailure) -> [Evidence] {
         guard !candidates.isEmpty else { return [] }
         var found: [Evidence] = []
-        // Tail rules are only tried in the document's last `window` bytes, head rules in its first: further
-        // away the position factor keeps any match below the threshold, so PCRE2 need not look there.
-        let tailFrom = max(0, document.bytes.count - RuleMatcher.window)
-        let headTo = min(document.bytes.count, RuleMatcher.window)
         do {
             try document.bytes.withUnsafeBufferPointer { buffer throws(MatchFailure) in
                 // Candidates come by line: whether it holds an entity is looked up once per line.
@@ -101,15 +106,18 @@ public struct RuleMatcher: Sendable {
                     let regex = entity ? regexes[Int(candidate.rule)] : plainRegexes[Int(candidate.rule)]
                     let base = content.lowerBound
                     var from = 0
+                    // Tail rules are only tried in the document's last `window` bytes, head rules in its first: further
+                    // away the position factor keeps any match below the threshold, so PCRE2 need not look there.
+                    let place = RuleMatcher.windowPlace(base: base, end: segment.content.upperBound, length: buffer.count)
                     switch positions[Int(candidate.rule)] {
                     case .tail:
-                        if segment.content.upperBound <= tailFrom { continue }
-                        if base < tailFrom {
-                            from = tailFrom - base
+                        if place.tail < 0 { continue }
+                        if place.tail > 0 {
+                            from = place.tail
                             while from < line.count, line[from] & 0xC0 == 0x80 { from += 1 }
                         }
                     case .head:
-                        if base >= headTo && base > 0 { continue }
+                        if place.head { continue }
                     case .any:
                         break
                     }
