@@ -228,6 +228,24 @@ import Testing
         }
     }
 
+    /// A record's text decoded with its lines found on the way (``JSONString/decodeDocument(_:)``) is the document
+    /// that splitting the decoded bytes gives: line feeds written as `\n` and as `\u000a`, carriage returns (then the
+    /// text is split as any document), texts that end with a line break or are empty.
+    @Test(arguments: 0..<60)
+    func aTextDecodedWithItsLinesIsTheDocumentSplittingGives(seed: UInt64) {
+        var random = Generator(state: seed &* 2_147_483_647 &+ 13)
+        let pieces = ["plain text ", "déjà", "\\n", "\\n", "\\n\\n", "\\u000a", "\\u000A", "\\r", "\\r\\n", "\\u000d",
+                      "\\\"", "\\\\", "\\u00e9", "\\ud83d\\ude00", "\\t", "x"]
+        // Mostly without a carriage return, so that the lines found while decoding are what is compared.
+        let allowed = seed % 4 == 0 ? pieces : pieces.filter { !$0.contains("r") && !$0.contains("000d") }
+        let body = Array((0..<Int.random(in: 0...40, using: &random)).map { _ in allowed.randomElement(using: &random)! }.joined().utf8)
+        body.withUnsafeBufferPointer { body in
+            let document = JSONString.decodeDocument(body)
+            #expect(document.bytes == JSONString.decode(body), "seed \(seed)")
+            #expect(document.segments == Document(bytes: document.bytes).segments, "seed \(seed): \(String(decoding: body, as: UTF8.self))")
+        }
+    }
+
     /// ``JSONString/plainEnd(_:from:end:)`` (sixteen bytes a step, then eight) against a walk a byte at a time, from
     /// every start: runs of plain text (ASCII, and accented letters and punctuation) with quotes, backslashes,
     /// controls, valid UTF-8 of every length, and invalid sequences (stray continuation bytes, truncated ones,

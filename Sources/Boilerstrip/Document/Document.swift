@@ -23,6 +23,13 @@ public struct Document: Sendable {
     /// Splits a text into lines.
     public init(_ text: String) { self.init(bytes: Array(text.utf8)) }
 
+    /// A text whose lines are known: `segments` must be what ``split(_:)`` gives (``JSONString/decodeDocument(_:)``
+    /// finds them while decoding).
+    init(bytes: [UInt8], segments: [Segment]) {
+        self.bytes = bytes
+        self.segments = segments
+    }
+
     static func split(_ bytes: [UInt8]) -> [Segment] {
         // Room for a line every 128 bytes (corpus lines average 280): most documents never grow the array.
         var segments: [Segment] = []

@@ -16,9 +16,50 @@ public enum JSONString {
         [UInt8](unsafeUninitializedCapacity: body.count) { buffer, count in count = decode(body, into: buffer) }
     }
 
+    /// Decodes the body of a valid JSON string token into a document, its lines found while decoding: a JSON string
+    /// holds no raw line break, so each one in the text is an escape the decoding meets (a text with a carriage return
+    /// is split as any document is, for its `\r\n` pairs).
+    public static func decodeDocument(_ body: UnsafeBufferPointer<UInt8>) -> Document {
+        var lines = LineBreaks(tracking: true)
+        lines.segments.reserveCapacity(min(body.count / 128, 4096) + 4)
+        let bytes = [UInt8](unsafeUninitializedCapacity: body.count) { buffer, count in count = decode(body, into: buffer, lines: &lines) }
+        if lines.carriageReturn { return Document(bytes: bytes) }
+        if lines.lineStart < bytes.count || lines.segments.isEmpty {
+            lines.segments.append(Segment(index: lines.segments.count, content: lines.lineStart..<bytes.count, end: bytes.count))
+        }
+        return Document(bytes: bytes, segments: lines.segments)
+    }
+
+    /// The lines a decoding writes: a segment for each line feed (from `\n` or `\u000a`), when `tracking`; whether it
+    /// wrote a carriage return.
+    struct LineBreaks {
+        let tracking: Bool
+        var segments: [Segment] = []
+        var lineStart = 0
+        var carriageReturn = false
+
+        @inline(__always)
+        mutating func wrote(_ byte: UInt32, at position: Int) {
+            guard tracking else { return }
+            if byte == 0x0A {
+                segments.append(Segment(index: segments.count, content: lineStart..<position, end: position + 1))
+                lineStart = position + 1
+            } else if byte == 0x0D {
+                carriageReturn = true
+            }
+        }
+    }
+
     /// Decodes a valid body into `out`, which has room for `body.count` bytes (no escape decodes to more bytes than
     /// it takes); returns how many it wrote. Runs between escapes are copied whole.
     static func decode(_ body: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var lines = LineBreaks(tracking: false)
+        return decode(body, into: out, lines: &lines)
+    }
+
+    /// The same, with the line breaks it writes told to `lines`.
+    @inline(__always)
+    static func decode(_ body: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>, lines: inout LineBreaks) -> Int {
         guard let source = body.baseAddress, let target = out.baseAddress else { return 0 }
         var index = 0, written = 0
         while index < body.count {
@@ -49,10 +90,12 @@ public enum JSONString {
                         index += 6
                     }
                 }
+                lines.wrote(scalar, at: written)
                 written += writeUTF8(scalar, to: target + written)
                 continue
             default: byte = escape  // \" \\ \/
             }
+            lines.wrote(UInt32(byte), at: written)
             target[written] = byte
             written += 1
         }

@@ -61,8 +61,8 @@ public struct RecordCleaner: Sendable {
             return .skipped(reason: "the text field is not a string")
         }
         let body = UnsafeBufferPointer(rebasing: line[(textValue.lowerBound + 1)..<(textValue.upperBound - 1)])
-        let text = JSONString.decode(body)  // a body without escapes: one memchr and one copy
-        let decision = cleaner.clean(text, in: workspace)
+        // Decoded with its lines: a body without escapes is one memchr and one copy, and one line.
+        let decision = cleaner.clean(JSONString.decodeDocument(body), in: workspace)
 
         // Splice: the text value (when changed) and the old metadata member (dropped), in their order, then the new
         // member before the closing brace, which comes after both. Most records have neither edit.
