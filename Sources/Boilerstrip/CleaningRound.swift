@@ -43,6 +43,8 @@ struct CleaningRound {
             while old < document.segments.count, document.segments[old].content.lowerBound < start { old += 1 }
             while nextEvidence < evidence.count, evidence[nextEvidence].segment < old { nextEvidence += 1 }
             let earlier = old < document.segments.count ? document.segments[old] : nil
+            // The same bytes, kept whole, in the same place against the windows, and first in both or in neither (the
+            // matcher skips a byte order mark on the first line only).
             if let earlier, earlier.content == start..<(start + content.count), (earlier.index == 0) == (segment.index == 0),
                cut == cuts.count || cuts[cut].lowerBound >= earlier.content.upperBound,
                RuleMatcher.windowPlace(base: start, end: earlier.content.upperBound, length: document.bytes.count)
