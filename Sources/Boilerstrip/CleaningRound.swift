@@ -113,3 +113,57 @@ extension Evidence {
                  captures: offset == 0 ? captures : captures.mapValues { ($0.lowerBound + offset)..<($0.upperBound + offset) })
     }
 }
+
+extension Cleaner {
+    /// What ``laterRoundCheck(_:in:)`` found: how many later rounds a document took, in how many the matches were
+    /// reused, the longest text a later round ran on, and the first difference from rounds over whole texts (nil: none).
+    public struct LaterRoundCheck: Sendable {
+        public var laterRounds = 0
+        public var reused = 0
+        public var longestLaterText = 0
+        public var difference: String?
+    }
+
+    /// For tests and the fuzz target: cleans `document` with rounds over whole texts, as before later rounds reused
+    /// matches, comparing at each later round what ``CleaningRound`` finds with what matching the whole text finds,
+    /// and at the end the decision with ``clean(_:in:)``'s.
+    public func laterRoundCheck(_ document: Document, in workspace: Workspace) -> LaterRoundCheck {
+        var check = LaterRoundCheck()
+        var (decision, settled, evidence) = cleanOnce(document, in: workspace)
+        var (roundDocument, roundDecision) = (document, decision)
+        while !settled, !decision.removed.isEmpty, decision.failure == nil, check.laterRounds < Cleaner.maximumRounds {
+            let previous = CleaningRound(document: roundDocument, evidence: evidence, cuts: roundDecision.removed.map(\.span))
+            roundDocument = Document(bytes: decision.cleanedBytes)
+            check.laterRounds += 1
+            check.longestLaterText = max(check.longestLaterText, roundDocument.bytes.count)
+            let whole: Result<[Evidence], MatchFailure> = Result { () throws(MatchFailure) in
+                try matcher.evidence(in: roundDocument, candidates: catalogue.screen.candidates(in: roundDocument, scratch: workspace.screenScratch),
+                                     scratch: workspace.scratch)
+            }
+            let reused: Result<[Evidence]?, MatchFailure> = Result { () throws(MatchFailure) in
+                try previous.evidence(in: roundDocument, matcher: matcher, workspace: workspace)
+            }
+            switch (whole, reused) {
+            case (_, .success(nil)): break
+            case let (.success(whole), .success(found?)):
+                check.reused += 1
+                if found != whole { check.difference = "round \(check.laterRounds + 1): reused \(found), whole text \(whole)" }
+            case let (.failure(whole), .failure(found)):
+                check.reused += 1
+                if found != whole { check.difference = "round \(check.laterRounds + 1): \(found) against \(whole)" }
+            default:
+                check.difference = "round \(check.laterRounds + 1): reused \(reused), whole text \(whole)"
+            }
+            if check.difference != nil { return check }
+            (roundDecision, settled, evidence) = cleanOnce(roundDocument, in: workspace)
+            if roundDecision.removed.isEmpty || roundDecision.failure != nil { break }
+            decision = merge(decision, roundDecision, in: document)
+        }
+        let cleaned = clean(document, in: workspace)
+        if cleaned.cleanedBytes != decision.cleanedBytes || cleaned.removed != decision.removed || cleaned.flagged != decision.flagged
+            || cleaned.metadata != decision.metadata || cleaned.failure != decision.failure {
+            check.difference = "clean() decides otherwise than rounds over whole texts"
+        }
+        return check
+    }
+}

@@ -35,6 +35,11 @@ enum FuzzTarget {
             }
         }
         let decision = cleaner.clean(bytes, in: workspace)
+        // A later round, which looks again only at the lines the earlier one changed, finds what matching its whole
+        // text finds, and the decision is the one rounds over whole texts give.
+        if let difference = cleaner.laterRoundCheck(Document(bytes: bytes), in: workspace).difference {
+            preconditionFailure("a later round differs from one over the whole text: \(difference)")
+        }
         // Removed spans are sorted, disjoint, inside the input; cleaned + removed rebuild the input.
         var cursor = 0
         var rebuilt: [UInt8] = []
