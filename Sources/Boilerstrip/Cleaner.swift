@@ -56,6 +56,16 @@ public struct Cleaner: Sendable {
     /// footer), the cleaned text is cleaned again, up to a few rounds, and the spans are merged into the input's
     /// coordinates, so that cleaning the result once more removes nothing.
     public func clean(_ document: Document, in workspace: Workspace) -> Decision {
+        let decision = clean(document, in: workspace, reusingMatches: true)
+        workspace.stats?.add(decision)
+        return decision
+    }
+
+    /// The rounds of cleaning. With `reusingMatches` a later round screens and matches only the lines the round before
+    /// changed (``CleaningRound``), else the whole of its text; `laterRound` is shown the round before and the text of
+    /// each later round before it runs (``laterRoundCheck(_:in:)``).
+    func clean(_ document: Document, in workspace: Workspace, reusingMatches: Bool,
+               laterRound: ((CleaningRound, Document) -> Void)? = nil) -> Decision {
         var (decision, settled, evidence) = cleanOnce(document, in: workspace)
         // The last round's document and decision: the next round looks again only at the lines it changed.
         var (roundDocument, roundDecision) = (document, decision)
@@ -63,12 +73,12 @@ public struct Cleaner: Sendable {
         while !settled, !decision.removed.isEmpty, decision.failure == nil, round < Cleaner.maximumRounds {
             let previous = CleaningRound(document: roundDocument, evidence: evidence, cuts: roundDecision.removed.map(\.span))
             roundDocument = Document(bytes: decision.cleanedBytes)
-            (roundDecision, settled, evidence) = cleanOnce(roundDocument, in: workspace, after: previous)
+            laterRound?(previous, roundDocument)
+            (roundDecision, settled, evidence) = cleanOnce(roundDocument, in: workspace, after: reusingMatches ? previous : nil)
             if roundDecision.removed.isEmpty || roundDecision.failure != nil { break }
             decision = merge(decision, roundDecision, in: document)
             round += 1
         }
-        workspace.stats?.add(decision)
         return decision
     }
 

@@ -43,10 +43,9 @@ struct CleaningRound {
             while old < document.segments.count, document.segments[old].content.lowerBound < start { old += 1 }
             while nextEvidence < evidence.count, evidence[nextEvidence].segment < old { nextEvidence += 1 }
             let earlier = old < document.segments.count ? document.segments[old] : nil
-            // The same bytes, kept whole, in the same place against the windows, and first in both or in neither (the
-            // matcher skips a byte order mark on the first line only).
+            // The same bytes (equal bytes give the same matches, whatever the cuts did), in the same place against the
+            // windows, and first in both or in neither (the matcher skips a byte order mark on the first line only).
             if let earlier, earlier.content == start..<(start + content.count), (earlier.index == 0) == (segment.index == 0),
-               cut == cuts.count || cuts[cut].lowerBound >= earlier.content.upperBound,
                RuleMatcher.windowPlace(base: start, end: earlier.content.upperBound, length: document.bytes.count)
                 == RuleMatcher.windowPlace(base: content.lowerBound, end: content.upperBound, length: next.bytes.count),
                CleaningRound.same(next.bytes, content, document.bytes, earlier.content) {
@@ -129,39 +128,33 @@ extension Cleaner {
     /// and at the end the decision with ``clean(_:in:)``'s.
     public func laterRoundCheck(_ document: Document, in workspace: Workspace) -> LaterRoundCheck {
         var check = LaterRoundCheck()
-        var (decision, settled, evidence) = cleanOnce(document, in: workspace)
-        var (roundDocument, roundDecision) = (document, decision)
-        while !settled, !decision.removed.isEmpty, decision.failure == nil, check.laterRounds < Cleaner.maximumRounds {
-            let previous = CleaningRound(document: roundDocument, evidence: evidence, cuts: roundDecision.removed.map(\.span))
-            roundDocument = Document(bytes: decision.cleanedBytes)
+        let whole = clean(document, in: workspace, reusingMatches: false) { previous, next in
             check.laterRounds += 1
-            check.longestLaterText = max(check.longestLaterText, roundDocument.bytes.count)
-            let whole: Result<[Evidence], MatchFailure> = Result { () throws(MatchFailure) in
-                try matcher.evidence(in: roundDocument, candidates: catalogue.screen.candidates(in: roundDocument, scratch: workspace.screenScratch),
+            check.longestLaterText = max(check.longestLaterText, next.bytes.count)
+            let found: Result<[Evidence], MatchFailure> = Result { () throws(MatchFailure) in
+                try matcher.evidence(in: next, candidates: catalogue.screen.candidates(in: next, scratch: workspace.screenScratch),
                                      scratch: workspace.scratch)
             }
             let reused: Result<[Evidence]?, MatchFailure> = Result { () throws(MatchFailure) in
-                try previous.evidence(in: roundDocument, matcher: matcher, workspace: workspace)
+                try previous.evidence(in: next, matcher: matcher, workspace: workspace)
             }
-            switch (whole, reused) {
+            var difference: String?
+            switch (found, reused) {
             case (_, .success(nil)): break
-            case let (.success(whole), .success(found?)):
+            case let (.success(found), .success(reused?)):
                 check.reused += 1
-                if found != whole { check.difference = "round \(check.laterRounds + 1): reused \(found), whole text \(whole)" }
-            case let (.failure(whole), .failure(found)):
+                if reused != found { difference = "reused \(reused), whole text \(found)" }
+            case let (.failure(found), .failure(reused)):
                 check.reused += 1
-                if found != whole { check.difference = "round \(check.laterRounds + 1): \(found) against \(whole)" }
+                if reused != found { difference = "\(reused) against \(found)" }
             default:
-                check.difference = "round \(check.laterRounds + 1): reused \(reused), whole text \(whole)"
+                difference = "reused \(reused), whole text \(found)"
             }
-            if check.difference != nil { return check }
-            (roundDecision, settled, evidence) = cleanOnce(roundDocument, in: workspace)
-            if roundDecision.removed.isEmpty || roundDecision.failure != nil { break }
-            decision = merge(decision, roundDecision, in: document)
+            if check.difference == nil, let difference { check.difference = "round \(check.laterRounds + 1): " + difference }
         }
         let cleaned = clean(document, in: workspace)
-        if cleaned.cleanedBytes != decision.cleanedBytes || cleaned.removed != decision.removed || cleaned.flagged != decision.flagged
-            || cleaned.metadata != decision.metadata || cleaned.failure != decision.failure {
+        if check.difference == nil, cleaned.cleanedBytes != whole.cleanedBytes || cleaned.removed != whole.removed
+            || cleaned.flagged != whole.flagged || cleaned.metadata != whole.metadata || cleaned.failure != whole.failure {
             check.difference = "clean() decides otherwise than rounds over whole texts"
         }
         return check

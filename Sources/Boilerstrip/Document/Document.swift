@@ -31,21 +31,18 @@ public struct Document: Sendable {
     }
 
     static func split(_ bytes: [UInt8]) -> [Segment] {
-        // Room for a line every 128 bytes (corpus lines average 280): most documents never grow the array.
-        var segments: [Segment] = []
-        segments.reserveCapacity(min(bytes.count / 128, 4096) + 4)
+        var lines = Lines(forBytes: bytes.count)
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
             let count = buffer.count
             // Most texts have no CR: then memchr for LF is all it takes.
             let hasCR = memchr(base, 0x0D, count) != nil
-            var lineStart = 0
-            while lineStart < count {
+            while lines.lineStart < count {
                 var index: Int
                 if hasCR {
-                    index = lineStart
+                    index = lines.lineStart
                     while index < count, buffer[index] != 0x0A, buffer[index] != 0x0D { index += 1 }
-                } else if let found = memchr(base + lineStart, 0x0A, count - lineStart) {
+                } else if let found = memchr(base + lines.lineStart, 0x0A, count - lines.lineStart) {
                     index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
                 } else {
                     index = count
@@ -53,13 +50,36 @@ public struct Document: Sendable {
                 guard index < count else { break }
                 var next = index + 1
                 if buffer[index] == 0x0D && next < count && buffer[next] == 0x0A { next += 1 }
-                segments.append(Segment(index: segments.count, content: lineStart..<index, end: next))
-                lineStart = next
+                lines.lineBreak(at: index, next: next)
             }
-            if lineStart < count { segments.append(Segment(index: segments.count, content: lineStart..<count, end: count)) }
         }
-        if segments.isEmpty { segments.append(Segment(index: 0, content: 0..<0, end: 0)) }
-        return segments
+        return lines.finish(count: bytes.count)
+    }
+
+    /// Segments built one line break at a time: by ``split(_:)``, and by the JSON decoding, which meets every line feed
+    /// of a record's text as an escape (``JSONString/decodeDocument(_:)``).
+    struct Lines {
+        private(set) var segments: [Segment] = []
+        /// Where the line after the last break starts.
+        private(set) var lineStart = 0
+
+        /// Room for a line every 128 bytes of a text of `count` (corpus lines average 280): most documents never grow
+        /// the array.
+        init(forBytes count: Int) { segments.reserveCapacity(min(count / 128, 4096) + 4) }
+
+        /// A line that ends at `index`, its break at `next`.
+        @inline(__always)
+        mutating func lineBreak(at index: Int, next: Int) {
+            segments.append(Segment(index: segments.count, content: lineStart..<index, end: next))
+            lineStart = next
+        }
+
+        /// The segments of a text of `count` bytes: with its last line when no break ends it, one empty segment for an
+        /// empty text.
+        mutating func finish(count: Int) -> [Segment] {
+            if lineStart < count || segments.isEmpty { segments.append(Segment(index: segments.count, content: lineStart..<count, end: count)) }
+            return segments
+        }
     }
 }
 

@@ -20,30 +20,22 @@ public enum JSONString {
     /// holds no raw line break, so each one in the text is an escape the decoding meets (a text with a carriage return
     /// is split as any document is, for its `\r\n` pairs).
     public static func decodeDocument(_ body: UnsafeBufferPointer<UInt8>) -> Document {
-        var lines = LineBreaks(tracking: true)
-        lines.segments.reserveCapacity(min(body.count / 128, 4096) + 4)
-        let bytes = [UInt8](unsafeUninitializedCapacity: body.count) { buffer, count in count = decode(body, into: buffer, lines: &lines) }
-        if lines.carriageReturn { return Document(bytes: bytes) }
-        if lines.lineStart < bytes.count || lines.segments.isEmpty {
-            lines.segments.append(Segment(index: lines.segments.count, content: lines.lineStart..<bytes.count, end: bytes.count))
-        }
-        return Document(bytes: bytes, segments: lines.segments)
+        var breaks = LineBreaks(lines: Document.Lines(forBytes: body.count))
+        let bytes = [UInt8](unsafeUninitializedCapacity: body.count) { buffer, count in count = decode(body, into: buffer, lines: &breaks) }
+        if breaks.carriageReturn { return Document(bytes: bytes) }
+        return Document(bytes: bytes, segments: breaks.lines!.finish(count: bytes.count))  // in place: no copy of the lines
     }
 
-    /// The lines a decoding writes: a segment for each line feed (from `\n` or `\u000a`), when `tracking`; whether it
-    /// wrote a carriage return.
+    /// The line breaks a decoding writes: the lines of the text (when they are wanted), a line feed (from `\n` or
+    /// `\u000a`) at a time; whether it wrote a carriage return.
     struct LineBreaks {
-        let tracking: Bool
-        var segments: [Segment] = []
-        var lineStart = 0
+        var lines: Document.Lines?
         var carriageReturn = false
 
         @inline(__always)
         mutating func wrote(_ byte: UInt32, at position: Int) {
-            guard tracking else { return }
             if byte == 0x0A {
-                segments.append(Segment(index: segments.count, content: lineStart..<position, end: position + 1))
-                lineStart = position + 1
+                lines?.lineBreak(at: position, next: position + 1)
             } else if byte == 0x0D {
                 carriageReturn = true
             }
@@ -53,8 +45,8 @@ public enum JSONString {
     /// Decodes a valid body into `out`, which has room for `body.count` bytes (no escape decodes to more bytes than
     /// it takes); returns how many it wrote. Runs between escapes are copied whole.
     static func decode(_ body: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        var lines = LineBreaks(tracking: false)
-        return decode(body, into: out, lines: &lines)
+        var breaks = LineBreaks()
+        return decode(body, into: out, lines: &breaks)
     }
 
     /// The same, with the line breaks it writes told to `lines`.

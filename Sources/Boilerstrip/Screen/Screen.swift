@@ -376,53 +376,41 @@ public final class Screen: Sendable {
     }
 
     /// The first position in `start...last` whose byte folds to `first`, a letter (``fold(_:)`` maps exactly the
-    /// bytes `first` and `first - 0x20` to it, so a byte matches when it equals `first` with bit 5 set); past
-    /// `last` when none does. Eight bytes a step: a zero byte of `(word | 0x20…) ^ first…` marks a match, and the
-    /// lowest byte the zero test flags is always a true one (a borrow only flags bytes above a zero).
+    /// bytes `first` and `first - 0x20` to it, so a byte matches when it equals `first` with bit 5 set), and, when
+    /// `seconds` are given, whose next byte folds to one of them (the byte after `last` is then read); past `last`
+    /// when none does. Eight positions a step: a zero byte of `(word | 0x20…) ^ first…` marks a first byte (or'ed with
+    /// the same test of the next eight bytes against a second byte), and the lowest byte the zero test flags is always
+    /// a true one (a borrow only flags bytes above a zero). A letter alone stops the search every dozen bytes of text
+    /// ("p" of "published", "a" of "appeared"): a group whose literals all have a second byte gives them.
     @inline(__always)
-    static func firstFolded(_ first: UInt8, _ base: UnsafePointer<UInt8>, from start: Int, through last: Int) -> Int {
+    static func firstFolded(_ first: UInt8, then seconds: [UInt8] = [], _ base: UnsafePointer<UInt8>, from start: Int,
+                            through last: Int) -> Int {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         let pattern = UInt64(first) &* ones, caseBits = ones &* 0x20
+        func zeros(_ difference: UInt64) -> UInt64 { (difference &- ones) & ~difference & highs }
         var at = start
         while at &+ 8 <= last &+ 1 {
             let word = UInt64(littleEndian: UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self))
-            let difference = (word | caseBits) ^ pattern
-            let zero = (difference &- ones) & ~difference & highs
-            if zero != 0 { return at &+ zero.trailingZeroBitCount / 8 }
-            at &+= 8
-        }
-        while at <= last, base[at] | 0x20 != first { at &+= 1 }
-        return at
-    }
-
-    /// Whether ``fold(_:)`` maps exactly two bytes to `byte`, `byte` and `byte - 0x20` (see ``firstFolded(_:_:from:through:)``).
-    @inline(__always)
-    static func isLetter(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) || (0xA0...0xBE).contains(byte) }
-
-    /// The first position in `start...last` whose byte folds to `first`, a letter, and whose next byte folds to one of
-    /// `seconds` (the byte after `last` is read); past `last` when none does. As ``firstFolded(_:_:from:through:)``,
-    /// eight positions a step, the next bytes read one byte further on; the lowest position any second byte flags is
-    /// a true one. A letter alone stops the search every dozen bytes of text ("p" of "published", "a" of "appeared").
-    @inline(__always)
-    static func firstFoldedPair(_ first: UInt8, _ seconds: [UInt8], _ base: UnsafePointer<UInt8>, from start: Int, through last: Int) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        let pattern = UInt64(first) &* ones, caseBits = ones &* 0x20
-        var at = start
-        while at &+ 8 <= last &+ 1 {
-            let word = UInt64(littleEndian: UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self))
-            let next = UInt64(littleEndian: UnsafeRawPointer(base + at + 1).loadUnaligned(as: UInt64.self))
             let firsts = (word | caseBits) ^ pattern
             var zero: UInt64 = 0
-            for second in seconds {
-                let difference = firsts | ((next | (isLetter(second) ? caseBits : 0)) ^ (UInt64(second) &* ones))
-                zero |= (difference &- ones) & ~difference & highs
+            if seconds.isEmpty {
+                zero = zeros(firsts)
+            } else {
+                let next = UInt64(littleEndian: UnsafeRawPointer(base + at + 1).loadUnaligned(as: UInt64.self))
+                for second in seconds {
+                    zero |= zeros(firsts | ((next | (isLetter(second) ? caseBits : 0)) ^ (UInt64(second) &* ones)))
+                }
             }
             if zero != 0 { return at &+ zero.trailingZeroBitCount / 8 }
             at &+= 8
         }
-        while at <= last, base[at] | 0x20 != first || !seconds.contains(fold(base[at + 1])) { at &+= 1 }
+        while at <= last, base[at] | 0x20 != first || !(seconds.isEmpty || seconds.contains(fold(base[at + 1]))) { at &+= 1 }
         return at
     }
+
+    /// Whether ``fold(_:)`` maps exactly two bytes to `byte`, `byte` and `byte - 0x20` (see ``firstFolded(_:then:_:from:through:)``).
+    @inline(__always)
+    static func isLetter(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) || (0xA0...0xBE).contains(byte) }
 
     /// Whether `bytes` hold exactly `exact` at `start`.
     @inline(__always)
@@ -458,8 +446,7 @@ public final class Screen: Sendable {
                     guard let hit = memchr(base + start, Int32(first), last - start + 1) else { break }
                     start = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                 } else {
-                    start = seconds.isEmpty ? Screen.firstFolded(first, base, from: start, through: last)
-                        : Screen.firstFoldedPair(first, seconds, base, from: start, through: last)
+                    start = Screen.firstFolded(first, then: seconds, base, from: start, through: last)
                     if start > last { break }
                 }
                 var found = false
