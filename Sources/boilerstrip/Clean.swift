@@ -70,6 +70,10 @@ struct Clean: ParsableCommand {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1.") }
     }
 
+    /// The catalogue and all that is built on it, kept until the process ends: freeing their tens of thousands of
+    /// objects when `run` returns took 4 M instructions, a tenth of the start, only for the process to exit.
+    nonisolated(unsafe) private static var keptUntilExit: RecordCleaner?
+
     func run() throws {
         if jsonl { Signals.install() }
         let catalogue = try rules.catalogue()
@@ -82,6 +86,7 @@ struct Clean: ParsableCommand {
             throw ExitCode(Exit.config)
         }
         let records = RecordCleaner(cleaner: cleaner, textField: textField, metaField: metaField, verbose: verbose)
+        Clean.keptUntilExit = records
         var output = Output()
         let operands = files + Operands.extracted
         let inputs = operands.isEmpty ? ["-"] : operands

@@ -366,7 +366,7 @@ import Testing
                     Bool.random(using: &random) ? letters.randomElement(using: &random)! : Screen.fold(UInt8.random(in: 0...255, using: &random))
                 }
                 let expectedPair = (start...pairLast).first { Screen.fold(text[$0]) == letter && seconds.contains(Screen.fold(text[$0 + 1])) } ?? pairLast + 1
-                let foundPair = Screen.firstFolded(letter, then: seconds, bytes.baseAddress!, from: start, through: pairLast)
+                let foundPair = seconds.withUnsafeBufferPointer { Screen.firstFolded(letter, then: $0, bytes.baseAddress!, from: start, through: pairLast) }
                 #expect(Swift.min(foundPair, pairLast + 1) == expectedPair, "seed \(seed): \(letter) then \(seconds) in \(start)...\(pairLast)")
             }
         }

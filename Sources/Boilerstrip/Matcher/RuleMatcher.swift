@@ -103,7 +103,9 @@ public struct RuleMatcher: Sendable {
                     if candidate.segment != lastSegment {
                         (lastSegment, entity) = (candidate.segment, Rule.holdsEntity(line))
                     }
-                    let regex = entity ? regexes[Int(candidate.rule)] : plainRegexes[Int(candidate.rule)]
+                    // Not retained: the matcher holds it, and every job shares it (a reference count written from
+                    // both cores, at every candidate, cost more than the search bounds).
+                    unowned(unsafe) let regex = entity ? regexes[Int(candidate.rule)] : plainRegexes[Int(candidate.rule)]
                     let base = content.lowerBound
                     var from = 0
                     // Tail rules are only tried in the document's last `window` bytes, head rules in its first: further

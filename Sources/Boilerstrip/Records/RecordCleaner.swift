@@ -81,7 +81,7 @@ public struct RecordCleaner: Sendable {
         if !metaFirst { splice(layout.metaMember, text: false) }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: line[cursor..<layout.closingBrace]))
         if layout.metaMember == nil || layout.memberCount > 1 { out.append(UInt8(ascii: ",")) }  // not the only member
-        out.append(contentsOf: metaKey)
+        metaKey.withUnsafeBufferPointer { out.append(contentsOf: $0) }  // not copied: every job shares it
         writer.write(decision, to: &out)
         out.append(contentsOf: UnsafeBufferPointer(rebasing: line[layout.closingBrace...]))
         if let failure = decision.failure { return .ruleFailed(failure) }

@@ -287,10 +287,13 @@ public final class Screen: Sendable {
                 // rule's reach (``RuleMatcher/searchBounds``): for such a rule an occurrence before that counts for
                 // nothing, and the line is looked at again from there (an AFP desk slug's "/": on the corpus,
                 // 10.2 K lines reached PCRE2 for it before, 7.3 K now).
-                for (rule, group, endReach) in byteScreened {
+                // Read through a pointer: a copy of a group retains its arrays, which every job shares.
+                byteScreened.withUnsafeBufferPointer { byteScreened in
+                for screened in byteScreened.indices {
+                    let (rule, endReach) = (byteScreened[screened].rule, byteScreened[screened].endReach)
                     var lastSegment = -1
                     var floorSegment = -1, floor = 0  // the line whose floor was walked, once
-                    Screen.forEachOccurrence(of: group, in: bytes, 0..<bytes.count) { at in
+                    Screen.forEachOccurrence(of: byteScreened[screened].group, in: bytes, 0..<bytes.count) { at in
                         let low = segmentIndex(containing: at)
                         if endReach >= 0 {
                             if low != floorSegment {
@@ -308,7 +311,7 @@ public final class Screen: Sendable {
                         lastSegment = low
                         return segments[low].end  // the line is settled
                     }
-                }
+                }}
             }}}}}}}}}
         }
         if !unscreened.isEmpty {
@@ -383,7 +386,8 @@ public final class Screen: Sendable {
     /// a true one (a borrow only flags bytes above a zero). A letter alone stops the search every dozen bytes of text
     /// ("p" of "published", "a" of "appeared"): a group whose literals all have a second byte gives them.
     @inline(__always)
-    static func firstFolded(_ first: UInt8, then seconds: [UInt8] = [], _ base: UnsafePointer<UInt8>, from start: Int,
+    static func firstFolded(_ first: UInt8, then seconds: UnsafeBufferPointer<UInt8> = UnsafeBufferPointer(start: nil, count: 0),
+                            _ base: UnsafePointer<UInt8>, from start: Int,
                             through last: Int) -> Int {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         let pattern = UInt64(first) &* ones, caseBits = ones &* 0x20
@@ -433,42 +437,71 @@ public final class Screen: Sendable {
     static func forEachOccurrence(of group: LiteralGroup, in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
                                   _ body: (Int) -> Int?) {
         guard let base = bytes.baseAddress else { return }
-        for (first, members, seconds) in group.byFirstByte {
-            let shortest = members.reduce(Int.max) { min($0, group.literals[$1].bytes.count) }
-            guard range.count >= shortest else { continue }
-            let last = range.upperBound - shortest  // the last possible start
-            let letter = isLetter(first)
-            var start = range.lowerBound
-            while start <= last {
-                // Find the next possible first byte: memchr when it has one form, else both forms eight bytes a step,
-                // with a second byte that fits where the literals have one.
-                if !letter {
-                    guard let hit = memchr(base + start, Int32(first), last - start + 1) else { break }
-                    start = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                } else {
-                    start = Screen.firstFolded(first, then: seconds, base, from: start, through: last)
-                    if start > last { break }
-                }
-                var found = false
-                for member in members {
-                    let literal = group.literals[member], needle = literal.bytes
-                    guard start + needle.count <= range.upperBound else { continue }
-                    var matched = true
-                    for offset in 1..<max(1, needle.count) where Screen.fold(bytes[start + offset]) != needle[offset] { matched = false; break }
-                    if matched, let exact = literal.exact, !exact.withUnsafeBufferPointer({ spelled($0, in: bytes, at: start) }) { matched = false }
-                    if matched, bounded(bytes, end: start + needle.count, length: needle.count, before: literal.before, after: literal.after) {
-                        found = true
-                        break
+        // The group's arrays are read through pointers, never copied: the group is the screen's, shared by every job,
+        // and each copy of one of its arrays (a reference count written from both cores) cost more with two jobs
+        // than the search itself.
+        group.literals.withUnsafeBufferPointer { literals in
+        group.byFirstByte.withUnsafeBufferPointer { passes in
+            for pass in passes.indices {
+                let first = passes[pass].first
+                let stopped = passes[pass].literals.withUnsafeBufferPointer { members in
+                    passes[pass].seconds.withUnsafeBufferPointer { seconds in
+                        search(first, members, seconds, literals, in: bytes, base, range, body)
                     }
                 }
-                if found {
-                    guard let resume = body(start) else { return }
-                    start = max(resume, start + 1)
-                } else {
-                    start += 1
+                if stopped { return }
+            }
+        }}
+    }
+
+    /// One pass of ``forEachOccurrence(of:in:_:_:)``: the literals `members` of `literals`, which begin with `first`
+    /// and whose second bytes are `seconds`. Returns whether `body` stopped the search.
+    @inline(__always)
+    private static func search(_ first: UInt8, _ members: UnsafeBufferPointer<Int>, _ seconds: UnsafeBufferPointer<UInt8>,
+                               _ literals: UnsafeBufferPointer<(bytes: [UInt8], before: Bool, after: Bool, exact: [UInt8]?)>,
+                               in bytes: UnsafeBufferPointer<UInt8>, _ base: UnsafePointer<UInt8>, _ range: Range<Int>,
+                               _ body: (Int) -> Int?) -> Bool {
+        var shortest = Int.max
+        for member in members { shortest = min(shortest, literals[member].bytes.count) }
+        guard range.count >= shortest else { return false }
+        let last = range.upperBound - shortest  // the last possible start
+        let letter = isLetter(first)
+        var start = range.lowerBound
+        while start <= last {
+            // Find the next possible first byte: memchr when it has one form, else both forms eight bytes a step,
+            // with a second byte that fits where the literals have one.
+            if !letter {
+                guard let hit = memchr(base + start, Int32(first), last - start + 1) else { break }
+                start = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            } else {
+                start = Screen.firstFolded(first, then: seconds, base, from: start, through: last)
+                if start > last { break }
+            }
+            var found = false
+            for member in members {
+                let fits = literals[member].bytes.withUnsafeBufferPointer { needle -> Bool in
+                    guard start + needle.count <= range.upperBound else { return false }
+                    for offset in 1..<max(1, needle.count) where Screen.fold(bytes[start + offset]) != needle[offset] { return false }
+                    return true
+                }
+                guard fits else { continue }
+                let literal = UnsafePointer(literals.baseAddress! + member)
+                if literal.pointee.exact != nil,
+                   !literal.pointee.exact.unsafelyUnwrapped.withUnsafeBufferPointer({ spelled($0, in: bytes, at: start) }) { continue }
+                let length = literal.pointee.bytes.count
+                if bounded(bytes, end: start + length, length: length, before: literal.pointee.before, after: literal.pointee.after) {
+                    found = true
+                    break
                 }
             }
+            if found {
+                guard let resume = body(start) else { return true }
+                start = max(resume, start + 1)
+            } else {
+                start += 1
+            }
         }
+        return false
     }
 }
 
