@@ -48,6 +48,24 @@ import Testing
         try RuleLoader.checkExamples(of: copy)
     }
 
+    /// A string ends at the first quote after an even number of backslashes (the reader finds it with `memchr`).
+    @Test(arguments: ["", "plain", "ends in a backslash \\", "\\\\", "\"", "a \\\" b", "\\\"\\", "é \\ ü \"x\"", "tab\there"])
+    func stringsEndAtTheirClosingQuote(text: String) {
+        var token: [UInt8] = []
+        JSONString.encode(Array(text.utf8), to: &token)
+        let bytes = token + Array(#","next""#.utf8)
+        bytes.withUnsafeBufferPointer { buffer in
+            var reader = CatalogueSnapshot.Reader(bytes: buffer, index: 0)
+            #expect(reader.string() == text)
+            #expect(reader.take(UInt8(ascii: ",")) && reader.string() == "next" && reader.index == buffer.count)
+        }
+        // Without its closing quote it does not read.
+        Array(token.dropLast()).withUnsafeBufferPointer { buffer in
+            var reader = CatalogueSnapshot.Reader(bytes: buffer, index: 0)
+            #expect(reader.string() == nil)
+        }
+    }
+
     /// A snapshot of other files, a cut one or a damaged one is not read (the rules then load from YAML).
     @Test func staleOrDamagedSnapshotsAreIgnored() throws {
         let snapshot = Catalogue.embeddedSnapshot

@@ -83,7 +83,7 @@ public final class Screen: Sendable {
             let literals = self.literals
             byFirstByte = byFirst.map { first, members in
                 let seconds = members.map { literals[$0].bytes.count > 1 ? literals[$0].bytes[1] : nil }
-                let distinct = Array(Set(seconds.compactMap { $0 })).sorted()
+                let distinct = seconds.compactMap { $0 }.sortedUnique()
                 let paired = Screen.isLetter(first) && !seconds.contains(nil) && distinct.count <= 4
                 return (first, members, paired ? distinct : [])
             }
