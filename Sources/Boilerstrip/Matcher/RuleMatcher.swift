@@ -103,9 +103,9 @@ public struct RuleMatcher: Sendable {
                     if candidate.segment != lastSegment {
                         (lastSegment, entity) = (candidate.segment, Rule.holdsEntity(line))
                     }
-                    // Not retained: the matcher holds it, and every job shares it (a reference count written from
-                    // both cores, at every candidate, cost more than the search bounds).
-                    unowned(unsafe) let regex = entity ? regexes[Int(candidate.rule)] : plainRegexes[Int(candidate.rule)]
+                    // Used without a reference count of its own: the matcher holds it, and every job shares it (a count
+                    // written from both cores at every candidate cost more than the search bounds).
+                    let pattern = Unmanaged.passUnretained(entity ? regexes[Int(candidate.rule)] : plainRegexes[Int(candidate.rule)])
                     let base = content.lowerBound
                     var from = 0
                     // Tail rules are only tried in the document's last `window` bytes, head rules in its first: further
@@ -128,9 +128,9 @@ public struct RuleMatcher: Sendable {
                     from = bounds.from
                     let startLimit = bounds.limit
                     // Compiling at the first use is timed apart: it happens once per run, matching on every line.
-                    if let timings, !regex.isReadyToMatch {
+                    if let timings, !pattern.takeUnretainedValue().isReadyToMatch {
                         let compiling = DispatchTime.now().uptimeNanoseconds
-                        _ = regex.isJITCompiled
+                        _ = pattern.takeUnretainedValue().isJITCompiled
                         timings.recordCompile(rule: Int(candidate.rule), since: compiling)
                     }
                     let started = timings == nil ? 0 : DispatchTime.now().uptimeNanoseconds
@@ -139,7 +139,11 @@ public struct RuleMatcher: Sendable {
                     while from <= line.count && from <= (startLimit ?? from) {
                         let match: Match?
                         do throws(MatchError) {
-                            match = try regex.firstMatch(in: line, from: from, startLimit: startLimit, scratch: scratch)
+                            match = try pattern._withUnsafeGuaranteedRef { regex in
+                                Result { () throws(MatchError) in
+                                    try regex.firstMatch(in: line, from: from, startLimit: startLimit, scratch: scratch)
+                                }
+                            }.get()
                         } catch {
                             throw MatchFailure(ruleID: catalogue.rules[Int(candidate.rule)].id, reason: error.description)
                         }
@@ -147,7 +151,7 @@ public struct RuleMatcher: Sendable {
                         let range = match.range
                         if !range.isEmpty {
                             var captures: [Capture: Range<Int>] = [:]
-                            for (capture, groups) in captureGroups.of(Int(candidate.rule), matchedBy: regex) {
+                            for (capture, groups) in captureGroups.of(Int(candidate.rule), matchedBy: pattern.takeUnretainedValue()) {
                                 if let r = match.firstRange(among: groups), !r.isEmpty {
                                     captures[capture] = (r.lowerBound + base)..<(r.upperBound + base)
                                 }
