@@ -114,9 +114,11 @@ extension Evidence {
 }
 
 extension Cleaner {
-    /// What ``laterRoundCheck(_:in:)`` found: how many later rounds a document took, in how many the matches were
-    /// reused, the longest text a later round ran on, and the first difference from rounds over whole texts (nil: none).
+    /// What ``laterRoundCheck(_:in:)`` found: ``clean(_:in:)``'s decision, how many later rounds the document took, in
+    /// how many the matches were reused, the longest text a later round ran on, and the first difference from rounds
+    /// over whole texts (nil: none).
     public struct LaterRoundCheck: Sendable {
+        public var decision: Decision
         public var laterRounds = 0
         public var reused = 0
         public var longestLaterText = 0
@@ -125,9 +127,9 @@ extension Cleaner {
 
     /// For tests and the fuzz target: cleans `document` with rounds over whole texts, as before later rounds reused
     /// matches, comparing at each later round what ``CleaningRound`` finds with what matching the whole text finds,
-    /// and at the end the decision with ``clean(_:in:)``'s.
+    /// and at the end the decision with ``clean(_:in:)``'s, which it returns too.
     public func laterRoundCheck(_ document: Document, in workspace: Workspace) -> LaterRoundCheck {
-        var check = LaterRoundCheck()
+        var check = LaterRoundCheck(decision: clean(document, in: workspace))
         let whole = clean(document, in: workspace, reusingMatches: false) { previous, next in
             check.laterRounds += 1
             check.longestLaterText = max(check.longestLaterText, next.bytes.count)
@@ -152,7 +154,7 @@ extension Cleaner {
             }
             if check.difference == nil, let difference { check.difference = "round \(check.laterRounds + 1): " + difference }
         }
-        let cleaned = clean(document, in: workspace)
+        let cleaned = check.decision
         if check.difference == nil, cleaned.cleanedBytes != whole.cleanedBytes || cleaned.removed != whole.removed
             || cleaned.flagged != whole.flagged || cleaned.metadata != whole.metadata || cleaned.failure != whole.failure {
             check.difference = "clean() decides otherwise than rounds over whole texts"

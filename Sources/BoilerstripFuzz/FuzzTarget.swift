@@ -34,12 +34,13 @@ enum FuzzTarget {
                 checkScreen(doubled)
             }
         }
-        let decision = cleaner.clean(bytes, in: workspace)
         // A later round, which looks again only at the lines the earlier one changed, finds what matching its whole
-        // text finds, and the decision is the one rounds over whole texts give.
-        if let difference = cleaner.laterRoundCheck(Document(bytes: bytes), in: workspace).difference {
+        // text finds, and clean()'s decision (checked below) is the one rounds over whole texts give.
+        let check = cleaner.laterRoundCheck(Document(bytes: bytes), in: workspace)
+        if let difference = check.difference {
             preconditionFailure("a later round differs from one over the whole text: \(difference)")
         }
+        let decision = check.decision
         // Removed spans are sorted, disjoint, inside the input; cleaned + removed rebuild the input.
         var cursor = 0
         var rebuilt: [UInt8] = []

@@ -479,15 +479,14 @@ public final class Screen: Sendable {
             }
             var found = false
             for member in members {
-                let fits = literals[member].bytes.withUnsafeBufferPointer { needle -> Bool in
+                let literal = literals.baseAddress! + member
+                let fits = literal.pointee.bytes.withUnsafeBufferPointer { needle -> Bool in
                     guard start + needle.count <= range.upperBound else { return false }
                     for offset in 1..<max(1, needle.count) where Screen.fold(bytes[start + offset]) != needle[offset] { return false }
                     return true
                 }
                 guard fits else { continue }
-                let literal = UnsafePointer(literals.baseAddress! + member)
-                if literal.pointee.exact != nil,
-                   !literal.pointee.exact.unsafelyUnwrapped.withUnsafeBufferPointer({ spelled($0, in: bytes, at: start) }) { continue }
+                if let exact = literal.pointee.exact, !exact.withUnsafeBufferPointer({ spelled($0, in: bytes, at: start) }) { continue }
                 let length = literal.pointee.bytes.count
                 if bounded(bytes, end: start + length, length: length, before: literal.pointee.before, after: literal.pointee.after) {
                     found = true
