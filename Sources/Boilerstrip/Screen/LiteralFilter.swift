@@ -42,6 +42,8 @@ struct LiteralFilter: Sendable {
     static let topShift = UInt64(64 - 64 / lanes)
     /// The lowest state whose top lane is all ones (no bucket open): a state below it has a bucket open.
     static let openState: UInt64 = ~0 << topShift
+    /// The bits of a flagged entry below its top lane: the position.
+    static let positionMask: UInt64 = ~openState
     static let slotBits = 12
     /// What a non-word byte is in the first place of a window.
     static let nonWord: UInt8 = 0x20
@@ -252,7 +254,7 @@ struct LiteralFilter: Sendable {
 
     /// Per-thread buffers of the scan.
     final class Scratch: @unchecked Sendable {
-        /// Positions the filter let through, in blocks: position << 16 | the top lane (a 0 bit: may match).
+        /// Positions the filter let through, in blocks: the top lane (a 0 bit: may match) in its place | the position.
         @exclusivity(unchecked) var flagged = [UInt64](repeating: 0, count: 4096)
         /// Confirmed occurrences, handed over when the next position could overflow them: pattern << 40 | the
         /// position of its last byte.
@@ -285,9 +287,9 @@ struct LiteralFilter: Sendable {
                         body(UnsafeBufferPointer(rebasing: hits[0..<count]))
                         count = 0
                     }
-                    let at = Int(truncatingIfNeeded: entry >> 16)
+                    let at = Int(truncatingIfNeeded: entry & LiteralFilter.positionMask)
                     let (slot, tail) = LiteralFilter.window(at: at, in: bytes, byteHashes, fold)
-                    count = LiteralFilter.confirm(bytes, at: at, slot: slot, tail: tail, open: entry & 0xFFFF, fold, entryStart,
+                    count = LiteralFilter.confirm(bytes, at: at, slot: slot, tail: tail, open: entry >> LiteralFilter.topShift, fold, entryStart,
                                                   entries, patternStart, patternBytes, into: hits, count)
                 }
             }
@@ -305,9 +307,9 @@ struct LiteralFilter: Sendable {
         var rolling: UInt64
     }
 
-    /// The shift-or filter from `start`, until the end of `bytes` or until `flagged` is full. Writes
-    /// position << 16 | top lane for each position with an open bucket; returns where it stopped and how many it
-    /// wrote.
+    /// The shift-or filter from `start`, until the end of `bytes` or until `flagged` is full. Writes the top lane in
+    /// its place | the position for each position with an open bucket (an and and an or: the `shld` that packing
+    /// the lane below the position compiled to is slow on AMD's cores); returns where it stopped and how many it wrote.
     @inline(never)
     static func filter(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ byteHashes: UnsafeBufferPointer<UInt64>,
                        _ reach: UnsafeBufferPointer<UInt64>,
@@ -326,8 +328,7 @@ struct LiteralFilter: Sendable {
             rolling = byteHashes[Int(base[index])] ^ rolling >> 16
             let slot = rolling & slotMask
             state = state << laneShift | reach[Int(truncatingIfNeeded: slot)]
-            let lane = state >> topShift
-            out[written] = UInt64(truncatingIfNeeded: index) << 16 | lane
+            out[written] = UInt64(truncatingIfNeeded: index) | state & openState
             written &+= state < openState ? 1 : 0  // the top lane is not all ones: a compare and an add with carry
         }
         while index &+ 3 < end {
