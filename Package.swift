@@ -25,10 +25,12 @@ let package = Package(
         ),
         // A small Swift wrapper over PCRE2: compile, JIT, match on bytes, limits, errors.
         .target(name: "PCRE2", dependencies: ["CPCRE2"], swiftSettings: instrumented),
+        // Vector kernels in C, chosen at run time (AVX2): the Swift code is compiled for the baseline x86-64.
+        .target(name: "SIMDKernels"),
         // The library: documents, rules, screen, matcher, scorer, decisions, records, output.
         .target(
             name: "Boilerstrip",
-            dependencies: ["PCRE2", .product(name: "Yams", package: "Yams")],
+            dependencies: ["PCRE2", "SIMDKernels", .product(name: "Yams", package: "Yams")],
             swiftSettings: instrumented,
             plugins: ["EmbedRules"]
         ),
@@ -48,7 +50,7 @@ let package = Package(
         .executableTarget(name: "RuleEmbedder"),
         .plugin(name: "EmbedRules", capability: .buildTool(), dependencies: ["RuleEmbedder"]),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
-        .testTarget(name: "BoilerstripTests", dependencies: ["Boilerstrip"]),
+        .testTarget(name: "BoilerstripTests", dependencies: ["Boilerstrip", "SIMDKernels"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Boilerstrip", "boilerstrip", "BoilerstripFuzz"]),
     ]
 )

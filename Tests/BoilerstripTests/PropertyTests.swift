@@ -1,6 +1,7 @@
 @testable import Boilerstrip
 import Foundation
 import PCRE2
+import SIMDKernels
 import Testing
 
 /// Properties on generated documents (a seeded generator, so a failure can be replayed by its seed).
@@ -227,17 +228,38 @@ import Testing
         }
     }
 
+    /// Pieces of JSON string bodies: plain text (ASCII, and accented letters and punctuation: the first three), then
+    /// quotes, backslashes, controls, valid UTF-8 of every length, and invalid sequences (stray continuation bytes,
+    /// truncated ones, overlongs, surrogates, bytes above F4).
+    static let stringPieces: [[UInt8]] = [Array("plain text ".utf8), Array("abcdefghijklmnop".utf8), Array("déjà l’été — ça über ".utf8),
+                                          [0x22], [0x5C], [0x0A], [0x1F], [0x7F],
+                                          Array("é".utf8), Array("’".utf8), Array("😀".utf8), [0x80], [0xC3], [0xC0, 0xAF], [0xE0, 0x80, 0xAF],
+                                          [0xED, 0xA0, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xE2, 0x80], [0xFF]]
+
+    /// Where a JSON string's plain run from `start` ends, a byte at a time: the reference for
+    /// ``JSONString/plainEnd(_:from:end:)``.
+    static func plainEndByBytes(_ text: [UInt8], from start: Int) -> Int {
+        var index = start
+        while index < text.count {
+            let byte = text[index]
+            if byte < 0x80 {
+                if byte < 0x20 || byte == 0x22 || byte == 0x5C { return index }
+                index += 1
+                continue
+            }
+            let length = UTF8Validation.sequenceLength(text, at: index, end: text.count)
+            if length == 0 { return index }
+            index += length
+        }
+        return text.count
+    }
+
     /// ``JSONString/plainEnd(_:from:end:)`` (sixteen bytes a step, then eight) against a walk a byte at a time, from
-    /// every start: runs of plain text (ASCII, and accented letters and punctuation) with quotes, backslashes,
-    /// controls, valid UTF-8 of every length, and invalid sequences (stray continuation bytes, truncated ones,
-    /// overlongs, surrogates, bytes above F4).
+    /// every start, on short runs of ``stringPieces``.
     @Test(arguments: 0..<60)
     func thePlainRunEndsWhereAWalkByBytesDoes(seed: UInt64) {
         var random = Generator(state: seed &* 6_700_417 &+ 5)
-        let pieces: [[UInt8]] = [Array("plain text ".utf8), Array("abcdefghijklmnop".utf8), Array("déjà l’été — ça über ".utf8),
-                                 [0x22], [0x5C], [0x0A], [0x1F], [0x7F],
-                                 Array("é".utf8), Array("’".utf8), Array("😀".utf8), [0x80], [0xC3], [0xC0, 0xAF], [0xE0, 0x80, 0xAF],
-                                 [0xED, 0xA0, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xE2, 0x80], [0xFF]]
+        let pieces = PropertyTests.stringPieces
         var text: [UInt8] = []
         let length = Int.random(in: 0...200, using: &random)
         while text.count < length {
@@ -245,25 +267,43 @@ import Testing
             // Mostly plain text, ASCII or not, so that whole blocks of it occur.
             text += Int.random(in: 0..<3, using: &random) == 0 ? piece : pieces[Int.random(in: 0...2, using: &random)]
         }
-        func byBytes(from start: Int) -> Int {
-            var index = start
-            while index < text.count {
-                let byte = text[index]
-                if byte < 0x80 {
-                    if byte < 0x20 || byte == 0x22 || byte == 0x5C { return index }
-                    index += 1
-                    continue
-                }
-                let length = UTF8Validation.sequenceLength(text, at: index, end: text.count)
-                if length == 0 { return index }
-                index += length
-            }
-            return text.count
-        }
         text.withUnsafeBufferPointer { bytes in
             guard let base = bytes.baseAddress else { return }
             for start in 0..<bytes.count {
-                #expect(JSONString.plainEnd(base, from: start, end: bytes.count) == byBytes(from: start), "seed \(seed): from \(start)")
+                #expect(JSONString.plainEnd(base, from: start, end: bytes.count) == PropertyTests.plainEndByBytes(text, from: start),
+                        "seed \(seed): from \(start)")
+            }
+        }
+    }
+
+    /// The AVX2 kernel ``JSONString/plainEnd(_:from:end:)`` starts long runs with (`boilerstrip_plain_prefix`), on
+    /// texts of up to 3 KB of plain runs (four-byte letters too) with a rare piece of every other kind: it stops at or
+    /// before the byte a walk by bytes stops at, at the start of a sequence (a walk from there gets to the same byte),
+    /// and, where the processor has AVX2, no more than a block and a cut sequence short of it; plainEnd agrees with
+    /// the walk.
+    @Test(arguments: 0..<40)
+    func theVectorKernelNeverStepsPastAByteToStopAt(seed: UInt64) {
+        var random = Generator(state: seed &* 2_147_483_647 &+ 11)
+        let pieces = PropertyTests.stringPieces, plain = PropertyTests.stringPieces[0...2] + [Array("😀 ".utf8), Array("€ ".utf8)]
+        var text: [UInt8] = []
+        let length = Int.random(in: 64...3000, using: &random), rarity = Int.random(in: 8...120, using: &random)
+        while text.count < length {
+            text += Int.random(in: 0..<rarity, using: &random) == 0 ? pieces[Int.random(in: 3..<pieces.count, using: &random)]
+                : plain.randomElement(using: &random)!
+        }
+        let vector = boilerstrip_simd_available() != 0
+        text.withUnsafeBufferPointer { bytes in
+            let base = bytes.baseAddress!
+            let starts = Array(0..<min(bytes.count, 80)) + (0..<60).map { _ in Int.random(in: 0..<bytes.count, using: &random) }
+            for start in starts {
+                let walked = PropertyTests.plainEndByBytes(text, from: start), count = bytes.count - start
+                let kernel = start + boilerstrip_plain_prefix(base + start, count)
+                #expect(kernel <= walked, "seed \(seed): from \(start)")
+                #expect(kernel == walked || PropertyTests.plainEndByBytes(text, from: kernel) == walked, "seed \(seed): from \(start) to \(kernel)")
+                if vector && count >= 64 {
+                    #expect(kernel >= min(walked, start + count / 32 * 32) - 35, "seed \(seed): from \(start): \(kernel) of \(walked)")
+                }
+                #expect(JSONString.plainEnd(base, from: start, end: bytes.count) == walked, "seed \(seed): from \(start)")
             }
         }
     }
