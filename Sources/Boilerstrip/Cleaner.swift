@@ -67,6 +67,9 @@ public struct Cleaner: Sendable {
     func clean(_ document: Document, in workspace: Workspace, reusingMatches: Bool,
                laterRound: ((CleaningRound, Document) -> Void)? = nil) -> Decision {
         var (decision, settled, evidence) = cleanOnce(document, in: workspace)
+        // Most documents take one round: returned without the copies a next round keeps (a decision holds a dozen
+        // references, each copy a retain and a release).
+        guard !settled, !decision.removed.isEmpty, decision.failure == nil else { return decision }
         // The last round's document and decision: the next round looks again only at the lines it changed.
         var (roundDocument, roundDecision) = (document, decision)
         var round = 0
@@ -145,7 +148,7 @@ public struct Cleaner: Sendable {
         extendRepeatedLineEnds(&decision, in: document, workspace: workspace)
         let settled = document.bytes.count <= RuleMatcher.window && evidence.count == decision.removed.count
             && decision.removed.allSatisfy(\.wholeLine)
-        return (decision, settled, evidence)
+        return (consume decision, settled, evidence)
     }
 
     /// A span cut from the end of a line takes with it the same rule's matches that its removal would expose
