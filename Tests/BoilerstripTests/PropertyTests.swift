@@ -163,6 +163,60 @@ import Testing
         }
     }
 
+    /// The vector kernel of the filter (`boilerstrip_shift_or`: AVX-512 with byte permutes) writes the entries the
+    /// byte loop writes, carries the same state into the next block, and stops where the loop stops: the built-in
+    /// catalogue's filter over prose, its own literals, the alphabet above and random bytes, in blocks of random sizes
+    /// (the flagged buffer's, and shorter ones, so that runs start at every offset).
+    @Test(.enabled(if: LiteralFilter.vectorFilter, "the processor has no AVX-512 with VBMI"), arguments: 0..<40)
+    func theVectorFilterWritesWhatTheByteLoopWrites(seed: UInt64) {
+        var random = Generator(state: seed &* 104_729 &+ 13)
+        let filter = Support.builtin.screen.filter
+        let alphabet: [UInt8] = Array("aAbBcCéÉ .-_(@Z[".utf8) + [0x0A, 0xC3, 0xA9, 0x89, 0x9E, 0x9F, 0x7F, 0x80, 0xFF]
+        let literals = Support.builtin.rules.flatMap { $0.screenLiterals.flatMap { $0.map(\.text) } }
+        var text: [UInt8] = []
+        let length = Int.random(in: 0...9_000, using: &random)
+        while text.count < length {
+            switch Int.random(in: 0..<4, using: &random) {
+            case 0: text += Array(PropertyTests.prose.randomElement(using: &random)!.utf8) + [0x20]
+            case 1: text += Array(literals.randomElement(using: &random)!.utf8)
+            case 2: text += (0..<8).map { _ in alphabet.randomElement(using: &random)! }
+            default: text += (0..<8).map { _ in UInt8.random(in: 0...255, using: &random) }
+            }
+        }
+        let sizes = (0..<64).map { _ in Bool.random(using: &random) ? 4096 : Int.random(in: 9...700, using: &random) }
+        func run(vector: Bool) -> (entries: [UInt64], stops: [Int], states: [UInt64]) {
+            var entries: [UInt64] = [], stops: [Int] = [], states: [UInt64] = []
+            var carried = LiteralFilter.Carried(state: 0, rolling: filter.startRolling)
+            var flagged = [UInt64](repeating: 0, count: 4096)
+            var index = 0, call = 0
+            text.withUnsafeBufferPointer { bytes in
+            filter.byteHashes.withUnsafeBufferPointer { byteHashes in
+            filter.hashBytes.withUnsafeBufferPointer { hashBytes in
+            filter.reach.withUnsafeBufferPointer { reach in
+            flagged.withUnsafeMutableBufferPointer { flagged in
+                while index < bytes.count {
+                    let size = sizes[call % sizes.count]
+                    call += 1
+                    let written: Int
+                    (index, written) = LiteralFilter.filter(bytes, from: index, byteHashes, hashBytes, reach, &carried,
+                                                            into: UnsafeMutableBufferPointer(rebasing: flagged[0..<size]), vector: vector)
+                    entries += flagged[0..<written]
+                    stops.append(index)
+                    states.append(carried.state)
+                }
+            }}}}}
+            return (entries, stops, states)
+        }
+        let (byLoop, byVector) = (run(vector: false), run(vector: true))
+        #expect(byVector.stops == byLoop.stops, "seed \(seed)")
+        #expect(byVector.states == byLoop.states, "seed \(seed)")
+        #expect(byVector.entries.count == byLoop.entries.count, "seed \(seed)")
+        if let first = byLoop.entries.indices.first(where: { $0 < byVector.entries.count && byVector.entries[$0] != byLoop.entries[$0] }) {
+            Issue.record("seed \(seed): entry \(first) is \(byVector.entries[first]), the loop wrote \(byLoop.entries[first])")
+        }
+        #expect(!byLoop.entries.isEmpty || text.count < 64, "seed \(seed): nothing flagged in \(text.count) bytes")
+    }
+
     /// The filter's confirmation folds eight bytes at once: as ``Screen/fold(_:)`` folds each byte, every value in
     /// every place, between random neighbours.
     @Test func eightBytesFoldAsEachByteDoes() {

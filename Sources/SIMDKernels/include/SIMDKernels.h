@@ -16,4 +16,17 @@ size_t boilerstrip_plain_prefix(const uint8_t *bytes, size_t count);
 /// environment at the first call, it never does).
 int boilerstrip_simd_available(void);
 
+/// The screen's shift-or filter over the positions `start..<start + count` of `bytes` (`count` a multiple of 64,
+/// `start` at least 2: each window reads the two bytes before it), as `LiteralFilter.filter` steps through them:
+/// `tables` holds six 256-byte tables, the low bytes of each byte's hash as the last, middle and first byte of a
+/// window, then the high bytes; `reach` the 64-bit reach of each slot; `*state` the shift-or state before `start`,
+/// and after the call the one after the last position. Writes an entry (the top lane in place | the position) for
+/// each position with an open bucket, in order, into `out`, which has room for `count + 8` entries (whole vectors
+/// are stored); returns how many. Returns 0 and does nothing when the processor has no AVX-512 (F, BW, VBMI).
+size_t boilerstrip_shift_or(const uint8_t *bytes, size_t start, size_t count, const uint8_t *tables,
+                            const uint64_t *reach, uint64_t *state, uint64_t *out);
+
+/// Whether `boilerstrip_shift_or` runs on this processor (never with BOILERSTRIP_NO_SIMD set at its first call).
+int boilerstrip_filter_available(void);
+
 #endif
