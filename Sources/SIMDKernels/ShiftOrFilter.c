@@ -74,26 +74,13 @@ KERNEL512 static size_t shift_or_avx512(const uint8_t *bytes, size_t start, size
     return written;
 }
 
-static int filter_state = -1;  // unknown, 0 no, 1 yes (a race only writes the same answer twice)
-
-int boilerstrip_filter_available(void) {
-    if (filter_state < 0) {
-        __builtin_cpu_init();
-        filter_state = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                       __builtin_cpu_supports("avx512vbmi") && getenv("BOILERSTRIP_NO_SIMD") == NULL;
-    }
-    return filter_state;
-}
-
 size_t boilerstrip_shift_or(const uint8_t *bytes, size_t start, size_t count, const uint8_t *tables,
                             const uint64_t *reach, uint64_t *state, uint64_t *out) {
-    if (start < 2 || !boilerstrip_filter_available()) return 0;
+    if (start < 2 || boilerstrip_simd_level() < 3) return 0;
     return shift_or_avx512(bytes, start, count, tables, reach, state, out);
 }
 
 #else
-
-int boilerstrip_filter_available(void) { return 0; }
 
 size_t boilerstrip_shift_or(const uint8_t *bytes, size_t start, size_t count, const uint8_t *tables,
                             const uint64_t *reach, uint64_t *state, uint64_t *out) {

@@ -330,13 +330,13 @@ import Testing
         }
     }
 
-    /// The AVX2 kernel ``JSONString/plainEnd(_:from:end:)`` starts long runs with (`boilerstrip_plain_prefix`), on
-    /// texts of up to 3 KB of plain runs (four-byte letters too) with a rare piece of every other kind: it stops at or
-    /// before the byte a walk by bytes stops at, at the start of a sequence (a walk from there gets to the same byte),
-    /// and, where the processor has AVX2, no more than a block and a cut sequence short of it; plainEnd agrees with
-    /// the walk.
-    @Test(arguments: 0..<40)
-    func theVectorKernelNeverStepsPastAByteToStopAt(seed: UInt64) {
+    /// The vector kernels ``JSONString/plainEnd(_:from:end:)`` starts long runs with (`boilerstrip_plain_prefix`,
+    /// AVX2 and AVX-512, each that the processor has), on texts of up to 3 KB of plain runs (four-byte letters too)
+    /// with a rare piece of every other kind: each stops at or before the byte a walk by bytes stops at, at the start
+    /// of a sequence (a walk from there gets to the same byte), and no more than a block and a cut sequence short of
+    /// it; plainEnd agrees with the walk.
+    @Test(.enabled(if: boilerstrip_simd_level() >= 2, "the processor has no AVX2"), arguments: 0..<40)
+    func theVectorKernelsNeverStepPastAByteToStopAt(seed: UInt64) {
         var random = Generator(state: seed &* 2_147_483_647 &+ 11)
         let pieces = PropertyTests.stringPieces, plain = PropertyTests.stringPieces[0...2] + [Array("😀 ".utf8), Array("€ ".utf8)]
         var text: [UInt8] = []
@@ -345,19 +345,99 @@ import Testing
             text += Int.random(in: 0..<rarity, using: &random) == 0 ? pieces[Int.random(in: 3..<pieces.count, using: &random)]
                 : plain.randomElement(using: &random)!
         }
-        let vector = boilerstrip_simd_available() != 0
+        let levels = (2...3).filter { $0 <= boilerstrip_simd_level() }
         text.withUnsafeBufferPointer { bytes in
             let base = bytes.baseAddress!
             let starts = Array(0..<min(bytes.count, 80)) + (0..<60).map { _ in Int.random(in: 0..<bytes.count, using: &random) }
             for start in starts {
                 let walked = PropertyTests.plainEndByBytes(text, from: start), count = bytes.count - start
-                let kernel = start + boilerstrip_plain_prefix(base + start, count)
-                #expect(kernel <= walked, "seed \(seed): from \(start)")
-                #expect(kernel == walked || PropertyTests.plainEndByBytes(text, from: kernel) == walked, "seed \(seed): from \(start) to \(kernel)")
-                if vector && count >= 64 {
-                    #expect(kernel >= min(walked, start + count / 32 * 32) - 35, "seed \(seed): from \(start): \(kernel) of \(walked)")
+                for level in levels {
+                    let block = level == 3 ? 64 : 32
+                    let kernel = start + boilerstrip_plain_prefix_using(Int32(level), base + start, count)
+                    #expect(kernel <= walked, "seed \(seed), level \(level): from \(start)")
+                    #expect(kernel == walked || PropertyTests.plainEndByBytes(text, from: kernel) == walked,
+                            "seed \(seed), level \(level): from \(start) to \(kernel)")
+                    if count >= 64 {
+                        #expect(kernel >= min(walked, start + count / block * block) - block - 3,
+                                "seed \(seed), level \(level): from \(start): \(kernel) of \(walked)")
+                    }
                 }
                 #expect(JSONString.plainEnd(base, from: start, end: bytes.count) == walked, "seed \(seed): from \(start)")
+            }
+        }
+    }
+
+    /// Where a JSON string body from `start` stops, a byte at a time: at its closing quote, or at the first byte
+    /// that breaks it (a control byte, invalid UTF-8, a backslash that begins no valid escape): the reference for
+    /// `boilerstrip_string_prefix`.
+    static func bodyEndByBytes(_ text: [UInt8], from start: Int) -> Int {
+        var index = start
+        while true {
+            index = plainEndByBytes(text, from: index)
+            guard index < text.count, text[index] == 0x5C, index + 1 < text.count else { return index }
+            switch text[index + 1] {
+            case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74: index += 2
+            case 0x75 where index + 6 <= text.count && text[(index + 2)..<(index + 6)].allSatisfy { JSONString.hexValue($0) != 0xFF }:
+                index += 6
+            default: return index
+            }
+        }
+    }
+
+    /// The string kernels the record scanner starts long bodies with (`boilerstrip_string_prefix`, AVX2 and
+    /// AVX-512, each that the processor has), on bodies of up to 3 KB: plain runs with escapes of every kind (`\"`,
+    /// `\\`, `\u00e9`, runs of backslashes), and rarely a quote, a control byte, invalid UTF-8 or an escape that is
+    /// not one (`\x`, `\u12G4`, one the end cuts). Each stops at or before where a walk by bytes stops, where a
+    /// sequence or an escape begins (a walk from there stops at the same byte), and no more than a block and a cut
+    /// escape or sequence short of it.
+    @Test(.enabled(if: boilerstrip_simd_level() >= 2, "the processor has no AVX2"), arguments: 0..<60)
+    func theStringKernelsNeverStepPastTheBodysEnd(seed: UInt64) {
+        var random = Generator(state: seed &* 1_000_003 &+ 29)
+        let plain = PropertyTests.stringPieces[0...2] + [Array("😀 ".utf8), Array("€ ".utf8)]
+        let escapes: [[UInt8]] = [Array(#"\n"#.utf8), Array(#"\""#.utf8), Array(#"\\"#.utf8), Array(#"\u00e9"#.utf8),
+                                  Array(#"\uD83D\uDE00"#.utf8), Array(#"\/\t\r\b\f"#.utf8), Array(#"\\\\\""#.utf8), Array(#"\\\""#.utf8)]
+        let breaking: [[UInt8]] = [[0x22], [0x0A], [0x1F], Array(#"\x"#.utf8), Array(#"\u12G4"#.utf8), [0x5C],
+                                   [0x80], [0xC3], [0xED, 0xA0, 0x80], [0xF5, 0x80, 0x80, 0x80]]
+        var text: [UInt8] = []
+        let length = Int.random(in: 64...3000, using: &random), rarity = Int.random(in: 20...400, using: &random)
+        while text.count < length {
+            let roll = Int.random(in: 0..<rarity, using: &random)
+            text += roll == 0 ? breaking.randomElement(using: &random)! : roll < rarity / 5 ? escapes.randomElement(using: &random)!
+                : plain.randomElement(using: &random)!
+        }
+        if Bool.random(using: &random) { text += Array(#"\u00"#.utf8) }  // an escape the end cuts
+        let levels = (2...3).filter { $0 <= boilerstrip_simd_level() }
+        // Starts a walk can be at (a sequence's or an escape's first byte): from each, a random way on.
+        var starts = [0]
+        while let last = starts.last, last < text.count, starts.count < 120 {
+            let next = PropertyTests.bodyEndByBytes(text, from: last)
+            var start = next > last ? last + Int.random(in: 1...(next - last), using: &random) : last + (text[last] == 0x5C ? 2 : 1)
+            while start < text.count, text[start] & 0xC0 == 0x80 { start += 1 }
+            // Not inside an escape: walk again from the last start to the first stop at or past it.
+            var walk = last
+            while walk < start {
+                let stop = PropertyTests.bodyEndByBytes(text, from: walk)
+                if stop >= start { break }
+                walk = text[stop] == 0x5C ? stop + 2 : stop + 1
+                while walk < text.count, text[walk] & 0xC0 == 0x80 { walk += 1 }
+            }
+            starts.append(min(text.count, max(start, walk)))
+        }
+        text.withUnsafeBufferPointer { bytes in
+            let base = bytes.baseAddress!
+            for start in starts where start < bytes.count {
+                let walked = PropertyTests.bodyEndByBytes(text, from: start), count = bytes.count - start
+                for level in levels {
+                    let block = level == 3 ? 64 : 32
+                    let kernel = start + boilerstrip_string_prefix_using(Int32(level), base + start, count)
+                    #expect(kernel <= walked, "seed \(seed), level \(level): from \(start): \(kernel) past \(walked)")
+                    #expect(PropertyTests.bodyEndByBytes(text, from: kernel) == walked,
+                            "seed \(seed), level \(level): from \(start) to \(kernel), not \(walked)")
+                    if count >= 64 {
+                        #expect(kernel >= min(walked, start + count / block * block) - block - 6,
+                                "seed \(seed), level \(level): from \(start): \(kernel) of \(walked)")
+                    }
+                }
             }
         }
     }

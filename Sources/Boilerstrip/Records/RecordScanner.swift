@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SIMDKernels
 
 /// A strict JSON scanner for one JSONL record: validates the whole record (RFC 8259, UTF-8, nesting limit) and
 /// finds, in the top-level object, the text field and the metadata field, by byte offsets.
@@ -199,6 +200,9 @@ public struct RecordScanner: Sendable {
             let start = index
             index += 1
             let count = bytes.count
+            // A long body: its plain runs and escapes 32 or 64 bytes a step (AVX2, AVX-512), up to its end or a byte
+            // that needs a closer look.
+            if count - index >= 64 { index += boilerstrip_string_prefix(bytes.baseAddress! + index, count - index) }
             while index < count {
                 // Straight to the first byte that is not plain text (valid UTF-8 but a quote, backslash or control).
                 index = JSONString.plainEnd(bytes.baseAddress!, from: index, end: count)

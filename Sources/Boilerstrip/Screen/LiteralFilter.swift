@@ -372,7 +372,7 @@ struct LiteralFilter: Sendable {
 
     /// Whether ``filter(_:from:_:_:_:_:into:vector:)`` hands runs to the vector kernel (AVX-512 with VBMI; never with
     /// `BOILERSTRIP_NO_SIMD` set).
-    static let vectorFilter = boilerstrip_filter_available() != 0
+    static let vectorFilter = boilerstrip_simd_level() >= 3
 
     /// The reach slot of the window that ends at `at` (the start of the text stands for non-word bytes), and the
     /// last eight bytes there, folded, the last first (zero before the start).

@@ -4,17 +4,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/// Which vector instructions the kernels use on this processor: 0 none (the Swift code does all the work), 2 AVX2,
+/// 3 AVX-512 with byte permutes (F, BW, VBMI). 0 when BOILERSTRIP_NO_SIMD is set at the first call.
+int boilerstrip_simd_level(void);
+
 /// How many of the `count` bytes at `bytes` a JSON string can hold as they are, for sure: bytes that are not a
 /// quote, a backslash or a control byte, forming whole, valid UTF-8 sequences (as strict as
 /// `UTF8Validation.sequenceLength`: no overlong forms, no surrogates, nothing above U+10FFFF). The answer may stop
-/// short of the first byte that breaks this (at the start of the 32-byte block that holds it, or of the sequence
-/// that block's start cuts), never past it, and always at the start of a sequence: the caller goes on from there
-/// byte by byte. 0 when the processor has no AVX2 (the caller then does all the work) or `count` is under 64.
+/// short of the first byte that breaks this (at the start of the block of 32 or 64 bytes that holds it, or of the
+/// sequence that block's start cuts), never past it, and always at the start of a sequence: the caller goes on from
+/// there byte by byte. 0 below level 2 (see `boilerstrip_simd_level`) or when `count` is under 64.
 size_t boilerstrip_plain_prefix(const uint8_t *bytes, size_t count);
 
-/// Whether `boilerstrip_plain_prefix` uses AVX2 on this processor (with BOILERSTRIP_NO_SIMD set in the
-/// environment at the first call, it never does).
-int boilerstrip_simd_available(void);
+/// The same with the kernel of a given level (2 or 3), for tests; 0 when the processor has not got that level.
+size_t boilerstrip_plain_prefix_using(int level, const uint8_t *bytes, size_t count);
+
+/// How many of the `count` bytes at `bytes` are, for sure, part of a JSON string's body: what
+/// `boilerstrip_plain_prefix` takes, and whole escapes (`\\n`, `\\"`, `\\u00e9`…) between. It may stop short
+/// of the first byte that breaks this (a quote no escape takes, a control byte, invalid UTF-8, a backslash that
+/// begins no valid escape) as that kernel does, never past it, and always where a sequence or an escape begins; it
+/// stops at a quote that ends the body. 0 below level 2 or when `count` is under 64.
+size_t boilerstrip_string_prefix(const uint8_t *bytes, size_t count);
+
+/// The same with the kernel of a given level (2 or 3), for tests; 0 when the processor has not got that level.
+size_t boilerstrip_string_prefix_using(int level, const uint8_t *bytes, size_t count);
 
 /// The screen's shift-or filter over the positions `start..<start + count` of `bytes` (`count` a multiple of 64,
 /// `start` at least 2: each window reads the two bytes before it), as `LiteralFilter.filter` steps through them:
@@ -22,11 +35,8 @@ int boilerstrip_simd_available(void);
 /// window, then the high bytes; `reach` the 64-bit reach of each slot; `*state` the shift-or state before `start`,
 /// and after the call the one after the last position. Writes an entry (the top lane in place | the position) for
 /// each position with an open bucket, in order, into `out`, which has room for `count + 8` entries (whole vectors
-/// are stored); returns how many. Returns 0 and does nothing when the processor has no AVX-512 (F, BW, VBMI).
+/// are stored); returns how many. Returns 0 and does nothing below level 3.
 size_t boilerstrip_shift_or(const uint8_t *bytes, size_t start, size_t count, const uint8_t *tables,
                             const uint64_t *reach, uint64_t *state, uint64_t *out);
-
-/// Whether `boilerstrip_shift_or` runs on this processor (never with BOILERSTRIP_NO_SIMD set at its first call).
-int boilerstrip_filter_available(void);
 
 #endif
