@@ -442,6 +442,29 @@ import Testing
         }
     }
 
+    /// `boilerstrip_copy_run` (JSON decoding's copy up to the next escape) at every level the processor has, against
+    /// a copy up to the first backslash: runs of every length from 0 to 200 bytes, the backslash anywhere or nowhere,
+    /// and not a byte written past the run (the bytes after it in the target keep their value).
+    @Test func aRunIsCopiedUpToItsFirstBackslashAtEveryLevel() {
+        var random = Generator(state: 41)
+        let levels = [0] + (2...3).filter { $0 <= boilerstrip_simd_level() }
+        for length in 0...200 {
+            var source = (0..<length).map { _ in UInt8.random(in: 0x20...0xFF, using: &random) }.map { $0 == 0x5C ? 0x41 : $0 }
+            let backslash = Int.random(in: 0...(length + length / 4), using: &random)  // past the end: none
+            if backslash < length { source[backslash] = 0x5C }
+            let expected = min(backslash, length)
+            for level in levels {
+                var target = [UInt8](repeating: 0xAA, count: length + 64)
+                let copied = source.withUnsafeBufferPointer { source in
+                    target.withUnsafeMutableBufferPointer { boilerstrip_copy_run_using(Int32(level), $0.baseAddress!, source.baseAddress ?? UnsafePointer(bitPattern: 1)!, length) }
+                }
+                #expect(copied == expected, "length \(length), level \(level)")
+                #expect(Array(target[0..<expected]) == Array(source[0..<expected]), "length \(length), level \(level)")
+                #expect(target[expected...].allSatisfy { $0 == 0xAA }, "length \(length), level \(level): wrote past the run")
+            }
+        }
+    }
+
     /// A JSON string encoded into a ``ByteWriter`` (the metadata's spans, titles and sites) is the one encoded into an
     /// array, across the writer's move to the heap: quotes, backslashes, controls, surrogates and invalid UTF-8.
     @Test(arguments: 0..<30)

@@ -29,6 +29,14 @@ size_t boilerstrip_string_prefix(const uint8_t *bytes, size_t count);
 /// The same with the kernel of a given level (2 or 3), for tests; 0 when the processor has not got that level.
 size_t boilerstrip_string_prefix_using(int level, const uint8_t *bytes, size_t count);
 
+/// Copies the `count` bytes at `source` to `target` up to the first backslash (a JSON escape); returns how many
+/// it copied (`count` when there is none). Reads and writes nothing past `count` bytes. Any level (memchr and
+/// memcpy below level 2).
+size_t boilerstrip_copy_run(uint8_t *target, const uint8_t *source, size_t count);
+
+/// The same at a given level (0, 2 or 3; at most the processor's), for tests.
+size_t boilerstrip_copy_run_using(int level, uint8_t *target, const uint8_t *source, size_t count);
+
 /// The screen's shift-or filter over the positions `start..<start + count` of `bytes` (`count` a multiple of 64,
 /// `start` at least 2: each window reads the two bytes before it), as `LiteralFilter.filter` steps through them:
 /// `tables` holds six 256-byte tables, the low bytes of each byte's hash as the last, middle and first byte of a
