@@ -34,7 +34,10 @@ public final class Screen: Sendable {
     /// Rules screened by `memchr` for a group's literals instead of the filter (none fills a window), and for a rule
     /// whose matches end their line and hold the literal, how far before the end of the line a match can start
     /// (``Rule/matchReach``; -1: no bound).
-    private let byteScreened: [(rule: Int32, group: LiteralGroup, endReach: Int)]
+    private let byteScreened: [(rule: Int32, group: Unmanaged<Shared<LiteralGroup>>, endReach: Int)]
+    /// What keeps the groups of `byteScreened` alive: the loop over them reads each through a reference it does not
+    /// count (a copy of a group retained its two arrays, shared by every job: 19 counts a document, from both cores).
+    private let byteScreenedGroups: [Shared<LiteralGroup>]
     /// Rules that the screen cannot pre-filter.
     public let unscreened: [Int32]
     /// Per rule, whether its first filtered group bounds where a match starts (``Rule/literalsBoundStart``).
@@ -56,7 +59,12 @@ public final class Screen: Sendable {
         /// one pass (".jp", ".png", ".gif", ".webp" stop at each period once, not four times). For a letter, the
         /// second bytes they can have (folded; at most four, none when one is a single byte): the pass then stops only
         /// where both bytes fit.
-        let byFirstByte: [(first: UInt8, literals: [Int], seconds: [UInt8])]
+        let byFirstByte: [(first: UInt8, literals: Range<Int>, seconds: Range<Int>)]
+        /// The literals of each pass of `byFirstByte` (indices in `literals`) and their second bytes, one after the
+        /// other: a pass's ranges index them, so that the search reads no array of a pass of its own (each a
+        /// reference count at every search).
+        let passLiterals: [Int]
+        let passSeconds: [UInt8]
         /// Its index in the rule's ``Rule/screenLiterals``.
         let origin: Int
         var shortest: Int { literals.map { $0.bytes.count }.min() ?? 0 }
@@ -81,12 +89,18 @@ public final class Screen: Sendable {
                 }
             }
             let literals = self.literals
+            var passLiterals: [Int] = [], passSeconds: [UInt8] = []
             byFirstByte = byFirst.map { first, members in
                 let seconds = members.map { literals[$0].bytes.count > 1 ? literals[$0].bytes[1] : nil }
                 let distinct = seconds.compactMap { $0 }.sortedUnique()
                 let paired = Screen.isLetter(first) && !seconds.contains(nil) && distinct.count <= 4
-                return (first, members, paired ? distinct : [])
+                let memberStart = passLiterals.count, secondStart = passSeconds.count
+                passLiterals += members
+                if paired { passSeconds += distinct }
+                return (first, memberStart..<passLiterals.count, secondStart..<passSeconds.count)
             }
+            self.passLiterals = passLiterals
+            self.passSeconds = passSeconds
         }
     }
 
@@ -133,7 +147,8 @@ public final class Screen: Sendable {
         self.spellings = spellings
         self.others = others
         self.groupMasks = groupMasks
-        self.byteScreened = byteScreened
+        byteScreenedGroups = byteScreened.map { Shared($0.group) }
+        self.byteScreened = zip(byteScreened, byteScreenedGroups).map { ($0.rule, Unmanaged.passUnretained($1), $0.endReach) }
         self.literalReaches = literalReaches
 
         // Distinct patterns, each with the outputs of every rule group it stands for; a literal bounded before by
@@ -287,14 +302,16 @@ public final class Screen: Sendable {
                 // rule's reach (``RuleMatcher/searchBounds``): for such a rule an occurrence before that counts for
                 // nothing, and the line is looked at again from there (an AFP desk slug's "/": on the corpus,
                 // 10.2 K lines reached PCRE2 for it before, 7.3 K now).
-                // Through a pointer: the loop's copy of each group retained its arrays, which every job shares (on 10 MB
-                // of the corpus the screen's retains 75.8 K with it, 56.8 K without).
+                // Through a pointer, each group through a reference that is not counted: a copy of the group retained
+                // its arrays, which every job shares (on 10 MB of the corpus the screen's retains 75.8 K with a copy
+                // of the tuple, 56.8 K with one of the group, none now; 19 a document).
                 byteScreened.withUnsafeBufferPointer { byteScreened in
                 for screened in byteScreened.indices {
                     let (rule, endReach) = (byteScreened[screened].rule, byteScreened[screened].endReach)
                     var lastSegment = -1
                     var floorSegment = -1, floor = 0  // the line whose floor was walked, once
-                    Screen.forEachOccurrence(of: byteScreened[screened].group, in: bytes, 0..<bytes.count) { at in
+                    byteScreened[screened].group._withUnsafeGuaranteedRef { shared in
+                    Screen.forEachOccurrence(of: shared.value, in: bytes, 0..<bytes.count) { at in
                         let low = segmentIndex(containing: at)
                         if endReach >= 0 {
                             if low != floorSegment {
@@ -311,6 +328,7 @@ public final class Screen: Sendable {
                         }
                         lastSegment = low
                         return segments[low].end  // the line is settled
+                    }
                     }
                 }}
             }}}}}}}}}
@@ -441,17 +459,14 @@ public final class Screen: Sendable {
         // The group's arrays are read through pointers: the group is the screen's, shared by every job, and a copy of
         // a literal's bytes at every place its first byte occurred wrote a reference count from both cores each time.
         group.literals.withUnsafeBufferPointer { literals in
+        group.passLiterals.withUnsafeBufferPointer { members in
+        group.passSeconds.withUnsafeBufferPointer { seconds in
         group.byFirstByte.withUnsafeBufferPointer { passes in
-            for pass in passes.indices {
-                let first = passes[pass].first
-                let stopped = passes[pass].literals.withUnsafeBufferPointer { members in
-                    passes[pass].seconds.withUnsafeBufferPointer { seconds in
-                        search(first, members, seconds, literals, in: bytes, base, range, body)
-                    }
-                }
-                if stopped { return }
+            for pass in passes {
+                if search(pass.first, UnsafeBufferPointer(rebasing: members[pass.literals]), UnsafeBufferPointer(rebasing: seconds[pass.seconds]),
+                          literals, in: bytes, base, range, body) { return }
             }
-        }}
+        }}}}
     }
 
     /// One pass of ``forEachOccurrence(of:in:_:_:)``: the literals `members` of `literals`, which begin with `first`
@@ -502,6 +517,13 @@ public final class Screen: Sendable {
         }
         return false
     }
+}
+
+/// A value in an object of its own, to be read through an unowned reference (``Unmanaged``) where a copy of the
+/// value would count references to what it holds.
+final class Shared<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
 
 /// A line that a rule may match.
