@@ -72,11 +72,34 @@ struct Input {
     }
 
     /// Reads everything.
+    ///
+    /// A regular file is read straight into an array of its size (one byte more sees its end), so that its bytes
+    /// are written once: appending blocks of 1 MiB to a growing array copied an 18.8 MB file again at each growth
+    /// (text mode on it: 14.7 K page faults → 13.8 K, peak memory 78 → 75 MB; the time the same). A pipe, or a file
+    /// that grew, is read in 1 MiB blocks. (A fixed 1 MiB block, zeroed for every file, cost more than cleaning a
+    /// folder of small articles.)
     func readAll() throws(InputError) -> [UInt8] {
         var result: [UInt8] = []
-        // A regular file is read in a block of its size (one more byte sees its end); a pipe in 1 MiB blocks.
-        // (A fixed 1 MiB block, zeroed for every file, cost more than cleaning a folder of small articles.)
-        var block = [UInt8](repeating: 0, count: fileSize.map { min($0 + 1, 1 << 20) } ?? 1 << 20)
+        if let size = fileSize {
+            var failure: InputError?
+            result = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+                count = 0
+                while count < buffer.count {
+                    let read: Int
+                    do throws(InputError) {
+                        read = try self.read(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[count...]))
+                    } catch {
+                        failure = error
+                        return
+                    }
+                    if read == 0 { return }
+                    count += read
+                }
+            }
+            if let failure { throw failure }
+            if result.count <= size { return result }  // the whole file: a read came back empty
+        }
+        var block = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let count = try read(into: &block)
             if count == 0 { return result }
