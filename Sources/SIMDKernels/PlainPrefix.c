@@ -100,93 +100,6 @@ KERNEL static inline __m256i incomplete(__m256i input) {
     return _mm256_subs_epu8(input, limits);
 }
 
-KERNEL static size_t plain_prefix_avx2(const uint8_t *bytes, size_t count) {
-    const __m256i quote = _mm256_set1_epi8('"'), backslash = _mm256_set1_epi8('\\'), control = _mm256_set1_epi8(0x1F);
-    __m256i previous = _mm256_setzero_si256(), pending = _mm256_setzero_si256();
-    size_t at = 0;
-    for (; at + 32 <= count; at += 32) {
-        __m256i input = _mm256_loadu_si256((const __m256i *)(bytes + at));
-        __m256i stop = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(input, quote), _mm256_cmpeq_epi8(input, backslash)),
-                                       _mm256_cmpeq_epi8(_mm256_min_epu8(input, control), input));
-        if (!_mm256_testz_si256(stop, stop)) break;
-        if (_mm256_movemask_epi8(input) == 0) {
-            // ASCII: fine unless the block before ended in a sequence this one should continue.
-            if (!_mm256_testz_si256(pending, pending)) break;
-        } else {
-            __m256i errors = utf8_errors(input, previous);
-            if (!_mm256_testz_si256(errors, errors)) break;
-            pending = incomplete(input);
-        }
-        previous = input;
-    }
-    return at > 0 && !_mm256_testz_si256(pending, pending) ? sequence_start(bytes, at) : at;
-}
-
-#define KERNEL512 __attribute__((target("avx512f,avx512bw,avx512vbmi")))
-
-// The bytes of `input` shifted `n` places later, the last `n` bytes of `previous` in front (one byte permute).
-KERNEL512 static inline __m512i previous512(__m512i input, __m512i previous, int n) {
-    static const uint8_t from[64] = {
-        64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90,
-        91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114,
-        115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127};
-    __m512i index = _mm512_sub_epi8(_mm512_loadu_si512(from), _mm512_set1_epi8((char)n));
-    return _mm512_permutex2var_epi8(previous, index, input);
-}
-
-KERNEL512 static inline __m512i table64(__m256i table) {
-    return _mm512_broadcast_i32x4(_mm256_castsi256_si128(table));
-}
-
-// utf8_errors, 64 bytes at once: the same tables (each 128-bit lane looks up its own copy).
-KERNEL512 static inline __mmask64 utf8_errors512(__m512i input, __m512i previous, __m512i high1, __m512i low1,
-                                                 __m512i high2) {
-    const __m512i low_nibble = _mm512_set1_epi8(0x0F);
-    __m512i prev1 = previous512(input, previous, 1);
-    __m512i special = _mm512_and_si512(
-        _mm512_and_si512(_mm512_shuffle_epi8(high1, _mm512_and_si512(_mm512_srli_epi16(prev1, 4), low_nibble)),
-                         _mm512_shuffle_epi8(low1, _mm512_and_si512(prev1, low_nibble))),
-        _mm512_shuffle_epi8(high2, _mm512_and_si512(_mm512_srli_epi16(input, 4), low_nibble)));
-    __m512i third = _mm512_subs_epu8(previous512(input, previous, 2), _mm512_set1_epi8((char)(0xE0 - 0x80)));
-    __m512i fourth = _mm512_subs_epu8(previous512(input, previous, 3), _mm512_set1_epi8((char)(0xF0 - 0x80)));
-    __m512i must = _mm512_and_si512(_mm512_or_si512(third, fourth), _mm512_set1_epi8((char)0x80));
-    __m512i errors = _mm512_xor_si512(must, special);
-    return _mm512_test_epi8_mask(errors, errors);
-}
-
-// Subtracted from a block (saturating): nonzero where a lead byte in the last three places begins a sequence the
-// block's end cuts.
-KERNEL512 static inline __m512i incomplete_limits512(void) {
-    return _mm512_mask_blend_epi8(0xE000000000000000ULL, _mm512_set1_epi8(-1),
-        _mm512_set_epi8((char)(0xC0 - 1), (char)(0xE0 - 1), (char)(0xF0 - 1), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
-}
-
-KERNEL512 static size_t plain_prefix_avx512(const uint8_t *bytes, size_t count) {
-    const __m512i quote = _mm512_set1_epi8('"'), backslash = _mm512_set1_epi8('\\'), control = _mm512_set1_epi8(0x1F);
-    const __m512i high1 = table64(byte_1_high_table()), low1 = table64(byte_1_low_table()),
-                  high2 = table64(byte_2_high_table());
-    const __m512i limits = incomplete_limits512();
-    __m512i previous = _mm512_setzero_si512();
-    __mmask64 pending = 0;
-    size_t at = 0;
-    for (; at + 64 <= count; at += 64) {
-        __m512i input = _mm512_loadu_si512(bytes + at);
-        __mmask64 stop = _mm512_cmpeq_epi8_mask(input, quote) | _mm512_cmpeq_epi8_mask(input, backslash) |
-                         _mm512_cmple_epu8_mask(input, control);
-        if (stop) break;
-        if (_mm512_movepi8_mask(input) == 0) {
-            if (pending) break;  // the block before ended in a sequence this one should continue
-        } else {
-            if (utf8_errors512(input, previous, high1, low1, high2)) break;
-            pending = _mm512_test_epi8_mask(_mm512_subs_epu8(input, limits), _mm512_subs_epu8(input, limits));
-        }
-        previous = input;
-    }
-    return at > 0 && pending ? sequence_start(bytes, at) : at;
-}
-
 // JSON string bodies with their escapes: the same blocks, and each backslash of a block checked in order (an escape
 // is two bytes, or six for \uXXXX, and may run into the next block); a quote that no escape takes ends the body.
 
@@ -236,38 +149,87 @@ static inline unsigned walk_escapes(const uint8_t *bytes, size_t at, unsigned wi
     return width;
 }
 
-KERNEL static size_t string_prefix_avx2(const uint8_t *bytes, size_t count) {
+// A body's prefix 32 bytes a step: with `escapes`, a string body's (backslashes begin escapes, a quote that no escape
+// takes ends it); without, the plain runs' (a quote or a backslash stops it, as anything that needs a closer look).
+KERNEL static inline size_t prefix_avx2(const uint8_t *bytes, size_t count, int escapes) {
     const __m256i quote = _mm256_set1_epi8('"'), backslash = _mm256_set1_epi8('\\'), control = _mm256_set1_epi8(0x1F);
     __m256i previous = _mm256_setzero_si256(), pending = _mm256_setzero_si256();
-    unsigned skip = 0;
+    unsigned skip = 0;  // bytes at the start of a block taken by an escape begun before it
     size_t at = 0, escape = 0;
     for (; at + 32 <= count; at += 32) {
         __m256i input = _mm256_loadu_si256((const __m256i *)(bytes + at));
-        if (!_mm256_testz_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(input, control), input),
-                                _mm256_cmpeq_epi8(_mm256_min_epu8(input, control), input)))
-            break;
-        if (_mm256_movemask_epi8(input) == 0) {
+        __m256i controls = _mm256_cmpeq_epi8(_mm256_min_epu8(input, control), input);
+        if (!_mm256_testz_si256(controls, controls)) break;
+        uint64_t quotes = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(input, quote));
+        uint64_t backslashes = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(input, backslash));
+        if (!escapes && (quotes | backslashes)) break;
+        int ascii = _mm256_movemask_epi8(input) == 0;
+        if (ascii) {
+            // ASCII: fine unless the block before ended in a sequence this one should continue.
             if (!_mm256_testz_si256(pending, pending)) break;
         } else {
             __m256i errors = utf8_errors(input, previous);
             if (!_mm256_testz_si256(errors, errors)) break;
         }
-        uint64_t quotes = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(input, quote));
-        uint64_t backslashes = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(input, backslash));
-        if ((quotes | backslashes) >> skip) {  // an escape takes at most five bytes of the next block
+        if (escapes && (quotes | backslashes) >> skip) {  // an escape takes at most five bytes of the next block
             unsigned stop = walk_escapes(bytes, at, 32, count, backslashes, quotes, &skip, &escape);
             if (stop < 32) return at + stop;
         } else {
             skip = 0;
         }
-        pending = _mm256_movemask_epi8(input) == 0 ? _mm256_setzero_si256() : incomplete(input);
+        pending = ascii ? _mm256_setzero_si256() : incomplete(input);
         previous = input;
     }
     if (skip > 0) return escape;  // the block begins inside an escape: stop before it
     return at > 0 && !_mm256_testz_si256(pending, pending) ? sequence_start(bytes, at) : at;
 }
 
-KERNEL512 static size_t string_prefix_avx512(const uint8_t *bytes, size_t count) {
+KERNEL static size_t plain_prefix_avx2(const uint8_t *bytes, size_t count) { return prefix_avx2(bytes, count, 0); }
+KERNEL static size_t string_prefix_avx2(const uint8_t *bytes, size_t count) { return prefix_avx2(bytes, count, 1); }
+
+#define KERNEL512 __attribute__((target("avx512f,avx512bw,avx512vbmi")))
+
+// The bytes of `input` shifted `n` places later, the last `n` bytes of `previous` in front (one byte permute).
+KERNEL512 static inline __m512i previous512(__m512i input, __m512i previous, int n) {
+    static const uint8_t from[64] = {
+        64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90,
+        91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114,
+        115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127};
+    __m512i index = _mm512_sub_epi8(_mm512_loadu_si512(from), _mm512_set1_epi8((char)n));
+    return _mm512_permutex2var_epi8(previous, index, input);
+}
+
+KERNEL512 static inline __m512i table64(__m256i table) {
+    return _mm512_broadcast_i32x4(_mm256_castsi256_si128(table));
+}
+
+// utf8_errors, 64 bytes at once: the same tables (each 128-bit lane looks up its own copy).
+KERNEL512 static inline __mmask64 utf8_errors512(__m512i input, __m512i previous, __m512i high1, __m512i low1,
+                                                 __m512i high2) {
+    const __m512i low_nibble = _mm512_set1_epi8(0x0F);
+    __m512i prev1 = previous512(input, previous, 1);
+    __m512i special = _mm512_and_si512(
+        _mm512_and_si512(_mm512_shuffle_epi8(high1, _mm512_and_si512(_mm512_srli_epi16(prev1, 4), low_nibble)),
+                         _mm512_shuffle_epi8(low1, _mm512_and_si512(prev1, low_nibble))),
+        _mm512_shuffle_epi8(high2, _mm512_and_si512(_mm512_srli_epi16(input, 4), low_nibble)));
+    __m512i third = _mm512_subs_epu8(previous512(input, previous, 2), _mm512_set1_epi8((char)(0xE0 - 0x80)));
+    __m512i fourth = _mm512_subs_epu8(previous512(input, previous, 3), _mm512_set1_epi8((char)(0xF0 - 0x80)));
+    __m512i must = _mm512_and_si512(_mm512_or_si512(third, fourth), _mm512_set1_epi8((char)0x80));
+    __m512i errors = _mm512_xor_si512(must, special);
+    return _mm512_test_epi8_mask(errors, errors);
+}
+
+// Subtracted from a block (saturating): nonzero where a lead byte in the last three places begins a sequence the
+// block's end cuts.
+KERNEL512 static inline __m512i incomplete_limits512(void) {
+    return _mm512_mask_blend_epi8(0xE000000000000000ULL, _mm512_set1_epi8(-1),
+        _mm512_set_epi8((char)(0xC0 - 1), (char)(0xE0 - 1), (char)(0xF0 - 1), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+}
+
+// prefix_avx2, 64 bytes a step.
+KERNEL512 static inline size_t prefix_avx512(const uint8_t *bytes, size_t count, int escapes) {
     const __m512i quote = _mm512_set1_epi8('"'), backslash = _mm512_set1_epi8('\\'), control = _mm512_set1_epi8(0x1F);
     const __m512i high1 = table64(byte_1_high_table()), low1 = table64(byte_1_low_table()),
                   high2 = table64(byte_2_high_table());
@@ -279,14 +241,15 @@ KERNEL512 static size_t string_prefix_avx512(const uint8_t *bytes, size_t count)
     for (; at + 64 <= count; at += 64) {
         __m512i input = _mm512_loadu_si512(bytes + at);
         if (_mm512_cmple_epu8_mask(input, control)) break;
+        uint64_t quotes = _mm512_cmpeq_epi8_mask(input, quote), backslashes = _mm512_cmpeq_epi8_mask(input, backslash);
+        if (!escapes && (quotes | backslashes)) break;
         int ascii = _mm512_movepi8_mask(input) == 0;
         if (ascii) {
             if (pending) break;
         } else if (utf8_errors512(input, previous, high1, low1, high2)) {
             break;
         }
-        uint64_t quotes = _mm512_cmpeq_epi8_mask(input, quote), backslashes = _mm512_cmpeq_epi8_mask(input, backslash);
-        if ((quotes | backslashes) >> skip) {
+        if (escapes && (quotes | backslashes) >> skip) {
             unsigned stop = walk_escapes(bytes, at, 64, count, backslashes, quotes, &skip, &escape);
             if (stop < 64) return at + stop;
         } else {
@@ -299,48 +262,44 @@ KERNEL512 static size_t string_prefix_avx512(const uint8_t *bytes, size_t count)
     return at > 0 && pending ? sequence_start(bytes, at) : at;
 }
 
-size_t boilerstrip_string_prefix_using(int level, const uint8_t *bytes, size_t count) {
+KERNEL512 static size_t plain_prefix_avx512(const uint8_t *bytes, size_t count) { return prefix_avx512(bytes, count, 0); }
+KERNEL512 static size_t string_prefix_avx512(const uint8_t *bytes, size_t count) { return prefix_avx512(bytes, count, 1); }
+
+// The kernel of the level asked for, when the processor has it.
+static size_t prefix_using(int level, const uint8_t *bytes, size_t count, size_t (*avx2)(const uint8_t *, size_t),
+                           size_t (*avx512)(const uint8_t *, size_t)) {
     if (count < 64 || level > boilerstrip_simd_level()) return 0;
-    if (level >= 3) return string_prefix_avx512(bytes, count);
-    if (level == 2) return string_prefix_avx2(bytes, count);
+    if (level >= 3) return avx512(bytes, count);
+    if (level == 2) return avx2(bytes, count);
     return 0;
 }
+
+size_t boilerstrip_string_prefix_using(int level, const uint8_t *bytes, size_t count) {
+    return prefix_using(level, bytes, count, string_prefix_avx2, string_prefix_avx512);
+}
+
+size_t boilerstrip_plain_prefix_using(int level, const uint8_t *bytes, size_t count) {
+    return prefix_using(level, bytes, count, plain_prefix_avx2, plain_prefix_avx512);
+}
+
+#else
+
+size_t boilerstrip_string_prefix_using(int level, const uint8_t *bytes, size_t count) {
+    (void)level, (void)bytes, (void)count;
+    return 0;
+}
+
+size_t boilerstrip_plain_prefix_using(int level, const uint8_t *bytes, size_t count) {
+    (void)level, (void)bytes, (void)count;
+    return 0;
+}
+
+#endif
 
 size_t boilerstrip_string_prefix(const uint8_t *bytes, size_t count) {
     return boilerstrip_string_prefix_using(boilerstrip_simd_level(), bytes, count);
 }
 
-size_t boilerstrip_plain_prefix_using(int level, const uint8_t *bytes, size_t count) {
-    if (count < 64 || level > boilerstrip_simd_level()) return 0;
-    if (level >= 3) return plain_prefix_avx512(bytes, count);
-    if (level == 2) return plain_prefix_avx2(bytes, count);
-    return 0;
-}
-
 size_t boilerstrip_plain_prefix(const uint8_t *bytes, size_t count) {
     return boilerstrip_plain_prefix_using(boilerstrip_simd_level(), bytes, count);
 }
-
-#else
-
-size_t boilerstrip_plain_prefix_using(int level, const uint8_t *bytes, size_t count) {
-    (void)level, (void)bytes, (void)count;
-    return 0;
-}
-
-size_t boilerstrip_plain_prefix(const uint8_t *bytes, size_t count) {
-    (void)bytes, (void)count;
-    return 0;
-}
-
-size_t boilerstrip_string_prefix_using(int level, const uint8_t *bytes, size_t count) {
-    (void)level, (void)bytes, (void)count;
-    return 0;
-}
-
-size_t boilerstrip_string_prefix(const uint8_t *bytes, size_t count) {
-    (void)bytes, (void)count;
-    return 0;
-}
-
-#endif
