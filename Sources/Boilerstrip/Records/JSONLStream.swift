@@ -34,8 +34,8 @@ public struct JSONLStream {
     ///
     /// One job cleans a batch while it is still in the core's cache, and its buffers take few pages: on the corpus
     /// (Zen 5, 1 MB of L2) 512 KB took 0.95-0.97× the CPU time of 4 MB, and on its first 20 MB 0.91×, where a run's
-    /// first touch of each page costs (5-10 µs a page on this VM). More jobs hand out each batch in runs and wait for
-    /// the last: there 4 MB did best (512 KB: 1.03× the wall time with two jobs).
+    /// fresh pages weigh more (this VM takes 5-10 µs to touch a page the first time). More jobs hand out each batch
+    /// in runs and wait for the last: there 4 MB did best (512 KB: 1.03× the wall time with two jobs).
     public let batchBytes: Int
 
     /// The default ``batchBytes`` for `jobs` jobs.

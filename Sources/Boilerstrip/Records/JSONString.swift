@@ -186,7 +186,8 @@ public enum JSONString {
         let quote = SIMD16<UInt8>(repeating: UInt8(ascii: "\"")), backslash = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
         let space = SIMD16<UInt8>(repeating: 0x20), high = SIMD16<UInt8>(repeating: 0x80)
         var index = index
-        // Long runs: 32 bytes a step with AVX2 where the processor has it, up to a block that needs a closer look.
+        // Long runs: 32 or 64 bytes a step (AVX2, AVX-512) where the processor has them, up to a block that needs a
+        // closer look.
         if end - index >= 64 { index += boilerstrip_plain_prefix(base + index, end - index) }
         while true {
             while index + 16 <= end {

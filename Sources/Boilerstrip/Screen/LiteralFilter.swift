@@ -334,9 +334,9 @@ struct LiteralFilter: Sendable {
         var carried = carriedBefore  // a local copy, kept in registers
         defer { carriedBefore = carried }
         // At most one entry per byte, and room for the vector kernel's last whole store: never overflows.
-        let end = min(bytes.count, start + flagged.count - 8)
+        let end = min(bytes.count, start + max(1, flagged.count - 8))
         var index = start, written = 0
-        if vector, end - start >= 128, let hashBytes = hashBytes.baseAddress {
+        if vector, LiteralFilter.vectorFilter, end - start >= 128, let hashBytes = hashBytes.baseAddress {
             // The kernel reads the two bytes before a window's last; the first two positions of a text are the loop's.
             while index < 2 { written = step(index, base, byteHashes, reach, &carried, out, written); index += 1 }
             let count = (end - index) & ~63
