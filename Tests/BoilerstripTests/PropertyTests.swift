@@ -465,6 +465,38 @@ import Testing
         }
     }
 
+    /// ``Document/split(_:)`` (line breaks from `boilerstrip_line_breaks`, in bulk) against a walk a byte at a time:
+    /// texts up to 3 KB of words, LF, CR, CR LF and runs of them, so that breaks fall at every place of the kernel's
+    /// blocks and a CR LF pair across two of them.
+    @Test(arguments: 0..<60)
+    func linesAreSplitAsAWalkByBytesSplitsThem(seed: UInt64) {
+        var random = Generator(state: seed &* 7_777_777 &+ 1)
+        let pieces: [[UInt8]] = [Array("a".utf8), Array("abc def ".utf8), Array("déjà vu ".utf8), [0x0A], [0x0D], [0x0D, 0x0A],
+                                 [0x0A, 0x0A], [0x0D, 0x0D, 0x0A], [0x0A, 0x0D]]
+        var text: [UInt8] = []
+        let length = Int.random(in: 0...3000, using: &random)
+        while text.count < length { text += pieces.randomElement(using: &random)! }
+        var expected: [Range<Int>] = [], ends: [Int] = []
+        var start = 0, index = 0
+        while index < text.count {
+            if text[index] == 0x0A || text[index] == 0x0D {
+                var next = index + 1
+                if text[index] == 0x0D, next < text.count, text[next] == 0x0A { next += 1 }
+                expected.append(start..<index)
+                ends.append(next)
+                start = next
+                index = next
+            } else {
+                index += 1
+            }
+        }
+        if start < text.count || expected.isEmpty { expected.append(start..<text.count); ends.append(text.count) }
+        let segments = Document.split(text)
+        #expect(segments.map(\.content) == expected, "seed \(seed)")
+        #expect(segments.map(\.end) == ends, "seed \(seed)")
+        #expect(segments.map(\.index) == Array(segments.indices), "seed \(seed)")
+    }
+
     /// A JSON string encoded into a ``ByteWriter`` (the metadata's spans, titles and sites) is the one encoded into an
     /// array, across the writer's move to the heap: quotes, backslashes, controls, surrogates and invalid UTF-8.
     @Test(arguments: 0..<30)

@@ -37,6 +37,12 @@ size_t boilerstrip_copy_run(uint8_t *target, const uint8_t *source, size_t count
 /// The same at a given level (0, 2 or 3; at most the processor's), for tests.
 size_t boilerstrip_copy_run_using(int level, uint8_t *target, const uint8_t *source, size_t count);
 
+/// The positions of the line feeds and carriage returns in `bytes[from..<count]`, in order, written to `positions`
+/// (room for `capacity`, at least 32); returns how many, and in `*resume` where the search stopped: `count`, or the
+/// start of the first block that `capacity` left no room for. Any level (a byte at a time below level 2).
+size_t boilerstrip_line_breaks(const uint8_t *bytes, size_t from, size_t count, size_t *positions, size_t capacity,
+                               size_t *resume);
+
 /// The screen's shift-or filter over the positions `start..<start + count` of `bytes` (`count` a multiple of 64,
 /// `start` at least 2: each window reads the two bytes before it), as `LiteralFilter.filter` steps through them:
 /// `tables` holds six 256-byte tables, the low bytes of each byte's hash as the last, middle and first byte of a

@@ -1,0 +1,44 @@
+// A text's line breaks (LF and CR) 32 bytes a step (AVX2), written out in bulk: `memchr` once a line cost more in
+// calls than in scanning on news text, whose lines (paragraphs, and the blank lines between them) are short.
+#include "SIMDKernels.h"
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+
+__attribute__((target("avx2"))) static size_t line_breaks_avx2(const uint8_t *bytes, size_t from, size_t count,
+                                                                size_t *positions, size_t capacity, size_t *resume) {
+    const __m256i line_feed = _mm256_set1_epi8('\n'), carriage_return = _mm256_set1_epi8('\r');
+    size_t found = 0, at = from;
+    for (; at + 32 <= count; at += 32) {
+        __m256i block = _mm256_loadu_si256((const __m256i *)(bytes + at));
+        uint32_t breaks = (uint32_t)_mm256_movemask_epi8(
+            _mm256_or_si256(_mm256_cmpeq_epi8(block, line_feed), _mm256_cmpeq_epi8(block, carriage_return)));
+        if (found + 32 > capacity) break;  // a block writes at most 32
+        while (breaks) {
+            positions[found++] = at + (size_t)__builtin_ctz(breaks);
+            breaks &= breaks - 1;
+        }
+    }
+    if (at + 32 > count && found + 32 <= capacity) {  // the last bytes, one at a time
+        for (; at < count; at++) {
+            if (bytes[at] == '\n' || bytes[at] == '\r') positions[found++] = at;
+        }
+    }
+    *resume = at;
+    return found;
+}
+#endif
+
+size_t boilerstrip_line_breaks(const uint8_t *bytes, size_t from, size_t count, size_t *positions, size_t capacity,
+                               size_t *resume) {
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    if (boilerstrip_simd_level() >= 2) return line_breaks_avx2(bytes, from, count, positions, capacity, resume);
+#endif
+    // Without AVX2: the same answer a byte at a time.
+    size_t found = 0, at = from;
+    for (; at < count && found < capacity; at++) {
+        if (bytes[at] == '\n' || bytes[at] == '\r') positions[found++] = at;
+    }
+    *resume = at;
+    return found;
+}
