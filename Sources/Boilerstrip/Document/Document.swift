@@ -39,7 +39,8 @@ public struct Document: Sendable {
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
             let count = buffer.count
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: 512) { positions in
+            // 768 bytes: on the stack (at 4 KB the standard library took them from the heap, a malloc a document).
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 96) { positions in
                 var from = 0
                 var taken = -1  // the LF of a CR LF pair, broken at its CR
                 while from < count {
