@@ -30,6 +30,11 @@ import Testing
                 texts.append(String(repeating: filler, count: 8) + example.text + " " + filler)
                 // Behind a bare `&`, which is no entity: the matcher runs the plain form there too.
                 texts.append("Q&A, AT&T: " + example.text)
+                // With a long run of spacing after it, which a match that ends its line may take in free: the screen's
+                // and the matcher's walks from the line's end must step over it (a whole-line rule's reach is a few
+                // dozen bytes, the run hundreds).
+                texts.append(example.text + String(repeating: " \u{00A0}\t&nbsp; ", count: 40))
+                texts.append(example.text + String(repeating: "\u{200B} \u{FEFF}", count: 60))
                 for text in texts {
                     let hidden = matcher.hiddenMatches(in: Document(text), checked: index..<(index + 1), scratch: scratch)
                     for match in hidden { Issue.record("\(rule.id) hidden by the screen or its plain form at \(match.match) on \(text.debugDescription)") }
