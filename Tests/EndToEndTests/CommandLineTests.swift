@@ -357,6 +357,7 @@ import Testing
         let result = try Binary.run(["--jsonl", "--stats"], input: input)
         #expect(result.status == 0)
         #expect(result.stderr.contains("stats: documents 2, changed 1 (50.00%), truncated 1 (50.00%)"))
+        #expect(result.stderr.contains("MB/s (vector kernels: "))
         #expect(result.stderr.contains("truncation 1"))
         #expect(result.stderr.contains("1 records without a string field 'text' passed through unchanged"))
         #expect(result.text.split(separator: "\n").count == 3)

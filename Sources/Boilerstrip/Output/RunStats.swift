@@ -1,3 +1,5 @@
+import SIMDKernels
+
 /// Totals over a run, for `--stats`: documents, spans removed by family and by rule, verdict counts.
 /// Each thread fills its own (through its ``Cleaner/Workspace``); ``merge(_:)`` adds them up.
 public final class RunStats: @unchecked Sendable {
@@ -10,6 +12,15 @@ public final class RunStats: @unchecked Sendable {
     public private(set) var removedByRule: [Int]
 
     public init(ruleCount: Int) { removedByRule = [Int](repeating: 0, count: ruleCount) }
+
+    /// Which vector kernels this processor runs (``boilerstrip_simd_level``), for comparing rates across machines.
+    public static var vectorKernels: String {
+        switch boilerstrip_simd_level() {
+        case 3...: "AVX-512"
+        case 2: "AVX2"
+        default: "none"
+        }
+    }
 
     func add(_ decision: Decision) {
         documents += 1
@@ -38,7 +49,7 @@ public final class RunStats: @unchecked Sendable {
         func percent(_ count: Int) -> String { documents == 0 ? "0%" : String(format: "%.2f%%", 100 * Double(count) / Double(documents)) }
         var lines = [
             "documents \(documents), changed \(changed) (\(percent(changed))), truncated \(truncated) (\(percent(truncated))), paywalled \(paywalled) (\(percent(paywalled))), flagged spans \(flagged)",
-            String(format: "%.2f MB in %.2f s: %.1f MB/s", megabytes, seconds, rate),
+            String(format: "%.2f MB in %.2f s: %.1f MB/s", megabytes, seconds, rate) + " (vector kernels: \(RunStats.vectorKernels))",
         ]
         var byFamily: [Family: Int] = [:]
         for (index, count) in removedByRule.enumerated() where count > 0 { byFamily[catalogue.rules[index].family, default: 0] += count }
