@@ -4,6 +4,14 @@
 
 #include <string.h>
 
+// Without vectors, or the bytes after the last whole vector: memchr, then one copy.
+static size_t copy_run_scalar(uint8_t *target, const uint8_t *source, size_t at, size_t count) {
+    const uint8_t *stop = memchr(source + at, '\\', count - at);
+    size_t end = stop ? (size_t)(stop - source) : count;
+    memcpy(target + at, source + at, end - at);
+    return end;
+}
+
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 
@@ -40,10 +48,7 @@ __attribute__((target("avx2"))) static size_t copy_run_avx2(uint8_t *target, con
         }
         _mm256_storeu_si256((__m256i *)(target + at), block);
     }
-    const uint8_t *stop = memchr(source + at, '\\', count - at);
-    size_t end = stop ? (size_t)(stop - source) : count;
-    memcpy(target + at, source + at, end - at);
-    return end;
+    return copy_run_scalar(target, source, at, count);
 }
 #endif
 
@@ -55,10 +60,7 @@ size_t boilerstrip_copy_run_using(int level, uint8_t *target, const uint8_t *sou
 #else
     (void)level;
 #endif
-    const uint8_t *stop = memchr(source, '\\', count);
-    size_t end = stop ? (size_t)(stop - source) : count;
-    memcpy(target, source, end);
-    return end;
+    return copy_run_scalar(target, source, 0, count);
 }
 
 size_t boilerstrip_copy_run(uint8_t *target, const uint8_t *source, size_t count) {

@@ -2,6 +2,16 @@
 // calls than in scanning on news text, whose lines (paragraphs, and the blank lines between them) are short.
 #include "SIMDKernels.h"
 
+// Without vectors, or the bytes after the last whole vector: a byte at a time, from `at`, `found` written so far.
+static size_t line_breaks_scalar(const uint8_t *bytes, size_t at, size_t count, size_t *positions, size_t found,
+                                 size_t capacity, size_t *resume) {
+    for (; at < count && found < capacity; at++) {
+        if (bytes[at] == '\n' || bytes[at] == '\r') positions[found++] = at;
+    }
+    *resume = at;
+    return found;
+}
+
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 
@@ -10,22 +20,19 @@ __attribute__((target("avx2"))) static size_t line_breaks_avx2(const uint8_t *by
     const __m256i line_feed = _mm256_set1_epi8('\n'), carriage_return = _mm256_set1_epi8('\r');
     size_t found = 0, at = from;
     for (; at + 32 <= count; at += 32) {
+        if (found + 32 > capacity) {  // a block writes at most 32
+            *resume = at;
+            return found;
+        }
         __m256i block = _mm256_loadu_si256((const __m256i *)(bytes + at));
         uint32_t breaks = (uint32_t)_mm256_movemask_epi8(
             _mm256_or_si256(_mm256_cmpeq_epi8(block, line_feed), _mm256_cmpeq_epi8(block, carriage_return)));
-        if (found + 32 > capacity) break;  // a block writes at most 32
         while (breaks) {
             positions[found++] = at + (size_t)__builtin_ctz(breaks);
             breaks &= breaks - 1;
         }
     }
-    if (at + 32 > count && found + 32 <= capacity) {  // the last bytes, one at a time
-        for (; at < count; at++) {
-            if (bytes[at] == '\n' || bytes[at] == '\r') positions[found++] = at;
-        }
-    }
-    *resume = at;
-    return found;
+    return line_breaks_scalar(bytes, at, count, positions, found, capacity, resume);
 }
 #endif
 
@@ -34,11 +41,5 @@ size_t boilerstrip_line_breaks(const uint8_t *bytes, size_t from, size_t count, 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
     if (boilerstrip_simd_level() >= 2) return line_breaks_avx2(bytes, from, count, positions, capacity, resume);
 #endif
-    // Without AVX2: the same answer a byte at a time.
-    size_t found = 0, at = from;
-    for (; at < count && found < capacity; at++) {
-        if (bytes[at] == '\n' || bytes[at] == '\r') positions[found++] = at;
-    }
-    *resume = at;
-    return found;
+    return line_breaks_scalar(bytes, from, count, positions, 0, capacity, resume);
 }

@@ -55,16 +55,21 @@ public struct RuleMatcher: Sendable {
         let reach = reaches[Int(candidate.rule)]
         if reach >= 0, candidate.firstLiteral >= 0 {
             let first = min(max(0, Int(candidate.firstLiteral) - base), line.count)
-            if first - from > RuleMatcher.walkRatio * reach {
-                from = max(from, MatchReach.floor(before: first, budget: reach, in: line, lowerBound: from))
-            }
+            from = RuleMatcher.floor(before: first, budget: reach, in: line, from: from)
         }
         let endReach = endReaches[Int(candidate.rule)]
-        if endReach >= 0, line.count - from > RuleMatcher.walkRatio * endReach {
-            from = max(from, MatchReach.floor(before: line.count, budget: endReach, in: line, lowerBound: from))
-            if let limit, from > limit { return nil }
-        }
+        if endReach >= 0 { from = RuleMatcher.floor(before: line.count, budget: endReach, in: line, from: from) }
+        if let limit, from > limit { return nil }
         return (from, limit)
+    }
+
+    /// The first start from `from` on of a match that reaches `position` with at most `budget` non-spacing bytes
+    /// (``MatchReach/floor(before:budget:in:lowerBound:)``), walked only where the walk saves PCRE2 more than it costs:
+    /// `position` more than ``walkRatio`` times the budget past `from`; else `from`. (The screen asks it too, of rules
+    /// whose matches are whole lines.)
+    @inline(__always)
+    static func floor(before position: Int, budget: Int, in line: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        position - from > walkRatio * budget ? MatchReach.floor(before: position, budget: budget, in: line, lowerBound: from) : from
     }
 
     /// How far from the end (start) of a document tail (head) rules are tried, in bytes: well beyond the

@@ -342,8 +342,7 @@ struct LiteralFilter: Sendable {
             let count = (end - index) & ~63
             written += boilerstrip_shift_or(base, index, count, hashBytes, reach, &carried.state, out + written)
             index += count
-            // The rolling hash after the last byte it read: that byte's hashes, the one before it a field down, and so on.
-            carried.rolling = byteHashes[Int(base[index - 1])] ^ byteHashes[Int(base[index - 2])] >> 16 ^ byteHashes[Int(base[index - 3])] >> 32
+            carried.rolling = rolling(endingAt: index - 1, base, byteHashes)
         }
         while index &+ 3 < end {
             written = step(index, base, byteHashes, reach, &carried, out, written)
@@ -374,6 +373,13 @@ struct LiteralFilter: Sendable {
     /// `BOILERSTRIP_NO_SIMD` set).
     static let vectorFilter = boilerstrip_simd_level() >= 3
 
+    /// The rolling hash (``Carried``) after the byte at `at`, which has two bytes before it: its hashes, the byte
+    /// before's a field down, the one before that two (the top field is zero, so nothing older is left in it).
+    @inline(__always)
+    static func rolling(endingAt at: Int, _ base: UnsafePointer<UInt8>, _ byteHashes: UnsafePointer<UInt64>) -> UInt64 {
+        byteHashes[Int(base[at])] ^ byteHashes[Int(base[at - 1])] >> 16 ^ byteHashes[Int(base[at - 2])] >> 32
+    }
+
     /// The reach slot of the window that ends at `at` (the start of the text stands for non-word bytes), and the
     /// last eight bytes there, folded, the last first (zero before the start).
     @inline(__always)
@@ -381,8 +387,7 @@ struct LiteralFilter: Sendable {
                        _ fold: UnsafeBufferPointer<UInt8>) -> (slot: Int, tail: UInt64) {
         let last = Int(bytes[at])
         if at >= 7 {  // the common case, straight through
-            let before = Int(bytes[at - 1]), first = Int(bytes[at - 2])
-            let hash = byteHashes[last] ^ byteHashes[before] >> 16 ^ byteHashes[first] >> 32
+            let hash = rolling(endingAt: at, bytes.baseAddress!, byteHashes.baseAddress!)
             let word = UnsafeRawPointer(bytes.baseAddress! + (at - 7)).loadUnaligned(as: UInt64.self)
             return (Int(truncatingIfNeeded: hash) & ((1 << slotBits) - 1), folded(UInt64(littleEndian: word).byteSwapped))
         }

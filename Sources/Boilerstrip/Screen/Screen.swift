@@ -393,9 +393,8 @@ public final class Screen: Sendable {
         return lineStarts[base + Int(first >> 6)] >> UInt64(first & 63) & 1 != 0
     }
 
-    /// Whether a match of a rule whose matches are whole lines can span the line: no more of its bytes than the rule's
-    /// reach are non-spacing (``MatchReach/floor(before:budget:in:lowerBound:)``, as ``RuleMatcher/searchBounds`` walks
-    /// it, and only where that walk would be taken: lines over ``RuleMatcher/walkRatio`` times the reach). A section
+    /// Whether a match of a rule whose matches are whole lines can span the line: the walk back from its end that
+    /// ``RuleMatcher/searchBounds`` takes (``RuleMatcher/floor(before:budget:in:from:)``) reaches its start. A section
     /// label ("Politique", "Sport": 11 bytes at most) otherwise made a candidate of every prose line that names one: on
     /// the corpus 11 K candidate lines, each a PCRE2 call.
     @inline(__always)
@@ -403,8 +402,7 @@ public final class Screen: Sendable {
         let reach = wholeLineReaches[rule]
         guard reach >= 0 else { return true }
         let text = RuleMatcher.text(of: segment, in: bytes)
-        guard text.count > RuleMatcher.walkRatio * reach else { return true }
-        return MatchReach.floor(before: text.count, budget: reach, in: UnsafeBufferPointer(rebasing: bytes[text]), lowerBound: 0) == 0
+        return RuleMatcher.floor(before: text.count, budget: reach, in: UnsafeBufferPointer(rebasing: bytes[text]), from: 0) == 0
     }
 
     /// Whether the literal ending at `end` has no word byte on the sides its pattern bounds.

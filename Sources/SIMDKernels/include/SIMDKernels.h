@@ -39,7 +39,7 @@ size_t boilerstrip_copy_run_using(int level, uint8_t *target, const uint8_t *sou
 
 /// The positions of the line feeds and carriage returns in `bytes[from..<count]`, in order, written to `positions`
 /// (room for `capacity`, at least 32); returns how many, and in `*resume` where the search stopped: `count`, or the
-/// start of the first block that `capacity` left no room for. Any level (a byte at a time below level 2).
+/// first byte it had no room left to look at. Any level (a byte at a time below level 2).
 size_t boilerstrip_line_breaks(const uint8_t *bytes, size_t from, size_t count, size_t *positions, size_t capacity,
                                size_t *resume);
 
