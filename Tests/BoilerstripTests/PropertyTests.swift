@@ -118,7 +118,8 @@ import Testing
     }
 
     /// The literal filter against a naive search: every occurrence (a bounded-before one where a non-word byte or
-    /// the start precedes it) is reported, in order of its end, and nothing that is not an occurrence. A small
+    /// the start precedes it) is reported, in order of its end, and nothing that is not an occurrence: not a
+    /// bounded-after one with a word byte after it, nor one with an exact spelling in another case. A small
     /// alphabet (cases, spaces, punctuation, UTF-8 and stray bytes) makes overlaps, shared windows and blocks
     /// longer than the filter's buffer common.
     @Test(arguments: 0..<60)
@@ -129,8 +130,10 @@ import Testing
         func draw(_ count: Int) -> [UInt8] { (0..<count).map { _ in alphabet.randomElement(using: &random)! } }
         var patterns = Set<LiteralFilter.Pattern>()
         for _ in 0..<Int.random(in: 1...60, using: &random) {
-            let bytes = draw(Int.random(in: 2...14, using: &random)).map(Screen.fold)
-            patterns.insert(LiteralFilter.Pattern(bytes: bytes, boundedBefore: Bool.random(using: &random)))
+            let spelled = draw(Int.random(in: 2...14, using: &random))
+            patterns.insert(LiteralFilter.Pattern(bytes: spelled.map(Screen.fold), boundedBefore: Bool.random(using: &random),
+                                                  boundedAfter: Bool.random(using: &random),
+                                                  exact: Int.random(in: 0..<3, using: &random) == 0 ? spelled : nil))
         }
         let list = Array(patterns)
         let filter = LiteralFilter(list)
@@ -150,16 +153,22 @@ import Testing
             guard folded.count >= length else { continue }
             for start in 0...(folded.count - length) where Array(folded[start..<start + length]) == pattern.bytes {
                 let free = start == 0 || !ScreenLiteral.isWordByte(text[start - 1])
+                let freeAfter = start + length == text.count || !ScreenLiteral.isWordByte(text[start + length])
+                let spelled = pattern.exact.map { Array(text[start..<start + length]) == $0 } ?? true
                 let reportedHere = found.contains(index << 40 | (start + length - 1))
-                if !pattern.boundedBefore || free {
+                if (!pattern.boundedBefore || free) && (!pattern.boundedAfter || freeAfter) && spelled {
                     #expect(reportedHere, "seed \(seed): missed \(pattern.bytes) at \(start)")
                 }
             }
         }
         for hit in reported {
-            let bytes = list[hit.pattern].bytes
-            #expect(hit.end + 1 >= bytes.count && Array(folded[(hit.end + 1 - bytes.count)...hit.end]) == bytes,
+            let pattern = list[hit.pattern], bytes = pattern.bytes, start = hit.end + 1 - bytes.count
+            #expect(hit.end + 1 >= bytes.count && Array(folded[start...hit.end]) == bytes,
                     "seed \(seed): reported \(bytes) where it is not")
+            #expect(!pattern.boundedAfter || hit.end + 1 == text.count || !ScreenLiteral.isWordByte(text[hit.end + 1]),
+                    "seed \(seed): reported \(bytes) at \(start) before a word byte")
+            #expect(pattern.exact.map { Array(text[start...hit.end]) == $0 } ?? true,
+                    "seed \(seed): reported \(bytes) at \(start) in another spelling")
         }
     }
 
@@ -227,7 +236,7 @@ import Testing
                 bytes[lane] = UInt8(value)
                 let word = bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
                 let expected = bytes.map(Screen.fold).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
-                #expect(LiteralFilter.folded(word) == expected, "byte \(value) in place \(lane) of \(bytes)")
+                #expect(boilerstrip_fold8(word) == expected, "byte \(value) in place \(lane) of \(bytes)")
             }
         }
     }

@@ -27,6 +27,11 @@ struct LiteralFilter: Sendable {
     struct Pattern: Hashable, Sendable {
         let bytes: [UInt8]
         let boundedBefore: Bool
+        /// Whether a word byte must not follow it, and the exact bytes it must have (nil: any case): checked where a
+        /// position is confirmed, so that an occurrence that fails them never reaches the screen's rules ("AP" inside
+        /// "apart", "Plus" in "plus": on the corpus 0.5 M of 1.2 M occurrences failed these checks there).
+        var boundedAfter = false
+        var exact: [UInt8]? = nil
         /// The bytes the filter sees: a bounded-before pattern with the non-word byte first.
         var filtered: [UInt8] { (boundedBefore ? [LiteralFilter.nonWord] : []) + bytes }
         /// Shorter than a window (two bytes free in front): filtered with any byte in front, so it lets through
@@ -60,16 +65,26 @@ struct LiteralFilter: Sendable {
     let hashBytes: [UInt8]
     /// Shift-or masks by window slot: a 0 bit where a bucket's literal has that window (see the type's doc).
     let reach: [UInt64]
-    /// The literals of bucket `b` whose last window has slot `s`: entries `entryStart[i]..<entryStart[i + 1]`
-    /// where `i = s << bucketBits | b`, so that a position visits the entries of its open buckets only. Entry `e` is
-    /// two words, `entries[2 * e]`: pattern index | length << 24, and `entries[2 * e + 1]`: its last eight bytes,
-    /// the last first (zeros before a shorter pattern’s start). On 40 MB of the corpus, four bytes let through 683 K of
-    /// 1.19 M entries (every "-tion" for "publication") and the rest of the bytes then kept 346 K.
-    private let entryStart: [Int32]
+    /// The literals of bucket `b` whose last window has slot `s`, so that a position visits the entries of its open
+    /// buckets only: the lists that are not empty one after the other, by slot then bucket, list `k` being entries
+    /// `listStart[k]..<listStart[k + 1]`, and `slotLists[s]`: the index of the slot's first list | a bit for each
+    /// bucket with a list there << 32 (``boilerstrip_confirm`` reads them). Entry `e` is two words, `entries[2 * e]`:
+    /// pattern index | length << 24 | bucket << 32 | flags (``BOILERSTRIP_CONFIRM_AFTER``, ``BOILERSTRIP_CONFIRM_EXACT``,
+    /// ``BOILERSTRIP_CONFIRM_LONG``), and `entries[2 * e + 1]`: its last eight bytes, the last first (zeros before a
+    /// shorter pattern’s start). On 40 MB of the corpus, four bytes let through 683 K of 1.19 M entries (every "-tion"
+    /// for "publication") and the rest of the bytes then kept 346 K. (A list for every slot and bucket, 65,536 starts
+    /// in 256 KB, missed the cache at the positions let through; a list for every slot, all buckets in it, made the
+    /// positions let through visit four entries each, 10 M on the corpus.)
+    private let slotLists: [UInt64]
+    private let listStart: [Int32]
     private let entries: [UInt64]
-    /// The folded bytes of pattern `p`: `patternBytes[patternStart[p]..<patternStart[p + 1]]`.
+    /// The folded bytes of pattern `p`: `patternBytes[patternStart[p]..<patternStart[p + 1]]`, and its exact bytes,
+    /// if it has them, `patternBytes[patternStart[p + 1] - count…]` at `exactStart[p]` (the same count).
     private let patternStart: [Int32]
     private let patternBytes: [UInt8]
+    private let exactStart: [Int32]
+    /// The last eight exact bytes of pattern `p`, the last first (zeros before a shorter pattern's start; 0 without).
+    private let exactTails: [UInt64]
     /// The most entries a slot has.
     private let maximumEntries: Int
     /// The rolling hash before the text (``Carried``).
@@ -204,29 +219,38 @@ struct LiteralFilter: Sendable {
             [0, 16, 32].flatMap { field in byteHashes.map { UInt8(truncatingIfNeeded: $0 >> UInt64(field + byteShift)) } }
         }
 
-        // The lists, laid out by counting (65,536 of them, most empty: no array each), in pattern order within a list.
-        var placed: [(list: Int, entry: UInt64, tail: UInt64)] = []
+        // The lists, laid out by counting, by bucket then pattern within a slot.
+        var placed: [(slot: Int, entry: UInt64, tail: UInt64)] = []
         for (index, pattern) in patterns.enumerated() {
             let bytes = pattern.bytes
             var tail: UInt64 = 0
             for (offset, byte) in bytes.reversed().prefix(8).enumerated() { tail |= UInt64(byte) << UInt64(8 * offset) }
-            let entry = UInt64(index) | UInt64(bytes.count) << 24
-            for slot in lastSlots[index] { placed.append((slot << LiteralFilter.bucketBits | bucketOf[index], entry, tail)) }
+            var entry = UInt64(index) | UInt64(bytes.count) << 24 | UInt64(bucketOf[index]) << 32
+            if pattern.boundedAfter { entry |= BOILERSTRIP_CONFIRM_AFTER }
+            if pattern.exact != nil { entry |= BOILERSTRIP_CONFIRM_EXACT }
+            if bytes.count > 8 { entry |= BOILERSTRIP_CONFIRM_LONG }
+            for slot in lastSlots[index] { placed.append((slot, entry, tail)) }
         }
-        var entryStart = [Int32](repeating: 0, count: (LiteralFilter.buckets << LiteralFilter.slotBits) + 1)
-        for item in placed { entryStart[item.list + 1] += 1 }
-        for list in 0..<(entryStart.count - 1) { entryStart[list + 1] += entryStart[list] }
-        var fill = entryStart, entries = [UInt64](repeating: 0, count: 2 * placed.count)
-        for item in placed {
-            entries[2 * Int(fill[item.list])] = item.entry
-            entries[2 * Int(fill[item.list]) + 1] = item.tail
-            fill[item.list] += 1
+        placed.sort { ($0.slot, $0.entry >> 32 & 0xF, $0.entry & 0xF_FFFF) < ($1.slot, $1.entry >> 32 & 0xF, $1.entry & 0xF_FFFF) }
+        var slotLists = [UInt64](repeating: 0, count: 1 << LiteralFilter.slotBits), listStart: [Int32] = []
+        var slotCounts = [Int](repeating: 0, count: 1 << LiteralFilter.slotBits)
+        for (position, item) in placed.enumerated() {
+            slotCounts[item.slot] += 1
+            let bucket = item.entry >> 32 & 0xF
+            guard position == 0 || placed[position - 1].slot != item.slot || placed[position - 1].entry >> 32 & 0xF != bucket else { continue }
+            if slotLists[item.slot] == 0 { slotLists[item.slot] = UInt64(listStart.count) }
+            slotLists[item.slot] |= 1 << (32 + bucket)
+            listStart.append(Int32(position))
         }
-        (self.entryStart, self.entries) = (entryStart, entries)
-        maximumEntries = (0..<1 << LiteralFilter.slotBits).map { slot in
-            Int(entryStart[(slot + 1) << LiteralFilter.bucketBits] - entryStart[slot << LiteralFilter.bucketBits])
-        }.max() ?? 0
-        (patternStart, patternBytes) = flattened(patterns.map(\.bytes))
+        listStart.append(Int32(placed.count))
+        (self.slotLists, self.listStart, entries) = (slotLists, listStart, placed.flatMap { [$0.entry, $0.tail] })
+        maximumEntries = slotCounts.max() ?? 0
+        let (patternStart, patternBytes) = flattened(patterns.map { $0.bytes + ($0.exact ?? []) })
+        (self.patternStart, self.patternBytes) = (patternStart, patternBytes)
+        exactStart = patterns.indices.map { patternStart[$0] + Int32(patterns[$0].bytes.count) }
+        exactTails = patterns.map { pattern in
+            (pattern.exact ?? []).reversed().prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
+        }
     }
 
     /// The folded word bytes: with the non-word ones, what may stand in front of a two-byte pattern.
@@ -268,43 +292,57 @@ struct LiteralFilter: Sendable {
         /// Confirmed occurrences, handed over when the next position could overflow them: pattern << 40 | the
         /// position of its last byte.
         @exclusivity(unchecked) var hits = [UInt64](repeating: 0, count: 4096)
+        /// The confirmation's arrays: five words for each position of `flagged`, and one.
+        @exclusivity(unchecked) var work = [UInt64](repeating: 0, count: 5 * 4096 + 1)
         init() {}
     }
 
     /// Calls `body` with blocks of occurrences, in order of their end: pattern index << 40 | the position of the
     /// pattern's last byte.
     func occurrences(in bytes: UnsafeBufferPointer<UInt8>, scratch: Scratch, _ body: (UnsafeBufferPointer<UInt64>) -> Void) {
+        guard let base = bytes.baseAddress else { return }
         var carried = Carried(state: 0, rolling: startRolling)
         if scratch.hits.count < maximumEntries + 1024 { scratch.hits = [UInt64](repeating: 0, count: maximumEntries + 4096) }
         foldTable.withUnsafeBufferPointer { fold in
         hashBytes.withUnsafeBufferPointer { hashBytes in
         byteHashes.withUnsafeBufferPointer { byteHashes in
         reach.withUnsafeBufferPointer { reach in
-        entryStart.withUnsafeBufferPointer { entryStart in
+        slotLists.withUnsafeBufferPointer { slotLists in
+        listStart.withUnsafeBufferPointer { listStart in
         entries.withUnsafeBufferPointer { entries in
         patternStart.withUnsafeBufferPointer { patternStart in
         patternBytes.withUnsafeBufferPointer { patternBytes in
+        exactStart.withUnsafeBufferPointer { exactStart in
+        exactTails.withUnsafeBufferPointer { exactTails in
         scratch.flagged.withUnsafeMutableBufferPointer { flagged in
+        scratch.work.withUnsafeMutableBufferPointer { work in
         scratch.hits.withUnsafeMutableBufferPointer { hits in
-            // A position confirms at most the entries of one slot: room for that many is kept before each.
+            var tables = boilerstrip_confirm_tables(
+                fold: fold.baseAddress, byte_hashes: byteHashes.baseAddress, slot_mask: (1 << UInt64(LiteralFilter.slotBits)) - 1,
+                non_word: LiteralFilter.nonWord, slot_lists: slotLists.baseAddress, list_start: listStart.baseAddress,
+                entries: entries.baseAddress,
+                pattern_start: patternStart.baseAddress, exact_start: exactStart.baseAddress, pattern_bytes: patternBytes.baseAddress,
+                exact_tails: exactTails.baseAddress)
+            // Hits are handed over once they fill the room kept after the entries of one slot.
             let room = hits.count - maximumEntries
             var index = 0, count = 0
             while index < bytes.count {
                 let written: Int
                 (index, written) = LiteralFilter.filter(bytes, from: index, byteHashes, hashBytes, reach, &carried, into: flagged)
-                for entry in flagged[0..<written] {
-                    if count > room {
+                var done = 0
+                while done < written {
+                    var consumed = 0
+                    count += boilerstrip_confirm(base, bytes.count, flagged.baseAddress! + done, written - done, &tables, work.baseAddress!,
+                                                 hits.baseAddress! + count, hits.count - count, &consumed)
+                    done += consumed
+                    if done < written || count > room {
                         body(UnsafeBufferPointer(rebasing: hits[0..<count]))
                         count = 0
                     }
-                    let at = Int(truncatingIfNeeded: entry & LiteralFilter.positionMask)
-                    let (slot, tail) = LiteralFilter.window(at: at, in: bytes, byteHashes, fold)
-                    count = LiteralFilter.confirm(bytes, at: at, slot: slot, tail: tail, open: entry >> LiteralFilter.topShift, fold, entryStart,
-                                                  entries, patternStart, patternBytes, into: hits, count)
                 }
             }
             if count > 0 { body(UnsafeBufferPointer(rebasing: hits[0..<count])) }
-        }}}}}}}}}}
+        }}}}}}}}}}}}}}
     }
 
     /// What the filter carries from one block to the next: the shift-or state and the rolling hash. At the start,
@@ -380,71 +418,6 @@ struct LiteralFilter: Sendable {
         byteHashes[Int(base[at])] ^ byteHashes[Int(base[at - 1])] >> 16 ^ byteHashes[Int(base[at - 2])] >> 32
     }
 
-    /// The reach slot of the window that ends at `at` (the start of the text stands for non-word bytes), and the
-    /// last eight bytes there, folded, the last first (zero before the start).
-    @inline(__always)
-    static func window(at: Int, in bytes: UnsafeBufferPointer<UInt8>, _ byteHashes: UnsafeBufferPointer<UInt64>,
-                       _ fold: UnsafeBufferPointer<UInt8>) -> (slot: Int, tail: UInt64) {
-        let last = Int(bytes[at])
-        if at >= 7 {  // the common case, straight through
-            let hash = rolling(endingAt: at, bytes.baseAddress!, byteHashes.baseAddress!)
-            let word = UnsafeRawPointer(bytes.baseAddress! + (at - 7)).loadUnaligned(as: UInt64.self)
-            return (Int(truncatingIfNeeded: hash) & ((1 << slotBits) - 1), folded(UInt64(littleEndian: word).byteSwapped))
-        }
-        // The first bytes of the text: non-word bytes stand before it in the window, zeros in the tail.
-        let before = at >= 1 ? Int(bytes[at - 1]) : -1, first = at >= 2 ? Int(bytes[at - 2]) : -1
-        let hash = byteHashes[last] ^ byteHashes[before < 0 ? Int(nonWord) : before] >> 16
-            ^ byteHashes[first < 0 ? Int(nonWord) : first] >> 32
-        var tail: UInt64 = 0
-        for back in 0...at { tail |= UInt64(fold[Int(bytes[at - back])]) << UInt64(8 * back) }
-        return (Int(truncatingIfNeeded: hash) & ((1 << slotBits) - 1), tail)
-    }
-
-    /// Eight bytes folded at once, as ``Screen/fold(_:)`` folds each: 0x20 set in the bytes 0x41–0x5A and 0x80–0x9E.
-    @inline(__always)
-    static func folded(_ word: UInt64) -> UInt64 {
-        let highs: UInt64 = 0x8080_8080_8080_8080, low = word & ~highs
-        // In each byte's low seven bits (no carry between bytes): at least 0x41, at least 0x5B, at least 0x1F.
-        let from41 = low &+ 0x3F3F_3F3F_3F3F_3F3F, from5B = low &+ 0x2525_2525_2525_2525, from1F = low &+ 0x6161_6161_6161_6161
-        let capital = from41 & ~from5B & ~word & highs  // 0x41–0x5A
-        let upper = ~from1F & word & highs  // 0x80–0x9E
-        return word | (capital | upper) >> 2
-    }
-
-    /// The literals of the open buckets whose last window (of slot `slot`) is the one ending at `at` and whose bytes
-    /// end there. Each open bucket has an entry in the slot (its bit in the top lane is the slot's own), so the
-    /// entries of closed buckets are never read.
-    @inline(__always)
-    static func confirm(_ bytes: UnsafeBufferPointer<UInt8>, at: Int, slot: Int, tail: UInt64, open lane: UInt64, _ fold: UnsafeBufferPointer<UInt8>,
-                        _ entryStart: UnsafeBufferPointer<Int32>,
-                        _ entries: UnsafeBufferPointer<UInt64>, _ patternStart: UnsafeBufferPointer<Int32>,
-                        _ patternBytes: UnsafeBufferPointer<UInt8>, into hits: UnsafeMutableBufferPointer<UInt64>,
-                        _ count: Int) -> Int {
-        var written = count
-        var open = ~lane & (1 << UInt64(buckets) - 1)  // the top lane has a 0 bit for each open bucket
-        while open != 0 {
-            let list = slot << bucketBits | open.trailingZeroBitCount
-            open &= open &- 1
-            for position in Int(entryStart[list])..<Int(entryStart[list + 1]) {
-                let entry = entries[2 &* position]
-                let length = Int(truncatingIfNeeded: (entry >> 24) & 0xFF)
-                if length > at + 1 { continue }
-                let mask: UInt64 = length >= 8 ? ~0 : (1 << UInt64(8 * length)) - 1
-                if tail & mask != entries[2 &* position &+ 1] { continue }
-                if length > 8 {
-                    let pattern = Int(truncatingIfNeeded: entry & 0xF_FFFF)
-                    let from = Int(patternStart[pattern])
-                    var offset = Int(patternStart[pattern + 1]) - 9
-                    var byte = at - 8
-                    while offset >= from, fold[Int(bytes[byte])] == patternBytes[offset] { offset -= 1; byte -= 1 }
-                    if offset >= from { continue }
-                }
-                hits[written] = (entry & 0xF_FFFF) << 40 | UInt64(truncatingIfNeeded: at)
-                written += 1
-            }
-        }
-        return written
-    }
 }
 
 extension Array where Element: Comparable {

@@ -21,12 +21,10 @@ public final class Screen: Sendable {
     let filter: LiteralFilter
     /// The outputs of filter pattern `p` are `outputs[outputStart[p]..<outputStart[p + 1]]`.
     private let outputStart: [Int32]
-    /// Each output: rule << 3 | group in the low 32 bits, the literal's length from bit 32, bit 48 (49) when
-    /// the byte before (after) the literal must not be a word byte, and from bit 51 the index in `spellings` of
-    /// the exact bytes a hit must have (0: any case).
+    /// Each output: rule << 3 | group in the low 32 bits, the literal's length from bit 32, and bit 48 when the byte
+    /// before the literal must not be a word byte (a long pattern's front is not filtered). The boundary after it and
+    /// its exact spelling are the filter's pattern's own (``LiteralFilter/Pattern``), checked where it confirms one.
     private let outputs: [UInt64]
-    /// Exact spellings of case-sensitive literals (index 0 unused).
-    private let spellings: [[UInt8]]
     /// For each rule, the bit mask of its filtered groups: met when a line holds all of them.
     private let groupMasks: [UInt8]
     /// Per rule, the groups looked for in a line once its filtered groups (or byte screen) were met.
@@ -53,7 +51,6 @@ public final class Screen: Sendable {
     private let wholeLineReaches: [Int]
 
     static let boundedBefore: UInt64 = 1 << 48
-    static let boundedAfter: UInt64 = 1 << 49
 
     /// Literals of which one must occur, folded.
     struct LiteralGroup: Sendable {
@@ -111,13 +108,12 @@ public final class Screen: Sendable {
         bounding = rules.map(\.literalsBoundStart)
         lineStarts = rules.flatMap { ($0.lineStart ?? .all).words }
         wholeLineReaches = rules.map { $0.lineStart != nil && $0.matchEndsLine ? $0.matchReach ?? -1 : -1 }
-        var literalRules: [(bytes: [UInt8], output: UInt64)] = []
+        var literalRules: [(pattern: LiteralFilter.Pattern, output: UInt64)] = []
         var unscreened: [Int32] = []
         var others: [[LiteralGroup]] = []
         var groupMasks: [UInt8] = []
         var byteScreened: [(rule: Int32, group: LiteralGroup, endReach: Int)] = []
         var literalReaches: [Int] = []
-        var spellings: [[UInt8]] = [[]]
         for (index, rule) in rules.enumerated() {
             let (groups, filtered) = Screen.groups(of: rule)
             var checked = groups.filter { group in !filtered.contains { $0.origin == group.origin } }
@@ -138,30 +134,24 @@ public final class Screen: Sendable {
                 for literal in any.literals {
                     var output = UInt64(index) << 3 | UInt64(group) | UInt64(literal.bytes.count) << 32
                     if literal.before { output |= Screen.boundedBefore }
-                    if literal.after { output |= Screen.boundedAfter }
-                    if let exact = literal.exact, spellings.count < 1 << 13 {
-                        output |= UInt64(spellings.count) << 51
-                        spellings.append(exact)
-                    }
-                    literalRules.append((literal.bytes, output))
+                    literalRules.append((LiteralFilter.Pattern(bytes: literal.bytes, boundedBefore: literal.before,
+                                                               boundedAfter: literal.after, exact: literal.exact), output))
                 }
             }
         }
         self.unscreened = unscreened
-        self.spellings = spellings
         self.others = others
         self.groupMasks = groupMasks
         byteScreenedGroups = byteScreened.map { Shared($0.group) }
         self.byteScreened = zip(byteScreened, byteScreenedGroups).map { ($0.rule, Unmanaged.passUnretained($1), $0.endReach) }
         self.literalReaches = literalReaches
 
-        // Distinct patterns, each with the outputs of every rule group it stands for; a literal bounded before by
-        // a word boundary is a different pattern from the same bytes unbounded.
+        // Distinct patterns, each with the outputs of every rule group it stands for; a literal bounded by a word
+        // boundary, or with an exact spelling, is a different pattern from the same bytes without.
         var patternIndex: [LiteralFilter.Pattern: Int] = [:]
         var patterns: [LiteralFilter.Pattern] = []
         var patternOutputs: [[UInt64]] = []
-        for (bytes, output) in literalRules {
-            let pattern = LiteralFilter.Pattern(bytes: bytes, boundedBefore: output & Screen.boundedBefore != 0)
+        for (pattern, output) in literalRules {
             if let known = patternIndex[pattern] {
                 if !patternOutputs[known].contains(output) { patternOutputs[known].append(output) }
             } else {
@@ -270,14 +260,12 @@ public final class Screen: Sendable {
                         let end = Int(truncatingIfNeeded: hit & 0xFF_FFFF_FFFF) + 1
                         while segmentEnd < end { segment += 1; segmentEnd = segments[segment].end }
                         let stamp = generation | UInt64(segment)
+                        // The outputs of a pattern share its length and its boundary before.
+                        let common = outputs[Int(outputStart[pattern])]
+                        let length = Int(truncatingIfNeeded: (common >> 32) & 0xFFFF)
+                        if common & Screen.boundedBefore != 0, !Screen.bounded(bytes, end: end, length: length, before: true, after: false) { continue }
                         for position in Int(outputStart[pattern])..<Int(outputStart[pattern + 1]) {
                             let output = outputs[position]
-                            let length = Int(truncatingIfNeeded: (output >> 32) & 0xFFFF)
-                            if !Screen.bounded(bytes, end: end, length: length,
-                                               before: output & Screen.boundedBefore != 0, after: output & Screen.boundedAfter != 0) { continue }
-                            if output >> 51 != 0, !spellings[Int(truncatingIfNeeded: output >> 51)].withUnsafeBufferPointer({ exact in
-                                Screen.spelled(exact, in: bytes, at: end - length)
-                            }) { continue }
                             let rule = Int(truncatingIfNeeded: (output & 0xFFFF_FFFF) >> 3)
                             if stamps[rule] != stamp { stamps[rule] = stamp; masks[rule] = 0; candidateIndex[rule] = -1; lastStarts[rule] = -1 }
                             // The first group's first and last occurrences on the line bound the rule's match starts there.

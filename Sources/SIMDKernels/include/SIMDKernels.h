@@ -53,4 +53,46 @@ size_t boilerstrip_line_breaks(const uint8_t *bytes, size_t from, size_t count, 
 size_t boilerstrip_shift_or(const uint8_t *bytes, size_t start, size_t count, const uint8_t *tables,
                             const uint64_t *reach, uint64_t *state, uint64_t *out);
 
+/// The tables of the screen's confirmation (`LiteralFilter`'s own, read only).
+typedef struct {
+    /// Each byte folded (`Screen.fold`), and its window hashes (`LiteralFilter.byteHashes`).
+    const uint8_t *fold;
+    const uint64_t *byte_hashes;
+    /// The bits of a slot, and the byte that stands before the text in a window.
+    uint64_t slot_mask;
+    uint8_t non_word;
+    /// The entries of the lists that are not empty, by slot then bucket, list `k` being entries `list_start[k]..<
+    /// list_start[k + 1]`; `slot_lists[s]`: the index of slot `s`'s first list | a bit for each bucket with a list
+    /// there << 32. Entry `e` is two words, `entries[2 * e]`: pattern | length << 24 | bucket << 32 | the flags
+    /// below, and `entries[2 * e + 1]`: its last eight bytes folded, the last first.
+    const uint64_t *slot_lists;
+    const int32_t *list_start;
+    const uint64_t *entries;
+    /// Pattern `p`'s folded bytes are `pattern_bytes[pattern_start[p]..<exact_start[p]]`, followed by its exact
+    /// bytes when it has them.
+    const int32_t *pattern_start;
+    const int32_t *exact_start;
+    const uint8_t *pattern_bytes;
+    /// Pattern `p`'s last eight exact bytes, the last first (zeros before its start; none without exact bytes).
+    const uint64_t *exact_tails;
+} boilerstrip_confirm_tables;
+
+/// An entry's flags: the literal is longer than eight bytes, must have no word byte after it, must have its exact bytes.
+#define BOILERSTRIP_CONFIRM_AFTER (1ULL << 36)
+#define BOILERSTRIP_CONFIRM_EXACT (1ULL << 37)
+#define BOILERSTRIP_CONFIRM_LONG (1ULL << 38)
+#define BOILERSTRIP_CONFIRM_FLAGS (7ULL << 36)
+
+/// Eight bytes folded at once, as `Screen.fold` folds each (0x20 set in the bytes 0x41–0x5A and 0x80–0x9E).
+uint64_t boilerstrip_fold8(uint64_t word);
+
+/// The literals that end at the positions the shift-or filter let through (`flagged`: `n` entries of the top lane
+/// in place | the position, as `boilerstrip_shift_or` writes them) in `bytes[0..<count]`: writes a hit (pattern << 40 |
+/// the position) for each, in order of position then entry, into `hits`, and returns how many. Stops before a position
+/// whose slot's entries would not all fit in the `room` left; `*consumed` tells how many positions it took. `work`
+/// has room for `5 * n + 1` words. Any processor (plain C).
+size_t boilerstrip_confirm(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n,
+                           const boilerstrip_confirm_tables *tables, uint64_t *work, uint64_t *hits, size_t room,
+                           size_t *consumed);
+
 #endif

@@ -1,0 +1,153 @@
+// The screen's confirmation (LiteralFilter.occurrences in Swift): which literals end at the positions the shift-or
+// filter let through. Scalar C on every processor, written without branches on the data where it can: a position let
+// through is confirmed or not about as often as not, and branching on it cost a mispredicted jump at every other
+// one (and the wait for the loads before it). Three passes over a block of positions:
+//   1. each position's window slot, its last eight bytes folded and the entries of its slot;
+//   2. every (position, entry) pair in one flat loop, the hit written each time and kept when the entry's bucket is
+//      open, its last eight bytes are the text's and it fits before the position;
+//   3. the hits whose entry asks for more (a literal longer than eight bytes, a boundary after it, an exact
+//      spelling) checked one by one.
+#include "SIMDKernels.h"
+
+#include <string.h>
+
+// Eight bytes folded at once, as Screen.fold folds each: 0x20 set in the bytes 0x41-0x5A and 0x80-0x9E.
+static inline uint64_t fold8(uint64_t word) {
+    const uint64_t highs = 0x8080808080808080ULL, low = word & ~highs;
+    const uint64_t from41 = low + 0x3F3F3F3F3F3F3F3FULL, from5B = low + 0x2525252525252525ULL,
+                   from1F = low + 0x6161616161616161ULL;
+    const uint64_t capital = from41 & ~from5B & ~word & highs, upper = ~from1F & word & highs;
+    return word | (capital | upper) >> 2;
+}
+
+uint64_t boilerstrip_fold8(uint64_t word) { return fold8(word); }
+
+static inline int is_word_byte(uint8_t byte) {
+    return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) ||
+           byte == 0x5F;
+}
+
+// The slot of the window ending at `at` and the last eight bytes there, folded, the last first (zeros before the
+// text; the start of the text stands for non-word bytes in the window).
+static inline void window(const uint8_t *bytes, size_t at, const boilerstrip_confirm_tables *tables, uint64_t *slot,
+                          uint64_t *tail) {
+    const uint64_t *hashes = tables->byte_hashes;
+    if (at >= 7) {
+        uint64_t word;
+        memcpy(&word, bytes + at - 7, 8);
+        *slot = (hashes[bytes[at]] ^ hashes[bytes[at - 1]] >> 16 ^ hashes[bytes[at - 2]] >> 32) & tables->slot_mask;
+        *tail = fold8(__builtin_bswap64(word));
+        return;
+    }
+    const uint64_t before = at >= 1 ? hashes[bytes[at - 1]] : hashes[tables->non_word],
+                   first = at >= 2 ? hashes[bytes[at - 2]] : hashes[tables->non_word];
+    *slot = (hashes[bytes[at]] ^ before >> 16 ^ first >> 32) & tables->slot_mask;
+    uint64_t folded = 0;
+    for (size_t back = 0; back <= at; back++) folded |= (uint64_t)tables->fold[bytes[at - back]] << (8 * back);
+    *tail = folded;
+}
+
+// Whether the hit of pattern `pattern` ending at `at` passes the checks its flags (an entry's) ask for: the folded
+// bytes before its last eight, no word byte after it, its exact bytes (the last eight at once).
+static inline int passes(const uint8_t *bytes, size_t count, size_t at, size_t pattern, uint64_t flags,
+                         const boilerstrip_confirm_tables *tables) {
+    const int32_t from = tables->pattern_start[pattern], exact = tables->exact_start[pattern];
+    const size_t length = (size_t)(exact - from);
+    if (flags & BOILERSTRIP_CONFIRM_LONG) {
+        size_t byte = at - 8;
+        for (int32_t offset = exact - 9; offset >= from; offset--, byte--) {
+            if (tables->fold[bytes[byte]] != tables->pattern_bytes[offset]) return 0;
+        }
+    }
+    if ((flags & BOILERSTRIP_CONFIRM_AFTER) && at + 1 < count && is_word_byte(bytes[at + 1])) return 0;
+    if (flags & BOILERSTRIP_CONFIRM_EXACT) {
+        // The text's last eight bytes as they are, the last first (zeros before the text).
+        uint64_t last = 0;
+        if (at >= 7) {
+            memcpy(&last, bytes + at - 7, 8);
+            last = __builtin_bswap64(last);
+        } else {
+            for (size_t back = 0; back <= at; back++) last |= (uint64_t)bytes[at - back] << (8 * back);
+        }
+        const uint64_t mask = length >= 8 ? ~0ULL : (1ULL << (8 * length)) - 1;
+        if ((last & mask) != tables->exact_tails[pattern]) return 0;
+        const uint8_t *spelled = tables->pattern_bytes + exact;
+        for (size_t offset = 0; offset + 8 < length; offset++) {
+            if (bytes[at + 1 - length + offset] != spelled[offset]) return 0;
+        }
+    }
+    return 1;
+}
+
+static inline __attribute__((always_inline)) size_t
+confirm(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n, const boilerstrip_confirm_tables *tables,
+        uint64_t *work, uint64_t *hits, size_t room, size_t *consumed) {
+    uint64_t *ats = work, *opens = work + n, *tails = work + 2 * n, *starts = work + 3 * n, *ends = work + 4 * n + 1;
+    // 1. Positions, as many as the room for their entries allows.
+    size_t m = 0, total = 0;
+    for (; m < n; m++) {
+        const uint64_t entry = flagged[m];
+        const size_t at = entry & 0xFFFFFFFFFFFFULL;
+        uint64_t slot, tail;
+        window(bytes, at, tables, &slot, &tail);
+        // The lists from the lowest open bucket's to the highest's (the open ones, and the closed ones between,
+        // which the next pass skips). Each open bucket has a list in the slot: its bit in the top lane is the slot's.
+        const uint64_t open = ~entry >> 48 & 0xFFFF, lists = tables->slot_lists[slot];
+        const uint64_t with_list = lists >> 32, first = lists & 0xFFFFFFFF;
+        const uint64_t low = first + (uint64_t)__builtin_popcountll(with_list & (open & (0 - open)) - 1);
+        const uint64_t high = first + (uint64_t)__builtin_popcountll(with_list & ((1ULL << (63 - __builtin_clzll(open))) - 1));
+        const size_t start = (size_t)tables->list_start[low], end = (size_t)tables->list_start[high + 1];
+        if (total + (end - start) > room) break;
+        total += end - start;
+        ats[m] = at;
+        opens[m] = open;
+        tails[m] = tail;
+        starts[m] = start;
+        ends[m] = end;
+    }
+    *consumed = m;
+    starts[m] = 0;  // read (and not used) as the loop below steps past the last position
+    // 2. Every (position, entry) pair: every position has at least one.
+    size_t written = 0;
+    for (size_t position = 0, index = m ? (size_t)starts[0] : 0; position < m;) {
+        const uint64_t entry = tables->entries[2 * index], last = tables->entries[2 * index + 1];
+        const uint64_t length = (entry >> 24) & 0xFF, at = ats[position];
+        const uint64_t mask = length >= 8 ? ~0ULL : (1ULL << (8 * length)) - 1;
+        const uint64_t fits = (opens[position] >> ((entry >> 32) & 0xF) & 1) & ((tails[position] & mask) == last) &
+                              (length <= at + 1);
+        hits[written] = (entry & 0xFFFFF) << 40 | at | (entry & BOILERSTRIP_CONFIRM_FLAGS) << 24;
+        written += fits;
+        index++;
+        const size_t next = index == ends[position];
+        position += next;
+        const size_t following = (size_t)starts[position];
+        index = next ? following : index;
+    }
+    // 3. The checks some entries ask for, the hits kept in place.
+    size_t kept = 0;
+    for (size_t hit = 0; hit < written; hit++) {
+        const uint64_t value = hits[hit], flags = value >> 60;
+        if (flags != 0 && !passes(bytes, count, value & 0xFFFFFFFFFFULL, (value >> 40) & 0xFFFFF, flags << 36, tables)) continue;
+        hits[kept++] = value & 0x0FFFFFFFFFFFFFFFULL;
+    }
+    return kept;
+}
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+// Compiled for the baseline x86-64, counting bits takes a dozen instructions: where the processor has AVX2 it also
+// has the instructions that count bits and leading zeros (and BMI), and this copy uses them.
+__attribute__((target("popcnt,lzcnt,bmi,bmi2"))) static size_t
+confirm_bmi(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n, const boilerstrip_confirm_tables *tables,
+            uint64_t *work, uint64_t *hits, size_t room, size_t *consumed) {
+    return confirm(bytes, count, flagged, n, tables, work, hits, room, consumed);
+}
+#endif
+
+size_t boilerstrip_confirm(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n,
+                           const boilerstrip_confirm_tables *tables, uint64_t *work, uint64_t *hits, size_t room,
+                           size_t *consumed) {
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    if (boilerstrip_simd_level() >= 2) return confirm_bmi(bytes, count, flagged, n, tables, work, hits, room, consumed);
+#endif
+    return confirm(bytes, count, flagged, n, tables, work, hits, room, consumed);
+}
