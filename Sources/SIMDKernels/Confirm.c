@@ -4,9 +4,9 @@
 // one (and the wait for the loads before it). Three passes over a block of positions:
 //   1. each position's window slot, its last eight bytes folded and the entries of its slot;
 //   2. every (position, entry) pair in one flat loop, the hit written each time and kept when the entry's bucket is
-//      open, its last eight bytes are the text's and it fits before the position;
-//   3. the hits whose entry asks for more (a literal longer than eight bytes, a boundary after it, an exact
-//      spelling) checked one by one.
+//      open, its last eight bytes are the text's (in their exact spelling where it has one), it fits before the
+//      position and no word byte follows where it is bounded after;
+//   3. the hits of literals longer than eight bytes checked one by one for the bytes before their last eight.
 #include "SIMDKernels.h"
 
 #include <string.h>
@@ -27,54 +27,37 @@ static inline int is_word_byte(uint8_t byte) {
            byte == 0x5F;
 }
 
-// The slot of the window ending at `at` and the last eight bytes there, folded, the last first (zeros before the
-// text; the start of the text stands for non-word bytes in the window).
+// The slot of the window ending at `at`, and the last eight bytes there as they are and folded, the last first
+// (zeros before the text; the start of the text stands for non-word bytes in the window).
 static inline void window(const uint8_t *bytes, size_t at, const boilerstrip_confirm_tables *tables, uint64_t *slot,
-                          uint64_t *tail) {
+                          uint64_t *raw, uint64_t *tail) {
     const uint64_t *hashes = tables->byte_hashes;
     if (at >= 7) {
         uint64_t word;
         memcpy(&word, bytes + at - 7, 8);
         *slot = (hashes[bytes[at]] ^ hashes[bytes[at - 1]] >> 16 ^ hashes[bytes[at - 2]] >> 32) & tables->slot_mask;
-        *tail = fold8(__builtin_bswap64(word));
+        *raw = __builtin_bswap64(word);
+        *tail = fold8(*raw);
         return;
     }
     const uint64_t before = at >= 1 ? hashes[bytes[at - 1]] : hashes[tables->non_word],
                    first = at >= 2 ? hashes[bytes[at - 2]] : hashes[tables->non_word];
     *slot = (hashes[bytes[at]] ^ before >> 16 ^ first >> 32) & tables->slot_mask;
-    uint64_t folded = 0;
-    for (size_t back = 0; back <= at; back++) folded |= (uint64_t)tables->fold[bytes[at - back]] << (8 * back);
-    *tail = folded;
+    uint64_t word = 0;
+    for (size_t back = 0; back <= at; back++) word |= (uint64_t)bytes[at - back] << (8 * back);
+    *raw = word;
+    *tail = fold8(word);
 }
 
-// Whether the hit of pattern `pattern` ending at `at` passes the checks its flags (an entry's) ask for: the folded
-// bytes before its last eight, no word byte after it, its exact bytes (the last eight at once).
-static inline int passes(const uint8_t *bytes, size_t count, size_t at, size_t pattern, uint64_t flags,
-                         const boilerstrip_confirm_tables *tables) {
+// Whether a literal longer than eight bytes ending at `at` (its last eight checked) has its folded bytes before them,
+// and its exact ones where it has them.
+static int fits_before_last_eight(const uint8_t *bytes, size_t at, size_t pattern, int exact_case,
+                                  const boilerstrip_confirm_tables *tables) {
     const int32_t from = tables->pattern_start[pattern], exact = tables->exact_start[pattern];
-    const size_t length = (size_t)(exact - from);
-    if (flags & BOILERSTRIP_CONFIRM_LONG) {
-        size_t byte = at - 8;
-        for (int32_t offset = exact - 9; offset >= from; offset--, byte--) {
-            if (tables->fold[bytes[byte]] != tables->pattern_bytes[offset]) return 0;
-        }
-    }
-    if ((flags & BOILERSTRIP_CONFIRM_AFTER) && at + 1 < count && is_word_byte(bytes[at + 1])) return 0;
-    if (flags & BOILERSTRIP_CONFIRM_EXACT) {
-        // The text's last eight bytes as they are, the last first (zeros before the text).
-        uint64_t last = 0;
-        if (at >= 7) {
-            memcpy(&last, bytes + at - 7, 8);
-            last = __builtin_bswap64(last);
-        } else {
-            for (size_t back = 0; back <= at; back++) last |= (uint64_t)bytes[at - back] << (8 * back);
-        }
-        const uint64_t mask = length >= 8 ? ~0ULL : (1ULL << (8 * length)) - 1;
-        if ((last & mask) != tables->exact_tails[pattern]) return 0;
-        const uint8_t *spelled = tables->pattern_bytes + exact;
-        for (size_t offset = 0; offset + 8 < length; offset++) {
-            if (bytes[at + 1 - length + offset] != spelled[offset]) return 0;
-        }
+    const size_t length = (size_t)(exact - from), start = at + 1 - length;
+    for (size_t offset = 0; offset + 8 < length; offset++) {
+        if (tables->fold[bytes[start + offset]] != tables->pattern_bytes[(size_t)from + offset]) return 0;
+        if (exact_case && bytes[start + offset] != tables->pattern_bytes[(size_t)exact + offset]) return 0;
     }
     return 1;
 }
@@ -82,14 +65,15 @@ static inline int passes(const uint8_t *bytes, size_t count, size_t at, size_t p
 static inline __attribute__((always_inline)) size_t
 confirm(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n, const boilerstrip_confirm_tables *tables,
         uint64_t *work, uint64_t *hits, size_t room, size_t *consumed) {
-    uint64_t *ats = work, *opens = work + n, *tails = work + 2 * n, *starts = work + 3 * n, *ends = work + 4 * n + 1;
+    uint64_t *ats = work, *opens = work + n, *tails = work + 2 * n, *raws = work + 3 * n, *afters = work + 4 * n,
+             *starts = work + 5 * n, *ends = work + 6 * n + 1;
     // 1. Positions, as many as the room for their entries allows.
     size_t m = 0, total = 0;
     for (; m < n; m++) {
         const uint64_t entry = flagged[m];
         const size_t at = entry & 0xFFFFFFFFFFFFULL;
-        uint64_t slot, tail;
-        window(bytes, at, tables, &slot, &tail);
+        uint64_t slot, raw, tail;
+        window(bytes, at, tables, &slot, &raw, &tail);
         // The lists from the lowest open bucket's to the highest's (the open ones, and the closed ones between,
         // which the next pass skips). Each open bucket has a list in the slot: its bit in the top lane is the slot's.
         const uint64_t open = ~entry >> 48 & 0xFFFF, lists = tables->slot_lists[slot];
@@ -102,20 +86,27 @@ confirm(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n, c
         ats[m] = at;
         opens[m] = open;
         tails[m] = tail;
+        raws[m] = raw;
+        afters[m] = at + 1 < count ? (uint64_t)is_word_byte(bytes[at + 1]) : 0;
         starts[m] = start;
         ends[m] = end;
     }
     *consumed = m;
     starts[m] = 0;  // read (and not used) as the loop below steps past the last position
-    // 2. Every (position, entry) pair: every position has at least one.
+    // 2. Every (position, entry) pair (every position has at least one): kept when the entry's bucket is open, its
+    // last eight bytes are the text's (folded, and as they are for an exact spelling), it fits before the position
+    // and no word byte follows where it is bounded after.
     size_t written = 0;
+    const uint64_t *entries = tables->entries;
     for (size_t position = 0, index = m ? (size_t)starts[0] : 0; position < m;) {
-        const uint64_t entry = tables->entries[2 * index], last = tables->entries[2 * index + 1];
+        const uint64_t entry = entries[3 * index], last = entries[3 * index + 1], spelled = entries[3 * index + 2];
         const uint64_t length = (entry >> 24) & 0xFF, at = ats[position];
         const uint64_t mask = length >= 8 ? ~0ULL : (1ULL << (8 * length)) - 1;
+        const uint64_t exact = (entry >> 37) & 1, after = (entry >> 36) & 1;
         const uint64_t fits = (opens[position] >> ((entry >> 32) & 0xF) & 1) & ((tails[position] & mask) == last) &
-                              (length <= at + 1);
-        hits[written] = (entry & 0xFFFFF) << 40 | at | (entry & BOILERSTRIP_CONFIRM_FLAGS) << 24;
+                              (length <= at + 1) & ((exact ^ 1) | ((raws[position] & mask) == spelled)) &
+                              ((after & afters[position]) ^ 1);
+        hits[written] = (entry & 0xFFFFF) << 40 | at | (entry & (BOILERSTRIP_CONFIRM_LONG | BOILERSTRIP_CONFIRM_EXACT)) << 24;
         written += fits;
         index++;
         const size_t next = index == ends[position];
@@ -123,11 +114,13 @@ confirm(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n, c
         const size_t following = (size_t)starts[position];
         index = next ? following : index;
     }
-    // 3. The checks some entries ask for, the hits kept in place.
+    // 3. The bytes before the last eight of a longer literal, the hits kept in place.
     size_t kept = 0;
     for (size_t hit = 0; hit < written; hit++) {
-        const uint64_t value = hits[hit], flags = value >> 60;
-        if (flags != 0 && !passes(bytes, count, value & 0xFFFFFFFFFFULL, (value >> 40) & 0xFFFFF, flags << 36, tables)) continue;
+        const uint64_t value = hits[hit];
+        if ((value >> 62 & 1) &&
+            !fits_before_last_eight(bytes, value & 0xFFFFFFFFFFULL, (value >> 40) & 0xFFFFF, (int)(value >> 61 & 1), tables))
+            continue;
         hits[kept++] = value & 0x0FFFFFFFFFFFFFFFULL;
     }
     return kept;

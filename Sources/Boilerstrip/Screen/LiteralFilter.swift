@@ -68,10 +68,10 @@ struct LiteralFilter: Sendable {
     /// The literals of bucket `b` whose last window has slot `s`, so that a position visits the entries of its open
     /// buckets only: the lists that are not empty one after the other, by slot then bucket, list `k` being entries
     /// `listStart[k]..<listStart[k + 1]`, and `slotLists[s]`: the index of the slot's first list | a bit for each
-    /// bucket with a list there << 32 (``boilerstrip_confirm`` reads them). Entry `e` is two words, `entries[2 * e]`:
+    /// bucket with a list there << 32 (``boilerstrip_confirm`` reads them). Entry `e` is three words, `entries[3 * e]`:
     /// pattern index | length << 24 | bucket << 32 | flags (``BOILERSTRIP_CONFIRM_AFTER``, ``BOILERSTRIP_CONFIRM_EXACT``,
-    /// ``BOILERSTRIP_CONFIRM_LONG``), and `entries[2 * e + 1]`: its last eight bytes, the last first (zeros before a
-    /// shorter pattern’s start). On 40 MB of the corpus, four bytes let through 683 K of 1.19 M entries (every "-tion"
+    /// ``BOILERSTRIP_CONFIRM_LONG``), `entries[3 * e + 1]`: its last eight bytes, the last first (zeros before a
+    /// shorter pattern’s start), and `entries[3 * e + 2]`: the same of its exact spelling (0 without). On 40 MB of the corpus, four bytes let through 683 K of 1.19 M entries (every "-tion"
     /// for "publication") and the rest of the bytes then kept 346 K. (A list for every slot and bucket, 65,536 starts
     /// in 256 KB, missed the cache at the positions let through; a list for every slot, all buckets in it, made the
     /// positions let through visit four entries each, 10 M on the corpus.)
@@ -83,8 +83,6 @@ struct LiteralFilter: Sendable {
     private let patternStart: [Int32]
     private let patternBytes: [UInt8]
     private let exactStart: [Int32]
-    /// The last eight exact bytes of pattern `p`, the last first (zeros before a shorter pattern's start; 0 without).
-    private let exactTails: [UInt64]
     /// The most entries a slot has.
     private let maximumEntries: Int
     /// The rolling hash before the text (``Carried``).
@@ -220,16 +218,18 @@ struct LiteralFilter: Sendable {
         }
 
         // The lists, laid out by counting, by bucket then pattern within a slot.
-        var placed: [(slot: Int, entry: UInt64, tail: UInt64)] = []
+        func lastEight(_ bytes: [UInt8]) -> UInt64 {
+            bytes.reversed().prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
+        }
+        var placed: [(slot: Int, entry: UInt64, tail: UInt64, spelled: UInt64)] = []
         for (index, pattern) in patterns.enumerated() {
             let bytes = pattern.bytes
-            var tail: UInt64 = 0
-            for (offset, byte) in bytes.reversed().prefix(8).enumerated() { tail |= UInt64(byte) << UInt64(8 * offset) }
+            let (tail, spelled) = (lastEight(bytes), lastEight(pattern.exact ?? []))
             var entry = UInt64(index) | UInt64(bytes.count) << 24 | UInt64(bucketOf[index]) << 32
             if pattern.boundedAfter { entry |= BOILERSTRIP_CONFIRM_AFTER }
             if pattern.exact != nil { entry |= BOILERSTRIP_CONFIRM_EXACT }
             if bytes.count > 8 { entry |= BOILERSTRIP_CONFIRM_LONG }
-            for slot in lastSlots[index] { placed.append((slot, entry, tail)) }
+            for slot in lastSlots[index] { placed.append((slot, entry, tail, spelled)) }
         }
         placed.sort { ($0.slot, $0.entry >> 32 & 0xF, $0.entry & 0xF_FFFF) < ($1.slot, $1.entry >> 32 & 0xF, $1.entry & 0xF_FFFF) }
         var slotLists = [UInt64](repeating: 0, count: 1 << LiteralFilter.slotBits), listStart: [Int32] = []
@@ -243,14 +243,11 @@ struct LiteralFilter: Sendable {
             listStart.append(Int32(position))
         }
         listStart.append(Int32(placed.count))
-        (self.slotLists, self.listStart, entries) = (slotLists, listStart, placed.flatMap { [$0.entry, $0.tail] })
+        (self.slotLists, self.listStart, entries) = (slotLists, listStart, placed.flatMap { [$0.entry, $0.tail, $0.spelled] })
         maximumEntries = slotCounts.max() ?? 0
         let (patternStart, patternBytes) = flattened(patterns.map { $0.bytes + ($0.exact ?? []) })
         (self.patternStart, self.patternBytes) = (patternStart, patternBytes)
         exactStart = patterns.indices.map { patternStart[$0] + Int32(patterns[$0].bytes.count) }
-        exactTails = patterns.map { pattern in
-            (pattern.exact ?? []).reversed().prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
-        }
     }
 
     /// The folded word bytes: with the non-word ones, what may stand in front of a two-byte pattern.
@@ -292,8 +289,8 @@ struct LiteralFilter: Sendable {
         /// Confirmed occurrences, handed over when the next position could overflow them: pattern << 40 | the
         /// position of its last byte.
         @exclusivity(unchecked) var hits = [UInt64](repeating: 0, count: 4096)
-        /// The confirmation's arrays: five words for each position of `flagged`, and one.
-        @exclusivity(unchecked) var work = [UInt64](repeating: 0, count: 5 * 4096 + 1)
+        /// The confirmation's arrays: seven words for each position of `flagged`, and one.
+        @exclusivity(unchecked) var work = [UInt64](repeating: 0, count: 7 * 4096 + 1)
         init() {}
     }
 
@@ -313,7 +310,6 @@ struct LiteralFilter: Sendable {
         patternStart.withUnsafeBufferPointer { patternStart in
         patternBytes.withUnsafeBufferPointer { patternBytes in
         exactStart.withUnsafeBufferPointer { exactStart in
-        exactTails.withUnsafeBufferPointer { exactTails in
         scratch.flagged.withUnsafeMutableBufferPointer { flagged in
         scratch.work.withUnsafeMutableBufferPointer { work in
         scratch.hits.withUnsafeMutableBufferPointer { hits in
@@ -321,8 +317,7 @@ struct LiteralFilter: Sendable {
                 fold: fold.baseAddress, byte_hashes: byteHashes.baseAddress, slot_mask: (1 << UInt64(LiteralFilter.slotBits)) - 1,
                 non_word: LiteralFilter.nonWord, slot_lists: slotLists.baseAddress, list_start: listStart.baseAddress,
                 entries: entries.baseAddress,
-                pattern_start: patternStart.baseAddress, exact_start: exactStart.baseAddress, pattern_bytes: patternBytes.baseAddress,
-                exact_tails: exactTails.baseAddress)
+                pattern_start: patternStart.baseAddress, exact_start: exactStart.baseAddress, pattern_bytes: patternBytes.baseAddress)
             // Hits are handed over once they fill the room kept after the entries of one slot.
             let room = hits.count - maximumEntries
             var index = 0, count = 0
@@ -342,7 +337,7 @@ struct LiteralFilter: Sendable {
                 }
             }
             if count > 0 { body(UnsafeBufferPointer(rebasing: hits[0..<count])) }
-        }}}}}}}}}}}}}}
+        }}}}}}}}}}}}}
     }
 
     /// What the filter carries from one block to the next: the shift-or state and the rolling hash. At the start,

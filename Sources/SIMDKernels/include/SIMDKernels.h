@@ -63,8 +63,9 @@ typedef struct {
     uint8_t non_word;
     /// The entries of the lists that are not empty, by slot then bucket, list `k` being entries `list_start[k]..<
     /// list_start[k + 1]`; `slot_lists[s]`: the index of slot `s`'s first list | a bit for each bucket with a list
-    /// there << 32. Entry `e` is two words, `entries[2 * e]`: pattern | length << 24 | bucket << 32 | the flags
-    /// below, and `entries[2 * e + 1]`: its last eight bytes folded, the last first.
+    /// there << 32. Entry `e` is three words, `entries[3 * e]`: pattern | length << 24 | bucket << 32 | the flags
+    /// below, `entries[3 * e + 1]`: its last eight bytes folded, the last first (zeros before its start), and
+    /// `entries[3 * e + 2]`: the same of its exact bytes (0 without).
     const uint64_t *slot_lists;
     const int32_t *list_start;
     const uint64_t *entries;
@@ -73,8 +74,6 @@ typedef struct {
     const int32_t *pattern_start;
     const int32_t *exact_start;
     const uint8_t *pattern_bytes;
-    /// Pattern `p`'s last eight exact bytes, the last first (zeros before its start; none without exact bytes).
-    const uint64_t *exact_tails;
 } boilerstrip_confirm_tables;
 
 /// An entry's flags: the literal is longer than eight bytes, must have no word byte after it, must have its exact bytes.
@@ -90,7 +89,7 @@ uint64_t boilerstrip_fold8(uint64_t word);
 /// in place | the position, as `boilerstrip_shift_or` writes them) in `bytes[0..<count]`: writes a hit (pattern << 40 |
 /// the position) for each, in order of position then entry, into `hits`, and returns how many. Stops before a position
 /// whose slot's entries would not all fit in the `room` left; `*consumed` tells how many positions it took. `work`
-/// has room for `5 * n + 1` words. Any processor (plain C).
+/// has room for `7 * n + 1` words. Any processor (plain C).
 size_t boilerstrip_confirm(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n,
                            const boilerstrip_confirm_tables *tables, uint64_t *work, uint64_t *hits, size_t room,
                            size_t *consumed);
