@@ -110,7 +110,7 @@ public struct Cleaner: Sendable {
             let segment = document.segments.first { $0.whole.contains(match.lowerBound) || $0.whole.upperBound == match.lowerBound }?.index ?? span.evidence.segment
             let evidence = Evidence(rule: span.evidence.rule, segment: segment, match: match,
                                     captures: span.evidence.captures.mapValues(map))
-            mapped.append(ScoredSpan(evidence: evidence, span: map(span.span), wholeLine: span.wholeLine, score: span.score, factors: span.factors))
+            mapped.append(ScoredSpan(evidence: evidence, span: map(span.span), wholeLine: span.wholeLine, score: span.score, factors: span.scoring))
         }
         // A later span that covers earlier ones (a whole line over its tail) replaces them.
         var removed = earlier.removed.filter { old in !mapped.contains { $0.span.covers(old.span) } }

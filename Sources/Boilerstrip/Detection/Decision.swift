@@ -88,7 +88,8 @@ public struct Decider: Sendable {
             wholeLines = true
         }
         guard wholeLines else { return }
-        let blank = segments.map { document.isBlank($0) && !$0.whole.isEmpty }
+        // Read near the removed lines only (a map over every line trimmed each of them).
+        func blank(_ index: Int) -> Bool { !segments[index].whole.isEmpty && document.isBlank(segments[index]) }
         var segment = 0
         while segment < segments.count {
             guard let first = removedLine[segment] else { segment += 1; continue }
@@ -96,13 +97,13 @@ public struct Decider: Sendable {
             var last = segment, lastIndex = first, cursor = segment + 1
             while cursor < segments.count {
                 if let index = removedLine[cursor] { last = cursor; lastIndex = index; cursor += 1 }
-                else if blank[cursor] { cursor += 1 }
+                else if blank(cursor) { cursor += 1 }
                 else { break }
             }
             var before = segment
-            while before > 0, blank[before - 1] { before -= 1 }
+            while before > 0, blank(before - 1) { before -= 1 }
             var after = last + 1
-            while after < segments.count, blank[after] { after += 1 }
+            while after < segments.count, blank(after) { after += 1 }
             let atEnd = after == segments.count
             let atStart = before == 0
             if atEnd {
@@ -118,7 +119,7 @@ public struct Decider: Sendable {
             for line in segment..<(last + 1) where line > segment {
                 if let index = removedLine[line] {
                     if removed[previous].span.upperBound < removed[index].span.lowerBound,
-                       line > 0, blank[line - 1] {
+                       line > 0, blank(line - 1) {
                         removed[previous].span = removed[previous].span.lowerBound..<removed[index].span.lowerBound
                     }
                     previous = index

@@ -155,7 +155,7 @@ public struct RuleMatcher: Sendable {
                         guard let match else { break }
                         let range = match.range
                         if !range.isEmpty {
-                            var captures: [Capture: Range<Int>] = [:]
+                            var captures = Captures()
                             for (capture, groups) in captureGroups.of(Int(candidate.rule), matchedBy: pattern.takeUnretainedValue()) {
                                 if let r = match.firstRange(among: groups), !r.isEmpty {
                                     captures[capture] = (r.lowerBound + base)..<(r.upperBound + base)

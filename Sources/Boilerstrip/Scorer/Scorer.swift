@@ -77,40 +77,42 @@ public struct Scorer: Sendable {
             let coverage = startsAtBoundary && endsAtBoundary ? parameters.partial[0] : (startsAtBoundary || endsAtBoundary ? parameters.partial[1] : parameters.partial[2])
             shapes.append(Shape(span: start..<end, whole: false, coverage: coverage, atLineEnd: atLineEnd, atLineStart: atLineStart))
         }
-        // Lines that are boilerplate on their own (a strong whole-line match): they do not count as text when
-        // measuring how far a match sits from the end or the start.
+        // What each line is and what lies before and after it, in one array (eight of them took eight allocations a
+        // document).
+        struct Line {
+            /// Boilerplate on its own (a strong whole-line match): it does not count as text when measuring how far a
+            /// match sits from the end or the start.
+            var boilerplate = false
+            /// Non-blank, not boilerplate, reading like text.
+            var prose = false
+            /// Its text bytes, and those of strong matches inside it: their bytes do not count as text, so that
+            /// removing them does not move the other matches (cleaning stays idempotent).
+            var textBytes = 0, strongPartBytes = 0
+            /// Prose lines and text bytes before and after it.
+            var proseBefore = 0, proseAfter = 0, charsBefore = 0, charsAfter = 0
+        }
         let segments = document.segments
-        var boilerplateLines = [Bool](repeating: false, count: segments.count)  // by segment: no hashing per line
-        for (item, shape) in zip(evidence, shapes) where shape.whole {
-            if catalogue.rules[item.rule].weight >= thresholds.remove { boilerplateLines[item.segment] = true }
+        var lines = [Line](repeating: Line(), count: segments.count)
+        for (item, shape) in zip(evidence, shapes) where catalogue.rules[item.rule].weight >= thresholds.remove {
+            if shape.whole { lines[item.segment].boilerplate = true } else { lines[item.segment].strongPartBytes += shape.span.count }
         }
-        // Prose lines (non-blank, not boilerplate, reading like text) and text bytes before and after each line.
-        var proseBefore = [Int](repeating: 0, count: segments.count), proseAfter = proseBefore
-        var charsBefore = proseBefore, charsAfter = proseBefore
-        var prose = [Bool](repeating: false, count: segments.count), textBytes = [Int](repeating: 0, count: segments.count)
-        // Strong matches inside a line are boilerplate too: their bytes do not count as text, so that removing
-        // them does not move the other matches (cleaning stays idempotent).
-        var strongPartBytes = [Int](repeating: 0, count: segments.count)
-        for (item, shape) in zip(evidence, shapes) where !shape.whole && catalogue.rules[item.rule].weight >= thresholds.remove {
-            strongPartBytes[item.segment] += shape.span.count
-        }
-        for segment in segments where !boilerplateLines[segment.index] {
+        for segment in segments where !lines[segment.index].boilerplate {
             let line = document.trimmed(segment.content)
-            textBytes[segment.index] = max(0, line.count - strongPartBytes[segment.index])
-            prose[segment.index] = line.count >= parameters.longLine
+            lines[segment.index].textBytes = max(0, line.count - lines[segment.index].strongPartBytes)
+            lines[segment.index].prose = line.count >= parameters.longLine
                 || (line.count >= parameters.proseSentence && Scorer.endsSentence(bytes, before: line.upperBound, limit: line.lowerBound))
         }
-        var lines = 0, chars = 0
+        var proseLines = 0, chars = 0
         for index in segments.indices {
-            proseBefore[index] = lines; charsBefore[index] = chars
-            if prose[index] { lines += 1 }
-            chars += textBytes[index]
+            lines[index].proseBefore = proseLines; lines[index].charsBefore = chars
+            if lines[index].prose { proseLines += 1 }
+            chars += lines[index].textBytes
         }
-        lines = 0; chars = 0
+        proseLines = 0; chars = 0
         for index in segments.indices.reversed() {
-            proseAfter[index] = lines; charsAfter[index] = chars
-            if prose[index] { lines += 1 }
-            chars += textBytes[index]
+            lines[index].proseAfter = proseLines; lines[index].charsAfter = chars
+            if lines[index].prose { proseLines += 1 }
+            chars += lines[index].textBytes
         }
         func positionFactor(_ lines: Int, _ chars: Int) -> Double {
             if chars > parameters.farChars { return parameters.far }
@@ -130,21 +132,17 @@ public struct Scorer: Sendable {
             let rest = shape.whole || (towardsStart ? shape.atLineStart : shape.atLineEnd) ? 0
                 : document.trimmed(towardsStart ? segment.content.lowerBound..<item.match.lowerBound
                                                 : item.match.upperBound..<segment.content.upperBound).count
-            let linesAway = (towardsStart ? proseBefore : proseAfter)[item.segment] + (rest >= parameters.proseSentence ? 1 : 0)
-            let charsAway = (towardsStart ? charsBefore : charsAfter)[item.segment] + rest
+            let line = lines[item.segment]
+            let linesAway = (towardsStart ? line.proseBefore : line.proseAfter) + (rest >= parameters.proseSentence ? 1 : 0)
+            let charsAway = (towardsStart ? line.charsBefore : line.charsAfter) + rest
             let position = rulePosition == .any ? 1.0 : positionFactor(linesAway, charsAway)
-            let factors = [
-                Factor(name: "prior", value: weight),
-                Factor(name: "coverage", value: shape.coverage),
-                Factor(name: "position", value: position),
-                Factor(name: "prose_lines_away", value: Double(linesAway), multiplies: false),
-                Factor(name: "text_chars_away", value: Double(charsAway), multiplies: false),
-            ]
+            let factors = ScoredSpan.Factors(prior: weight, coverage: shape.coverage, position: position, proseLinesAway: linesAway,
+                                             textCharsAway: charsAway)
             let score = min(1, max(0, weight * shape.coverage * position))
             // A widget header (`to_end`) with no prose after it takes the rest of the text with it: the link
             // headlines and labels of the widget, which no rule can tell from a short line of text by themselves.
             var span = shape.span
-            if extendsToEnd, shape.whole, proseAfter[item.segment] == 0 { span = span.lowerBound..<bytes.count }
+            if extendsToEnd, shape.whole, line.proseAfter == 0 { span = span.lowerBound..<bytes.count }
             scored.append(ScoredSpan(evidence: item, span: span, wholeLine: shape.whole, score: score, factors: factors))
         }
         return scored
@@ -189,12 +187,39 @@ public struct Factor: Sendable, Equatable {
 public struct ScoredSpan: Sendable, Equatable {
     /// Whether nothing but boilerplate and short non-prose lines follow the span: the text stops here.
     /// (For a `head` rule, whether nothing of the kind precedes it.)
-    public var atTextEdge: Bool { (factors.first { $0.name == "prose_lines_away" }?.value ?? 0) == 0 }
+    public var atTextEdge: Bool { scoring.proseLinesAway == 0 }
 
     public let evidence: Evidence
     /// The bytes to remove: the whole line with its break, or the match with the spaces before it.
     public var span: Range<Int>
     public let wholeLine: Bool
     public let score: Double
-    public let factors: [Factor]
+    /// What the score is made of.
+    let scoring: Factors
+
+    /// The factors of the score, for `--explain` and `--verbose`: the three it multiplies, then its distance from the
+    /// edge its rule expects.
+    public var factors: [Factor] {
+        [
+            Factor(name: "prior", value: scoring.prior),
+            Factor(name: "coverage", value: scoring.coverage),
+            Factor(name: "position", value: scoring.position),
+            Factor(name: "prose_lines_away", value: Double(scoring.proseLinesAway), multiplies: false),
+            Factor(name: "text_chars_away", value: Double(scoring.textCharsAway), multiplies: false),
+        ]
+    }
+
+    /// The factors as numbers: every scored span has the same ones (an array of them, named, took an allocation per span).
+    struct Factors: Sendable, Equatable {
+        let prior: Double, coverage: Double, position: Double
+        let proseLinesAway: Int, textCharsAway: Int
+    }
+
+    init(evidence: Evidence, span: Range<Int>, wholeLine: Bool, score: Double, factors: Factors) {
+        self.evidence = evidence
+        self.span = span
+        self.wholeLine = wholeLine
+        self.score = score
+        scoring = factors
+    }
 }
