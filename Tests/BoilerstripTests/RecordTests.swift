@@ -32,6 +32,29 @@ import Testing
     }
 }
 
+/// The writer's shortcut for a document where nothing was found (``Metadata/isNothingFound``) holds for the empty
+/// metadata and for nothing else: any one field set turns it off.
+@Suite struct MetadataShortcutTests {
+    @Test func nothingFoundIsTheEmptyMetadataOnly() {
+        #expect(Metadata().isNothingFound)
+        let changes: [(String, (inout Metadata) -> Void)] = [
+            ("paywalled", { $0.paywalled = true }), ("truncated", { $0.truncated = true }), ("confidence", { $0.confidence = 0.5 }),
+            ("truncatedBy", { $0.truncatedBy = "x" }), ("remainingPercent", { $0.remainingPercent = 1 }),
+            ("remainingChars", { $0.remainingChars = 1 }), ("estimatedFullChars", { $0.estimatedFullChars = 1 }),
+            ("originalTitle", { $0.syndication.originalTitle = "x" }), ("originalSite", { $0.syndication.originalSite = "x" }),
+            ("originalURL", { $0.syndication.originalURL = "x" }), ("credit", { $0.syndication.credit = "x" }),
+        ]
+        for (name, change) in changes {
+            var metadata = Metadata()
+            change(&metadata)
+            #expect(metadata != Metadata(), "\(name)")
+            #expect(!metadata.isNothingFound, "\(name)")
+        }
+        // Every stored field is in the list above: a new one must be added there and to the shortcut.
+        #expect(Mirror(reflecting: Metadata()).children.count + Mirror(reflecting: Metadata.Syndication()).children.count - 1 == changes.count)
+    }
+}
+
 @Suite struct JSONStringTests {
     func decode(_ body: String) -> [UInt8] { Array(body.utf8).withUnsafeBufferPointer { JSONString.decode($0) } }
     func encode(_ bytes: [UInt8]) -> String { var out: [UInt8] = []; JSONString.encode(bytes, to: &out); return String(decoding: out, as: UTF8.self) }

@@ -28,6 +28,13 @@ public struct Metadata: Sendable, Equatable {
 
     public init() {}
 
+    /// Whether nothing was found: what ``init()`` holds (most documents), told without comparing every field.
+    var isNothingFound: Bool {
+        !paywalled && !truncated && confidence == 0.9 && truncatedBy == nil && remainingPercent == nil && remainingChars == nil
+            && estimatedFullChars == nil && syndication.originalTitle == nil && syndication.originalSite == nil
+            && syndication.originalURL == nil && syndication.credit == nil
+    }
+
     /// Wire names as their sign-offs spell them (`REUTER`, `afp`), in their usual form.
     static let wires: [String: String] = [
         "reuter": "Reuters", "reuters": "Reuters", "afp": "AFP", "dpa": "dpa", "ap": "AP", "associated press": "AP",
@@ -307,6 +314,7 @@ extension String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !trimmed($0) }),
               let last = scalars.lastIndex(where: { !trimmed($0) }) else { return "" }
+        if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return self }  // no copy
         return String(scalars[first...last])
     }
 }

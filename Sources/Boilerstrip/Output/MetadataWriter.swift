@@ -33,7 +33,7 @@ public struct MetadataWriter: Sendable {
 
     /// Appends the metadata object to `out`: written into a buffer on the stack, then appended whole.
     public func write(_ decision: Decision, to out: inout [UInt8]) {
-        if decision.removed.isEmpty && decision.flagged.isEmpty && decision.failure == nil && decision.metadata == Metadata() {
+        if decision.removed.isEmpty && decision.flagged.isEmpty && decision.failure == nil && decision.metadata.isNothingFound {
             out.append(contentsOf: nothingFound)  // as `write` below would put it, with nothing to report
             return
         }
@@ -155,7 +155,8 @@ public struct MetadataWriter: Sendable {
     }
 
     static func optionalString(_ value: String?, to out: inout ByteWriter) {
-        if let value { string(Array(value.utf8), to: &out) } else { out.append("null") }
+        guard var value else { out.append("null"); return }
+        value.withUTF8 { string($0, to: &out) }
     }
 
     /// A JSON string token: titles, sites, spans' texts.

@@ -208,6 +208,8 @@ public final class Screen: Sendable {
         @exclusivity(unchecked) var candidateIndex: [Int32] = []
         /// Advances once per document, so that the stamps of earlier documents never match.
         @exclusivity(unchecked) var generation: UInt64 = 0
+        /// The candidates of the last document, whose storage the next one reuses.
+        @exclusivity(unchecked) var found: [Candidate] = []
         let filter = LiteralFilter.Scratch()
         public init() {}
     }
@@ -228,8 +230,13 @@ public final class Screen: Sendable {
         }
         scratch.generation &+= 1
         let generation = scratch.generation << 32
-        var found: [Candidate] = []
-        found.reserveCapacity(32)  // most documents have fewer: growing from empty took three allocations a document
+        // The list of the document before, taken back (its caller is done with it): no allocation a document. Room for
+        // 32 at first (growing from empty took three allocations a document).
+        var found = scratch.found
+        scratch.found = []
+        found.removeAll(keepingCapacity: true)
+        found.reserveCapacity(32)
+        defer { scratch.found = found }
         let segments = document.segments
         // Literal positions are kept in 32 bits: a document of 2 GiB or more gets no search bounds.
         let positional = document.bytes.count < Int(Int32.max)
