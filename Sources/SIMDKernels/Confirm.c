@@ -62,9 +62,10 @@ static int fits_before_last_eight(const uint8_t *bytes, size_t at, size_t patter
     return 1;
 }
 
+// The three passes over at most BOILERSTRIP_CONFIRM_CHUNK positions.
 static inline __attribute__((always_inline)) size_t
-confirm(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n, const boilerstrip_confirm_tables *tables,
-        uint64_t *work, uint64_t *hits, size_t room, size_t *consumed) {
+confirm_chunk(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n, const boilerstrip_confirm_tables *tables,
+              uint64_t *work, uint64_t *hits, size_t room, size_t *consumed) {
     uint64_t *ats = work, *opens = work + n, *tails = work + 2 * n, *raws = work + 3 * n, *afters = work + 4 * n,
              *starts = work + 5 * n, *ends = work + 6 * n + 1;
     // 1. Positions, as many as the room for their entries allows.
@@ -126,6 +127,23 @@ confirm(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n, c
     return kept;
 }
 
+// The positions a chunk at a time: the passes' arrays (seven words a position) stay in the first-level cache, where
+// those of a whole block (4,096 positions, 229 KB) went through the second.
+static inline __attribute__((always_inline)) size_t
+confirm(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n, const boilerstrip_confirm_tables *tables,
+        uint64_t *work, uint64_t *hits, size_t room, size_t *consumed) {
+    size_t done = 0, written = 0;
+    while (done < n) {
+        const size_t chunk = n - done < BOILERSTRIP_CONFIRM_CHUNK ? n - done : BOILERSTRIP_CONFIRM_CHUNK;
+        size_t taken = 0;
+        written += confirm_chunk(bytes, count, flagged + done, chunk, tables, work, hits + written, room - written, &taken);
+        done += taken;
+        if (taken < chunk) break;  // no room for the next position's entries
+    }
+    *consumed = done;
+    return written;
+}
+
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 // Compiled for the baseline x86-64, counting bits takes a dozen instructions: where the processor has AVX2 it also
 // has the instructions that count bits and leading zeros (and BMI), and this copy uses them.
@@ -144,3 +162,5 @@ size_t boilerstrip_confirm(const uint8_t *bytes, size_t count, const uint64_t *f
 #endif
     return confirm(bytes, count, flagged, n, tables, work, hits, room, consumed);
 }
+
+_Static_assert(BOILERSTRIP_CONFIRM_WORK_WORDS == 7 * BOILERSTRIP_CONFIRM_CHUNK + 1, "the work space of a chunk");

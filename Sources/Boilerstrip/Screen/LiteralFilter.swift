@@ -289,8 +289,8 @@ struct LiteralFilter: Sendable {
         /// Confirmed occurrences, handed over when the next position could overflow them: pattern << 40 | the
         /// position of its last byte.
         @exclusivity(unchecked) var hits = [UInt64](repeating: 0, count: 4096)
-        /// The confirmation's arrays: seven words for each position of `flagged`, and one.
-        @exclusivity(unchecked) var work = [UInt64](repeating: 0, count: 7 * 4096 + 1)
+        /// The confirmation's arrays (``boilerstrip_confirm``).
+        @exclusivity(unchecked) var work = [UInt64](repeating: 0, count: Int(BOILERSTRIP_CONFIRM_WORK_WORDS))
         init() {}
     }
 

@@ -82,6 +82,10 @@ typedef struct {
 #define BOILERSTRIP_CONFIRM_LONG (1ULL << 38)
 #define BOILERSTRIP_CONFIRM_FLAGS (7ULL << 36)
 
+/// The positions `boilerstrip_confirm` takes at a time, and the words of work space it needs (seven a position, and one).
+#define BOILERSTRIP_CONFIRM_CHUNK 96
+#define BOILERSTRIP_CONFIRM_WORK_WORDS 673  /* 7 * BOILERSTRIP_CONFIRM_CHUNK + 1 */
+
 /// Eight bytes folded at once, as `Screen.fold` folds each (0x20 set in the bytes 0x41–0x5A and 0x80–0x9E).
 uint64_t boilerstrip_fold8(uint64_t word);
 
@@ -89,7 +93,7 @@ uint64_t boilerstrip_fold8(uint64_t word);
 /// in place | the position, as `boilerstrip_shift_or` writes them) in `bytes[0..<count]`: writes a hit (pattern << 40 |
 /// the position) for each, in order of position then entry, into `hits`, and returns how many. Stops before a position
 /// whose slot's entries would not all fit in the `room` left; `*consumed` tells how many positions it took. `work`
-/// has room for `7 * n + 1` words. Any processor (plain C).
+/// has room for `BOILERSTRIP_CONFIRM_WORK_WORDS` words. Any processor (plain C).
 size_t boilerstrip_confirm(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n,
                            const boilerstrip_confirm_tables *tables, uint64_t *work, uint64_t *hits, size_t room,
                            size_t *consumed);
