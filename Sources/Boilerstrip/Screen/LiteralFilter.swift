@@ -376,6 +376,9 @@ struct LiteralFilter: Sendable {
             written += boilerstrip_shift_or(base, index, count, hashBytes, reach, &carried.state, out + written)
             index += count
             carried.rolling = rolling(endingAt: index - 1, base, byteHashes)
+            // More text after this block: the next call's kernel takes the bytes left (this loop took 56 of every
+            // 4,088, 1.4 % of the text at a quarter of the speed); the text's last ones are the loop's.
+            if end < bytes.count { return (index, written) }
         }
         while index &+ 3 < end {
             written = step(index, base, byteHashes, reach, &carried, out, written)
