@@ -100,6 +100,32 @@ import Testing
     }
 }
 
+/// The cleaned text of a record, encoded from the pieces between the removed spans, is the token the encoding of the
+/// whole cleaned text gives: UTF-8 of every length, lone surrogates (WTF-8), stray and truncated sequences, escapes
+/// to make, and cuts anywhere, inside sequences too.
+@Suite struct CleanedTextEncodingTests {
+    @Test(arguments: 0..<200)
+    func piecesEncodeAsTheWholeDoes(seed: UInt64) {
+        var random = PropertyTests.Generator(state: seed &* 7_727 &+ 5)
+        let pieces: [[UInt8]] = [Array("plain text ".utf8), Array("é".utf8), Array("’".utf8), Array("😀".utf8), [0xED, 0xA0, 0x80],
+                                 [0xC3], [0x80], [0xFF], [0x22], [0x5C], [0x0A], [0x01], Array("Reuters".utf8)]
+        var bytes: [UInt8] = []
+        for _ in 0..<Int.random(in: 0...40, using: &random) { bytes += pieces.randomElement(using: &random)! }
+        var cuts = (0..<Int.random(in: 0...6, using: &random)).map { _ in Int.random(in: 0...bytes.count, using: &random) }.sorted()
+        if cuts.count % 2 == 1 { cuts.removeLast() }
+        let removed = stride(from: 0, to: cuts.count, by: 2).map { index in
+            let span = cuts[index]..<cuts[index + 1]
+            return ScoredSpan(evidence: Evidence(rule: 0, segment: 0, match: span, captures: Captures()), span: span, wholeLine: false,
+                              score: 1, factors: .init(prior: 1, coverage: 1, position: 1, proseLinesAway: 0, textCharsAway: 0))
+        }
+        let decision = Decision(document: Document(bytes: bytes), removed: removed, flagged: [], metadata: Metadata(), failure: nil)
+        var whole: [UInt8] = [], byPieces: [UInt8] = []
+        JSONString.encode(decision.cleanedBytes, to: &whole)
+        decision.encodeCleanedText(to: &byPieces)
+        #expect(byPieces == whole, "seed \(seed): \(bytes) cut at \(cuts)")
+    }
+}
+
 @Suite struct RecordScannerTests {
     let scanner = RecordScanner(textField: "text", metaField: "boilerstrip")
 

@@ -24,6 +24,28 @@ public struct Decision: Sendable {
         out.append(contentsOf: document.bytes[cursor...])
         return out
     }
+
+    /// Appends the cleaned bytes as a JSON string token: what `JSONString.encode(cleanedBytes, to:)` appends, from the
+    /// pieces between the removed spans (no copy of the cleaned text first), unless a cut falls inside a UTF-8
+    /// sequence (on a continuation byte), where encoding a piece alone could read it otherwise.
+    func encodeCleanedText(to out: inout [UInt8]) {
+        let bytes = document.bytes
+        func startsSequence(_ index: Int) -> Bool { index >= bytes.count || bytes[index] & 0xC0 != 0x80 }
+        guard removed.allSatisfy({ startsSequence($0.span.lowerBound) && startsSequence($0.span.upperBound) }) else {
+            JSONString.encode(cleanedBytes, to: &out)
+            return
+        }
+        out.append(UInt8(ascii: "\""))
+        bytes.withUnsafeBufferPointer { buffer in
+            var cursor = 0
+            for span in removed {
+                JSONString.encodeBody(UnsafeBufferPointer(rebasing: buffer[cursor..<span.span.lowerBound]), to: &out)
+                cursor = span.span.upperBound
+            }
+            JSONString.encodeBody(UnsafeBufferPointer(rebasing: buffer[cursor...]), to: &out)
+        }
+        out.append(UInt8(ascii: "\""))
+    }
 }
 
 /// Builds a ``Decision`` from scored spans.

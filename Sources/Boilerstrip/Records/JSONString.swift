@@ -146,6 +146,14 @@ public enum JSONString {
     /// Runs of bytes that need no escape (``plainEnd(_:from:end:)``) are copied whole.
     static func encode<Out: ByteOutput & ~Copyable>(contiguous bytes: UnsafeBufferPointer<UInt8>, to out: inout Out) {
         out.append(UInt8(ascii: "\""))
+        encodeBody(bytes, to: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// The body of a string token, without its quotes: pieces of text whose cuts fall between UTF-8 sequences encode
+    /// one after the other as their concatenation does.
+    static func encodeBody<Out: ByteOutput & ~Copyable>(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout Out) {
+        guard !bytes.isEmpty else { return }
         var run = 0, index = 0
         let end = bytes.count
         while index < end {
@@ -175,7 +183,6 @@ public enum JSONString {
             run = index
         }
         out.append(UnsafeBufferPointer(rebasing: bytes[run..<end]))
-        out.append(UInt8(ascii: "\""))
     }
 
     /// The first index from `index` on whose byte a JSON string cannot hold as it is: a quote, a backslash, a

@@ -72,7 +72,7 @@ public struct RecordCleaner: Sendable {
         func splice(_ range: Range<Int>?, text: Bool) {
             guard let range else { return }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: line[cursor..<range.lowerBound]))
-            if text { JSONString.encode(decision.cleanedBytes, to: &out) }
+            if text { decision.encodeCleanedText(to: &out) }
             cursor = range.upperBound
         }
         let metaFirst = (layout.metaMember?.lowerBound ?? .max) < (textEdit?.lowerBound ?? .max)
