@@ -96,24 +96,37 @@ public struct Scorer: Sendable {
         for (item, shape) in zip(evidence, shapes) where catalogue.rules[item.rule].weight >= thresholds.remove {
             if shape.whole { lines[item.segment].boilerplate = true } else { lines[item.segment].strongPartBytes += shape.span.count }
         }
-        for segment in segments where !lines[segment.index].boilerplate {
-            let line = document.trimmed(segment.content)
-            lines[segment.index].textBytes = max(0, line.count - lines[segment.index].strongPartBytes)
-            lines[segment.index].prose = line.count >= parameters.longLine
+        // Only the lines a distance is measured over: before the last match of a `head` rule, after the first match of
+        // another (most matches sit in the last lines: a footer does not read the whole text above it).
+        var before = 0, after = segments.count
+        for item in evidence {
+            // A `to_end` rule reads the prose after it whatever its position.
+            if catalogue.rules[item.rule].position == .head { before = max(before, item.segment) }
+            if catalogue.rules[item.rule].position != .head || catalogue.rules[item.rule].extendsToEnd { after = min(after, item.segment) }
+        }
+        func measure(_ index: Int) {
+            guard !lines[index].boilerplate else { return }
+            let line = document.trimmed(segments[index].content)
+            lines[index].textBytes = max(0, line.count - lines[index].strongPartBytes)
+            lines[index].prose = line.count >= parameters.longLine
                 || (line.count >= parameters.proseSentence && Scorer.endsSentence(bytes, before: line.upperBound, limit: line.lowerBound))
         }
         var proseLines = 0, chars = 0
-        for index in segments.indices {
+        for index in 0..<before {
+            measure(index)
             lines[index].proseBefore = proseLines; lines[index].charsBefore = chars
             if lines[index].prose { proseLines += 1 }
             chars += lines[index].textBytes
         }
+        if before < segments.count { lines[before].proseBefore = proseLines; lines[before].charsBefore = chars }
         proseLines = 0; chars = 0
-        for index in segments.indices.reversed() {
+        for index in stride(from: segments.count - 1, to: after, by: -1) {
+            if index >= before { measure(index) }  // the lines below `before` were measured above
             lines[index].proseAfter = proseLines; lines[index].charsAfter = chars
             if lines[index].prose { proseLines += 1 }
             chars += lines[index].textBytes
         }
+        if after < segments.count { lines[after].proseAfter = proseLines; lines[after].charsAfter = chars }
         func positionFactor(_ lines: Int, _ chars: Int) -> Double {
             if chars > parameters.farChars { return parameters.far }
             return lines < parameters.decay.count ? parameters.decay[lines] : parameters.far
