@@ -102,23 +102,23 @@ public struct Decider: Sendable {
     /// ends the document, after a run that starts it, and after a run that sits between two blank lines.
     func absorbBlankLines(_ removed: inout [ScoredSpan], in document: Document) {
         guard !removed.isEmpty else { return }
+        guard removed.contains(where: \.wholeLine) else { return }
         let segments = document.segments
-        var removedLine = [Int?](repeating: nil, count: segments.count)  // segment → index in removed
-        var wholeLines = false
-        for (index, span) in removed.enumerated() where span.wholeLine {
-            removedLine[span.evidence.segment] = index
-            wholeLines = true
-        }
-        guard wholeLines else { return }
+        // Segment → index in removed (-1: none), on the stack when it fits (an array of optionals looked up its type
+        // metadata at run time on every allocation).
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: segments.count) { removedIndex in
+        removedIndex.initialize(repeating: -1)
+        for (index, span) in removed.enumerated() where span.wholeLine { removedIndex[span.evidence.segment] = index }
+        func removedLine(_ segment: Int) -> Int? { removedIndex[segment] >= 0 ? removedIndex[segment] : nil }
         // Read near the removed lines only (a map over every line trimmed each of them).
         func blank(_ index: Int) -> Bool { !segments[index].whole.isEmpty && document.isBlank(segments[index]) }
         var segment = 0
         while segment < segments.count {
-            guard let first = removedLine[segment] else { segment += 1; continue }
+            guard let first = removedLine(segment) else { segment += 1; continue }
             // A run of removed lines, blank lines between them included.
             var last = segment, lastIndex = first, cursor = segment + 1
             while cursor < segments.count {
-                if let index = removedLine[cursor] { last = cursor; lastIndex = index; cursor += 1 }
+                if let index = removedLine(cursor) { last = cursor; lastIndex = index; cursor += 1 }
                 else if blank(cursor) { cursor += 1 }
                 else { break }
             }
@@ -139,7 +139,7 @@ public struct Decider: Sendable {
             // Blank lines strictly inside the run join the span before them.
             var previous = first
             for line in segment..<(last + 1) where line > segment {
-                if let index = removedLine[line] {
+                if let index = removedLine(line) {
                     if removed[previous].span.upperBound < removed[index].span.lowerBound,
                        line > 0, blank(line - 1) {
                         removed[previous].span = removed[previous].span.lowerBound..<removed[index].span.lowerBound
@@ -148,6 +148,7 @@ public struct Decider: Sendable {
                 }
             }
             segment = after
+        }
         }
         removed.sort { $0.span.lowerBound < $1.span.lowerBound }
     }

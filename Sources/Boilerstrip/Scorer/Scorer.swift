@@ -92,7 +92,10 @@ public struct Scorer: Sendable {
             var proseBefore = 0, proseAfter = 0, charsBefore = 0, charsAfter = 0
         }
         let segments = document.segments
-        var lines = [Line](repeating: Line(), count: segments.count)
+        // On the stack when it fits, else a plain allocation: an array of a type of ours looked up its storage's type
+        // metadata at run time on every allocation.
+        return withUnsafeTemporaryAllocation(of: Line.self, capacity: segments.count) { lines -> [ScoredSpan] in
+        lines.initialize(repeating: Line())
         for (item, shape) in zip(evidence, shapes) where catalogue.rules[item.rule].weight >= thresholds.remove {
             if shape.whole { lines[item.segment].boilerplate = true } else { lines[item.segment].strongPartBytes += shape.span.count }
         }
@@ -159,6 +162,7 @@ public struct Scorer: Sendable {
             scored.append(ScoredSpan(evidence: item, span: span, wholeLine: shape.whole, score: score, factors: factors))
         }
         return scored
+        }
     }
 
     /// Whether the text right before `index` ends a sentence (spaces skipped).
