@@ -27,9 +27,24 @@ public final class MatchScratch {
     }()
 
     private(set) var matchData: OpaquePointer
+    /// PCRE2's count of the groups the last match set (0 after no match).
+    var lastCount = 0
     private var pairs: Int
     let context: OpaquePointer
     private let jitStack: OpaquePointer?
+
+    /// The byte range of group `group` of the last match made with this scratch (nil: it took no part, or there was no
+    /// match).
+    public func lastMatch(group: Int) -> Range<Int>? { range(ofGroup: group, among: lastCount) }
+
+    /// A group's range in the match data, of a match that set `count` groups.
+    @inline(__always)
+    func range(ofGroup group: Int, among count: Int) -> Range<Int>? {
+        guard group < count, group < pairs else { return nil }
+        let ovector = pcre2_get_ovector_pointer_8(matchData)!
+        let lower = ovector[2 * group], upper = ovector[2 * group + 1]
+        return lower != PCRE2Unset && upper >= lower ? lower..<upper : nil
+    }
 
     public init(limits: Limits = Limits()) {
         pairs = 16

@@ -157,6 +157,27 @@ public final class Regex: @unchecked Sendable {
     public func firstMatch(
         in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0, startLimit: Int? = nil, scratch: MatchScratch
     ) throws(MatchError) -> Match? {
+        let rc = try search(subject, from: start, startLimit: startLimit, scratch: scratch)
+        guard rc > 0 else { return nil }
+        var ranges: [Range<Int>?] = []
+        ranges.reserveCapacity(groupCount + 1)
+        for group in 0...groupCount { ranges.append(scratch.range(ofGroup: group, among: Int(rc))) }
+        return Match(groups: ranges)
+    }
+
+    /// The byte range of the first match at or after byte `start`, as ``firstMatch(in:from:startLimit:scratch:)``
+    /// finds it, without building the list of its groups (an allocation a match): read a group's range with
+    /// ``MatchScratch/lastMatch(group:)`` before the scratch's next match.
+    public func firstMatchRange(
+        in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0, startLimit: Int? = nil, scratch: MatchScratch
+    ) throws(MatchError) -> Range<Int>? {
+        let rc = try search(subject, from: start, startLimit: startLimit, scratch: scratch)
+        guard rc > 0 else { return nil }
+        return scratch.range(ofGroup: 0, among: Int(rc))
+    }
+
+    /// Runs the match; returns PCRE2's count of the groups set (0: no match), which the scratch keeps for its groups.
+    private func search(_ subject: UnsafeBufferPointer<UInt8>, from start: Int, startLimit: Int?, scratch: MatchScratch) throws(MatchError) -> Int32 {
         let jitted = compileJITOnce()
         guard let code else {
             throw .failed(code: 0, message: "the pattern does not compile: \(failure?.description ?? "")")
@@ -169,7 +190,8 @@ public final class Regex: @unchecked Sendable {
         let rc = jitted
             ? pcre2_jit_match_8(code, base, subject.count, start, 0, scratch.matchData, scratch.context)
             : pcre2_match_8(code, base, subject.count, start, 0, scratch.matchData, scratch.context)
-        if rc == PCRE2_ERROR_NOMATCH { return nil }
+        scratch.lastCount = 0
+        if rc == PCRE2_ERROR_NOMATCH { return 0 }
         if rc < 0 {
             switch rc {
             case PCRE2_ERROR_MATCHLIMIT: throw .matchLimit
@@ -179,18 +201,8 @@ public final class Regex: @unchecked Sendable {
             default: throw .failed(code: Int(rc), message: Regex.message(for: rc))
             }
         }
-        let ovector = pcre2_get_ovector_pointer_8(scratch.matchData)!
-        var ranges: [Range<Int>?] = []
-        ranges.reserveCapacity(groupCount + 1)
-        for group in 0...groupCount {
-            let lower = ovector[2 * group], upper = ovector[2 * group + 1]
-            if group < Int(rc), lower != PCRE2Unset, upper >= lower {
-                ranges.append(lower..<upper)
-            } else {
-                ranges.append(nil)
-            }
-        }
-        return Match(groups: ranges)
+        scratch.lastCount = Int(rc)
+        return rc
     }
 
     /// Whether the pattern matches anywhere in `subject`.

@@ -2,6 +2,28 @@
 import PCRE2
 import Testing
 
+/// The matcher's path without a list of groups per match (`firstMatchRange`, then the scratch's match data) finds
+/// what `firstMatch` finds: the same range, every group the same, from every start, across matches that set fewer
+/// groups than the one before.
+@Suite struct MatchRangeTests {
+    @Test func rangeAndGroupsAgreeWithFirstMatch() throws {
+        let regex = try Regex(#"(?<a>x+)(?:(?<b>y)|(?<c>z))?(?<d>w)?"#)
+        let scratch = MatchScratch()
+        let subject = Array("..xxyw.xz..xw x xxz".utf8)
+        try subject.withUnsafeBufferPointer { line in
+            for start in 0...line.count {
+                let match = try regex.firstMatch(in: line, from: start, scratch: scratch)
+                let range = try regex.firstMatchRange(in: line, from: start, scratch: scratch)
+                #expect(range == match?.range, "from \(start)")
+                for group in 0...5 {
+                    #expect(scratch.lastMatch(group: group) == (match.flatMap { group < $0.groups.count ? $0.groups[group] : nil }),
+                            "group \(group) from \(start)")
+                }
+            }
+        }
+    }
+}
+
 @Suite struct PatternExpanderTests {
     func matches(_ pattern: String, _ text: String) throws -> Bool {
         let regex = try Regex(PatternExpander.expand(pattern).pattern)

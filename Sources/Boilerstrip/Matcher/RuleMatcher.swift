@@ -142,22 +142,22 @@ public struct RuleMatcher: Sendable {
                     // The bytes where a match may start, and what follows the last of them on the line.
                     defer { timings?.record(rule: Int(candidate.rule), bytes: line.count - bounds.from, since: started) }
                     while from <= line.count && from <= (startLimit ?? from) {
-                        let match: Match?
+                        let matched: Range<Int>?
                         do throws(MatchError) {
-                            match = try pattern._withUnsafeGuaranteedRef { regex in
+                            matched = try pattern._withUnsafeGuaranteedRef { regex in
                                 Result { () throws(MatchError) in
-                                    try regex.firstMatch(in: line, from: from, startLimit: startLimit, scratch: scratch)
+                                    try regex.firstMatchRange(in: line, from: from, startLimit: startLimit, scratch: scratch)
                                 }
                             }.get()
                         } catch {
                             throw MatchFailure(ruleID: catalogue.rules[Int(candidate.rule)].id, reason: error.description)
                         }
-                        guard let match else { break }
-                        let range = match.range
+                        guard let range = matched else { break }
                         if !range.isEmpty {
+                            // A name's range: the first of its groups that took part, read off the scratch's match data.
                             var captures = Captures()
                             for (capture, groups) in captureGroups.of(Int(candidate.rule), matchedBy: pattern.takeUnretainedValue()) {
-                                if let r = match.firstRange(among: groups), !r.isEmpty {
+                                if let r = groups.lazy.compactMap(scratch.lastMatch(group:)).first, !r.isEmpty {
                                     captures[capture] = (r.lowerBound + base)..<(r.upperBound + base)
                                 }
                             }
