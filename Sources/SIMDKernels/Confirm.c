@@ -2,7 +2,8 @@
 // filter let through. Scalar C on every processor, written without branches on the data where it can: a position let
 // through is confirmed or not about as often as not, and branching on it cost a mispredicted jump at every other
 // one (and the wait for the loads before it). Three passes over a block of positions:
-//   1. each position's window slot, its last eight bytes folded and the entries of its slot;
+//   1. each position's window slot, its last eight bytes as they are and folded, whether a word byte follows it, and
+//      the range of the entries of its open buckets;
 //   2. every (position, entry) pair in one flat loop, the hit written each time and kept when the entry's bucket is
 //      open, its last eight bytes are the text's (in their exact spelling where it has one), it fits before the
 //      position and no word byte follows where it is bounded after;
@@ -10,6 +11,11 @@
 #include "SIMDKernels.h"
 
 #include <string.h>
+
+// The last eight bytes are read as one word and byte-swapped so that the last comes first: little-endian only.
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "Confirm.c reads words as little-endian"
+#endif
 
 // Eight bytes folded at once, as Screen.fold folds each: 0x20 set in the bytes 0x41-0x5A and 0x80-0x9E.
 static inline uint64_t fold8(uint64_t word) {
