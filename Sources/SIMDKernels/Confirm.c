@@ -41,8 +41,8 @@ static inline void window(const uint8_t *bytes, size_t at, const boilerstrip_con
     if (at >= 7) {
         uint64_t word;
         memcpy(&word, bytes + at - 7, 8);
-        *slot = (hashes[bytes[at]] ^ hashes[bytes[at - 1]] >> 16 ^ hashes[bytes[at - 2]] >> 32) & tables->slot_mask;
-        *raw = __builtin_bswap64(word);
+        *raw = __builtin_bswap64(word);  // the window's three bytes are its low three
+        *slot = (hashes[*raw & 0xFF] ^ hashes[*raw >> 8 & 0xFF] >> 16 ^ hashes[*raw >> 16 & 0xFF] >> 32) & tables->slot_mask;
         *tail = fold8(*raw);
         return;
     }
