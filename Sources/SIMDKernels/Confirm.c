@@ -6,7 +6,7 @@
 //      the range of the entries of its open buckets;
 //   2. every (position, entry) pair in one flat loop, the hit written each time and kept when the entry's bucket is
 //      open, its last eight bytes are the text's (in their exact spelling where it has one), it fits before the
-//      position and no word byte follows where it is bounded after;
+//      position and no word byte stands next to it where it is bounded (before, after);
 //   3. the hits of literals longer than eight bytes checked one by one for the bytes before their last eight.
 #include "SIMDKernels.h"
 
@@ -28,9 +28,9 @@ static inline uint64_t fold8(uint64_t word) {
 
 uint64_t boilerstrip_fold8(uint64_t word) { return fold8(word); }
 
-static inline int is_word_byte(uint8_t byte) {
-    return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) ||
-           byte == 0x5F;
+// 1 for an ASCII letter, digit or `_` (what `ScreenLiteral.isWordByte` says), by arithmetic.
+static inline uint64_t is_word_byte(uint8_t byte) {
+    return (uint64_t)((uint8_t)((byte | 0x20) - 'a') < 26) | (uint64_t)((uint8_t)(byte - '0') < 10) | (uint64_t)(byte == '_');
 }
 
 // The slot of the window ending at `at`, and the last eight bytes there as they are and folded, the last first
@@ -94,7 +94,7 @@ confirm_chunk(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_
         opens[m] = open;
         tails[m] = tail;
         raws[m] = raw;
-        afters[m] = at + 1 < count ? (uint64_t)is_word_byte(bytes[at + 1]) : 0;
+        afters[m] = at + 1 < count ? is_word_byte(bytes[at + 1]) : 0;
         starts[m] = start;
         ends[m] = end;
     }
@@ -102,17 +102,22 @@ confirm_chunk(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_
     starts[m] = 0;  // read (and not used) as the loop below steps past the last position
     // 2. Every (position, entry) pair (every position has at least one): kept when the entry's bucket is open, its
     // last eight bytes are the text's (folded, and as they are for an exact spelling), it fits before the position
-    // and no word byte follows where it is bounded after.
+    // and no word byte stands before (after) it where it is bounded before (after). The filter's front window does
+    // not make sure of the byte before: it is hashed, and a long literal's front is out of its reach.
     size_t written = 0;
     const uint64_t *entries = tables->entries;
     for (size_t position = 0, index = m ? (size_t)starts[0] : 0; position < m;) {
         const uint64_t entry = entries[3 * index], last = entries[3 * index + 1], spelled = entries[3 * index + 2];
         const uint64_t length = (entry >> 24) & 0xFF, at = ats[position];
         const uint64_t mask = length >= 8 ? ~0ULL : (1ULL << (8 * length)) - 1;
-        const uint64_t exact = (entry >> 37) & 1, after = (entry >> 36) & 1;
+        const uint64_t exact = (entry & BOILERSTRIP_CONFIRM_EXACT) != 0, after = (entry & BOILERSTRIP_CONFIRM_AFTER) != 0,
+                       before = (entry & BOILERSTRIP_CONFIRM_BEFORE) != 0;
+        // The byte before the literal, when one stands there (its own last byte otherwise, read and not used).
+        const uint64_t has_front = length < at + 1;
+        const uint64_t word_before = has_front & is_word_byte(bytes[has_front ? at - length : at]);
         const uint64_t fits = (opens[position] >> ((entry >> 32) & 0xF) & 1) & ((tails[position] & mask) == last) &
                               (length <= at + 1) & ((exact ^ 1) | ((raws[position] & mask) == spelled)) &
-                              ((after & afters[position]) ^ 1);
+                              ((after & afters[position]) ^ 1) & ((before & word_before) ^ 1);
         hits[written] = (entry & 0xFFFFF) << 40 | at | (entry & (BOILERSTRIP_CONFIRM_LONG | BOILERSTRIP_CONFIRM_EXACT)) << 24;
         written += fits;
         index++;
@@ -125,8 +130,9 @@ confirm_chunk(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_
     size_t kept = 0;
     for (size_t hit = 0; hit < written; hit++) {
         const uint64_t value = hits[hit];
-        if ((value >> 62 & 1) &&
-            !fits_before_last_eight(bytes, value & 0xFFFFFFFFFFULL, (value >> 40) & 0xFFFFF, (int)(value >> 61 & 1), tables))
+        if ((value & BOILERSTRIP_CONFIRM_LONG << 24) &&
+            !fits_before_last_eight(bytes, value & 0xFFFFFFFFFFULL, (value >> 40) & 0xFFFFF,
+                                    (value & BOILERSTRIP_CONFIRM_EXACT << 24) != 0, tables))
             continue;
         hits[kept++] = value & 0x0FFFFFFFFFFFFFFFULL;
     }

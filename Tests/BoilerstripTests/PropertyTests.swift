@@ -117,11 +117,11 @@ import Testing
         #expect(Screen(rules: Support.builtin.rules).filter.trigramCost == filter.trigramCost)
     }
 
-    /// The literal filter against a naive search: every occurrence (a bounded-before one where a non-word byte or
-    /// the start precedes it) is reported, in order of its end, and nothing that is not an occurrence: not a
-    /// bounded-after one with a word byte after it, nor one with an exact spelling in another case. A small
+    /// The literal filter against a naive search: every occurrence is reported, in order of its end, and nothing that
+    /// is not an occurrence: not one of a pattern bounded before (after) with a word byte before (after) it, nor one
+    /// with an exact spelling in another case. A small
     /// alphabet (cases, spaces, punctuation, UTF-8 and stray bytes) makes overlaps, shared windows and blocks
-    /// longer than the filter's buffer common.
+    /// longer than the filter's buffer common; the patterns planted in the text make long ones occur.
     @Test(arguments: 0..<60)
     func theLiteralFilterFindsEveryOccurrence(seed: UInt64) {
         var random = Generator(state: seed &* 7919 &+ 3)
@@ -137,7 +137,20 @@ import Testing
         }
         let list = Array(patterns)
         let filter = LiteralFilter(list)
-        let text = draw(Int.random(in: 0...12_000, using: &random))
+        // Random bytes, and the patterns themselves planted among them (in their spelling or in any case, a random byte
+        // before and after): long patterns would almost never occur in random bytes alone.
+        var text: [UInt8] = []
+        let length = Int.random(in: 0...12_000, using: &random)
+        while text.count < length {
+            if list.isEmpty || Int.random(in: 0..<3, using: &random) > 0 {
+                text += draw(Int.random(in: 1...24, using: &random))
+            } else {
+                let pattern = list.randomElement(using: &random)!
+                text += (pattern.exact ?? pattern.bytes).map { byte in
+                    Bool.random(using: &random) && (0x61...0x7A).contains(byte) ? byte & ~0x20 : byte
+                }
+            }
+        }
         let folded = text.map(Screen.fold)
         var reported: [(pattern: Int, end: Int)] = []
         text.withUnsafeBufferPointer { bytes in
@@ -165,6 +178,8 @@ import Testing
             let pattern = list[hit.pattern], bytes = pattern.bytes, start = hit.end + 1 - bytes.count
             #expect(hit.end + 1 >= bytes.count && Array(folded[start...hit.end]) == bytes,
                     "seed \(seed): reported \(bytes) where it is not")
+            #expect(!pattern.boundedBefore || start == 0 || !ScreenLiteral.isWordByte(text[start - 1]),
+                    "seed \(seed): reported \(bytes) at \(start) after a word byte")
             #expect(!pattern.boundedAfter || hit.end + 1 == text.count || !ScreenLiteral.isWordByte(text[hit.end + 1]),
                     "seed \(seed): reported \(bytes) at \(start) before a word byte")
             #expect(pattern.exact.map { Array(text[start...hit.end]) == $0 } ?? true,

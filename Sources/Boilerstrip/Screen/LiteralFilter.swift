@@ -18,18 +18,19 @@ import SIMDKernels
 /// instead, and a bounded-before pattern is filtered with each of them in front as well. It is still reported by
 /// where its own bytes end.
 ///
-/// Invariant: every occurrence is reported (the test suite checks each rule example in long documents; the fuzz
-/// target checks arbitrary bytes); occurrences of a bounded-before pattern may be reported only where a non-word
-/// byte or the start precedes them.
+/// Invariant: every occurrence is reported, and nothing else: an occurrence is the pattern's bytes (folded, or its
+/// exact ones) with no word byte on a side it is bounded on (the test suite checks the filter against a naive search,
+/// and each rule example in long documents; the fuzz target checks arbitrary bytes).
 struct LiteralFilter: Sendable {
     /// A literal as the filter sees it: folded bytes (at least two), and whether a non-word byte (or the start
     /// of the text) must come before it.
     struct Pattern: Hashable, Sendable {
         let bytes: [UInt8]
         let boundedBefore: Bool
-        /// Whether a word byte must not follow it, and the exact bytes it must have (nil: any case): checked where a
-        /// position is confirmed, so that an occurrence that fails them never reaches the screen's rules ("AP" inside
-        /// "apart", "Plus" in "plus": on the corpus 0.5 M of 1.2 M occurrences failed these checks there).
+        /// Whether a word byte must not follow it, and the exact bytes it must have (nil: any case): checked, with the
+        /// boundary before, where a position is confirmed, so that an occurrence that fails them never reaches the
+        /// screen's rules ("AP" inside "apart", "Plus" in "plus": on the corpus 0.5 M of 1.2 M occurrences failed
+        /// these checks there).
         var boundedAfter = false
         var exact: [UInt8]? = nil
         /// The bytes the filter sees: a bounded-before pattern with the non-word byte first.
@@ -69,10 +70,11 @@ struct LiteralFilter: Sendable {
     /// buckets only: the lists that are not empty one after the other, by slot then bucket, list `k` being entries
     /// `listStart[k]..<listStart[k + 1]`, and `slotLists[s]`: the index of the slot's first list | a bit for each
     /// bucket with a list there << 32 (``boilerstrip_confirm`` reads them). Entry `e` is three words, `entries[3 * e]`:
-    /// pattern index | length << 24 | bucket << 32 | flags (``BOILERSTRIP_CONFIRM_AFTER``, ``BOILERSTRIP_CONFIRM_EXACT``,
-    /// ``BOILERSTRIP_CONFIRM_LONG``), `entries[3 * e + 1]`: its last eight bytes, the last first (zeros before a
-    /// shorter pattern’s start), and `entries[3 * e + 2]`: the same of its exact spelling (0 without). On 40 MB of the corpus, four bytes let through 683 K of 1.19 M entries (every "-tion"
-    /// for "publication") and the rest of the bytes then kept 346 K. (A list for every slot and bucket, 65,536 starts
+    /// pattern index | length << 24 | bucket << 32 | flags (``BOILERSTRIP_CONFIRM_BEFORE``, ``BOILERSTRIP_CONFIRM_AFTER``,
+    /// ``BOILERSTRIP_CONFIRM_EXACT``, ``BOILERSTRIP_CONFIRM_LONG``), `entries[3 * e + 1]`: its last eight bytes, the
+    /// last first (zeros before a shorter pattern’s start), and `entries[3 * e + 2]`: the same of its exact spelling (0
+    /// without). On 40 MB of the corpus, four bytes let through 683 K of 1.19 M entries (every "-tion" for
+    /// "publication") and the rest of the bytes then kept 346 K. (A list for every slot and bucket, 65,536 starts
     /// in 256 KB, missed the cache at the positions let through; a list for every slot, all buckets in it, made the
     /// positions let through visit four entries each, 10 M on the corpus.)
     private let slotLists: [UInt64]
@@ -217,7 +219,7 @@ struct LiteralFilter: Sendable {
             [0, 16, 32].flatMap { field in byteHashes.map { UInt8(truncatingIfNeeded: $0 >> UInt64(field + byteShift)) } }
         }
 
-        // The lists, laid out by counting, by bucket then pattern within a slot.
+        // The lists: the entries sorted by slot, bucket and pattern.
         func lastEight(_ bytes: [UInt8]) -> UInt64 {
             bytes.reversed().prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
         }
@@ -226,6 +228,7 @@ struct LiteralFilter: Sendable {
             let bytes = pattern.bytes
             let (tail, spelled) = (lastEight(bytes), lastEight(pattern.exact ?? []))
             var entry = UInt64(index) | UInt64(bytes.count) << 24 | UInt64(bucketOf[index]) << 32
+            if pattern.boundedBefore { entry |= BOILERSTRIP_CONFIRM_BEFORE }
             if pattern.boundedAfter { entry |= BOILERSTRIP_CONFIRM_AFTER }
             if pattern.exact != nil { entry |= BOILERSTRIP_CONFIRM_EXACT }
             if bytes.count > 8 { entry |= BOILERSTRIP_CONFIRM_LONG }
@@ -415,7 +418,6 @@ struct LiteralFilter: Sendable {
     static func rolling(endingAt at: Int, _ base: UnsafePointer<UInt8>, _ byteHashes: UnsafePointer<UInt64>) -> UInt64 {
         byteHashes[Int(base[at])] ^ byteHashes[Int(base[at - 1])] >> 16 ^ byteHashes[Int(base[at - 2])] >> 32
     }
-
 }
 
 extension Array where Element: Comparable {

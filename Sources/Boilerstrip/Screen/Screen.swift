@@ -21,9 +21,8 @@ public final class Screen: Sendable {
     let filter: LiteralFilter
     /// The outputs of filter pattern `p` are `outputs[outputStart[p]..<outputStart[p + 1]]`.
     private let outputStart: [Int32]
-    /// Each output: rule << 3 | group in the low 32 bits, the literal's length from bit 32, and bit 48 when the byte
-    /// before the literal must not be a word byte (a long pattern's front is not filtered). The boundary after it and
-    /// its exact spelling are the filter's pattern's own (``LiteralFilter/Pattern``), checked where it confirms one.
+    /// Each output: rule << 3 | group in the low 32 bits, the literal's length from bit 32. Its boundaries and exact
+    /// spelling are the filter's pattern's own (``LiteralFilter/Pattern``): it reports only occurrences that keep them.
     private let outputs: [UInt64]
     /// For each rule, the bit mask of its filtered groups: met when a line holds all of them.
     private let groupMasks: [UInt8]
@@ -49,8 +48,6 @@ public final class Screen: Sendable {
     /// Per rule whose every match is a whole line (it starts and ends its line), the most non-spacing bytes a match
     /// holds (``Rule/matchReach``; -1: no bound, or not such a rule): a longer line is no candidate for it.
     private let wholeLineReaches: [Int]
-
-    static let boundedBefore: UInt64 = 1 << 48
 
     /// Literals of which one must occur, folded.
     struct LiteralGroup: Sendable {
@@ -132,8 +129,7 @@ public final class Screen: Sendable {
             others.append(checked)
             for (group, any) in filtered.enumerated() {
                 for literal in any.literals {
-                    var output = UInt64(index) << 3 | UInt64(group) | UInt64(literal.bytes.count) << 32
-                    if literal.before { output |= Screen.boundedBefore }
+                    let output = UInt64(index) << 3 | UInt64(group) | UInt64(literal.bytes.count) << 32
                     literalRules.append((LiteralFilter.Pattern(bytes: literal.bytes, boundedBefore: literal.before,
                                                                boundedAfter: literal.after, exact: literal.exact), output))
                 }
@@ -267,12 +263,9 @@ public final class Screen: Sendable {
                         let end = Int(truncatingIfNeeded: hit & 0xFF_FFFF_FFFF) + 1
                         while segmentEnd < end { segment += 1; segmentEnd = segments[segment].end }
                         let stamp = generation | UInt64(segment)
-                        // The outputs of a pattern share its length and its boundary before.
-                        let common = outputs[Int(outputStart[pattern])]
-                        let length = Int(truncatingIfNeeded: (common >> 32) & 0xFFFF)
-                        if common & Screen.boundedBefore != 0, !Screen.bounded(bytes, end: end, length: length, before: true, after: false) { continue }
                         for position in Int(outputStart[pattern])..<Int(outputStart[pattern + 1]) {
                             let output = outputs[position]
+                            let length = Int(truncatingIfNeeded: (output >> 32) & 0xFFFF)
                             let rule = Int(truncatingIfNeeded: (output & 0xFFFF_FFFF) >> 3)
                             if stamps[rule] != stamp { stamps[rule] = stamp; masks[rule] = 0; candidateIndex[rule] = -1; lastStarts[rule] = -1 }
                             // The first group's first and last occurrences on the line bound the rule's match starts there.

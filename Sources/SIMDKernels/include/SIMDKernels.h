@@ -76,11 +76,12 @@ typedef struct {
     const uint8_t *pattern_bytes;
 } boilerstrip_confirm_tables;
 
-/// An entry's flags: the literal is longer than eight bytes, must have no word byte after it, must have its exact bytes.
+/// An entry's flags: no word byte may follow the literal, it must have its exact bytes, it is longer than eight bytes,
+/// no word byte may precede it. (A hit carries the exact and long flags 24 bits up while its third pass reads them.)
 #define BOILERSTRIP_CONFIRM_AFTER (1ULL << 36)
 #define BOILERSTRIP_CONFIRM_EXACT (1ULL << 37)
 #define BOILERSTRIP_CONFIRM_LONG (1ULL << 38)
-#define BOILERSTRIP_CONFIRM_FLAGS (7ULL << 36)
+#define BOILERSTRIP_CONFIRM_BEFORE (1ULL << 39)
 
 /// The positions `boilerstrip_confirm` takes at a time, and the words of work space it needs (seven a position, and one).
 #define BOILERSTRIP_CONFIRM_CHUNK 96
