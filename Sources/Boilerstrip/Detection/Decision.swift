@@ -16,13 +16,18 @@ public struct Decision: Sendable {
         guard !removed.isEmpty else { return document.bytes }
         var out: [UInt8] = []
         out.reserveCapacity(document.bytes.count)
+        forEachKeptPiece { out.append(contentsOf: document.bytes[$0]) }
+        return out
+    }
+
+    /// Calls `body` with each range of the document between the removed spans, in order (empty ones too).
+    func forEachKeptPiece(_ body: (Range<Int>) -> Void) {
         var cursor = 0
         for span in removed {
-            out.append(contentsOf: document.bytes[cursor..<span.span.lowerBound])
+            body(cursor..<span.span.lowerBound)
             cursor = span.span.upperBound
         }
-        out.append(contentsOf: document.bytes[cursor...])
-        return out
+        body(cursor..<document.bytes.count)
     }
 
     /// Appends the cleaned bytes as a JSON string token: what `JSONString.encode(cleanedBytes, to:)` appends, from the
@@ -37,12 +42,7 @@ public struct Decision: Sendable {
         }
         out.append(UInt8(ascii: "\""))
         bytes.withUnsafeBufferPointer { buffer in
-            var cursor = 0
-            for span in removed {
-                JSONString.encodeBody(UnsafeBufferPointer(rebasing: buffer[cursor..<span.span.lowerBound]), to: &out)
-                cursor = span.span.upperBound
-            }
-            JSONString.encodeBody(UnsafeBufferPointer(rebasing: buffer[cursor...]), to: &out)
+            forEachKeptPiece { JSONString.encodeBody(UnsafeBufferPointer(rebasing: buffer[$0]), to: &out) }
         }
         out.append(UInt8(ascii: "\""))
     }
@@ -101,7 +101,6 @@ public struct Decider: Sendable {
     /// Extends whole-line removals over the blank lines they would leave orphaned: before and after a run that
     /// ends the document, after a run that starts it, and after a run that sits between two blank lines.
     func absorbBlankLines(_ removed: inout [ScoredSpan], in document: Document) {
-        guard !removed.isEmpty else { return }
         guard removed.contains(where: \.wholeLine) else { return }
         let segments = document.segments
         // Segment → index in removed (-1: none), on the stack when it fits (an array of optionals looked up its type
