@@ -139,8 +139,8 @@ confirm_chunk(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_
     return kept;
 }
 
-// The positions a chunk at a time: the passes' arrays (seven words a position) stay in the first-level cache, where
-// those of a whole block (4,096 positions, 229 KB) went through the second.
+// The positions a chunk at a time, so that the passes' arrays (seven words a position) take a fixed 5 KB whatever the
+// block: a block of text lets through about 80 positions on news text, but up to 4,088 on one made of literals.
 static inline __attribute__((always_inline)) size_t
 confirm(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n, const boilerstrip_confirm_tables *tables,
         uint64_t *work, uint64_t *hits, size_t room, size_t *consumed) {
