@@ -1,7 +1,7 @@
 // The screen's shift-or filter (LiteralFilter.filter in Swift) 64 bytes a step with AVX-512 (F, BW and VBMI),
 // chosen at run time. The Swift loop takes each byte's hashes from a table and waits, byte after byte, for the
 // state before it; here the hashes of 64 windows come from byte permutes, their reach from the table, and each
-// position's state from the reach of its last four windows at once.
+// position's top lane, the only one read, from the fields of its last four windows' reaches at once.
 #include "SIMDKernels.h"
 
 #include <stdlib.h>
@@ -35,7 +35,11 @@ KERNEL512 static size_t shift_or_avx512(const uint8_t *bytes, size_t start, size
     __m512i previous = _mm512_maskz_set1_epi64(0x80, (long long)*state);
     uint16_t slots[64] __attribute__((aligned(64)));
     uint64_t reaches[64] __attribute__((aligned(64)));
-    __m512i states = _mm512_setzero_si512();
+    // For position i of a group of eight (its qword, words 4i to 4i + 3): word k is field k of the reach `3 - k`
+    // positions before, among the group's reaches (indices 32 and up) or the previous group's (below 32).
+    static const uint16_t fields_index[32] = {20, 25, 30, 35, 24, 29, 34, 39, 28, 33, 38, 43, 32, 37, 42, 47,
+                                              36, 41, 46, 51, 40, 45, 50, 55, 44, 49, 54, 59, 48, 53, 58, 63};
+    const __m512i state_fields = _mm512_loadu_si512(fields_index);
     size_t written = 0;
     for (size_t at = start; at + 64 <= start + count; at += 64) {
         // Each window's slot: the hashes of its last, middle and first byte (low and high byte of 12 bits) xor-ed.
@@ -51,12 +55,12 @@ KERNEL512 static size_t shift_or_avx512(const uint8_t *bytes, size_t start, size
         for (int j = 0; j < 64; j++) reaches[j] = reach[slots[j]];
         for (int group = 0; group < 8; group++) {
             __m512i current = _mm512_load_si512(reaches + 8 * group);
-            __m512i back1 = _mm512_alignr_epi64(current, previous, 7), back2 = _mm512_alignr_epi64(current, previous, 6),
-                    back3 = _mm512_alignr_epi64(current, previous, 5);
-            // The state at each position: its window's reach, the three before it one lane further each.
-            __m512i shifted = _mm512_ternarylogic_epi64(_mm512_slli_epi64(back1, 16), _mm512_slli_epi64(back2, 32),
-                                                        _mm512_slli_epi64(back3, 48), 0xFE);
-            states = _mm512_or_si512(current, shifted);
+            // Only the top lane of a state is read: in each position's qword, the four words that make it (its own
+            // top field, field 2 of the position before, field 1 of the one before that, field 0 of the third before),
+            // or-ed into the top word.
+            __m512i fields = _mm512_permutex2var_epi16(previous, state_fields, current);
+            __m512i halves = _mm512_or_si512(fields, _mm512_slli_epi64(fields, 32));
+            __m512i states = _mm512_or_si512(halves, _mm512_slli_epi64(halves, 16));
             __mmask8 flagged = _mm512_cmplt_epu64_mask(states, open);
             __m512i positions = _mm512_add_epi64(_mm512_set1_epi64((long long)(at + 8 * group)), lanes);
             // The top lane in place | the position: (state & open) | position.
@@ -67,9 +71,11 @@ KERNEL512 static size_t shift_or_avx512(const uint8_t *bytes, size_t start, size
         }
     }
     if (count >= 64) {
+        // The whole state at the last position, as the Swift loop carries it: its reach and the three before, a lane
+        // further each.
         uint64_t last[8];
-        _mm512_storeu_si512(last, states);
-        *state = last[7];
+        _mm512_storeu_si512(last, previous);
+        *state = last[7] | last[6] << 16 | last[5] << 32 | last[4] << 48;
     }
     return written;
 }

@@ -192,16 +192,23 @@ public final class Screen: Sendable {
         return byte
     }
 
+    /// What a line has met of one rule: the line (its stamp), the filtered groups met there, where the first and the
+    /// last occurrence of the rule's first group start, and the index of its candidate in the list being built (-1: none
+    /// yet). One value per rule, read and written at every occurrence of one of its literals: in one cache line (in
+    /// five arrays, five lines a hit).
+    struct RuleState {
+        /// The document's generation << 32 | the line (segment index).
+        var stamp: UInt64 = 0
+        var firstStart: Int32 = 0
+        var lastStart: Int32 = -1
+        var candidateIndex: Int32 = -1
+        var mask: UInt8 = 0
+    }
+
     /// Per-thread memory of the screen: which groups of which rule a line has met so far.
     public final class Scratch: @unchecked Sendable {
-        /// Per rule, the line (stamp) its mask belongs to, and the filtered groups met there.
-        @exclusivity(unchecked) var stamps: [UInt64] = []
-        @exclusivity(unchecked) var masks: [UInt8] = []
-        /// Per rule, on the line of its stamp: where the first and the last occurrence of its first group start, and
-        /// the index of its candidate in the list being built (-1: none yet).
-        @exclusivity(unchecked) var firstStarts: [Int32] = []
-        @exclusivity(unchecked) var lastStarts: [Int32] = []
-        @exclusivity(unchecked) var candidateIndex: [Int32] = []
+        /// Per rule, what the line of its stamp has met of it (``RuleState``).
+        @exclusivity(unchecked) var rules: [RuleState] = []
         /// Advances once per document, so that the stamps of earlier documents never match.
         @exclusivity(unchecked) var generation: UInt64 = 0
         /// The candidates of the last document, whose storage the next one reuses.
@@ -217,13 +224,7 @@ public final class Screen: Sendable {
 
     /// The candidate (segment index, rule index) pairs of a document, sorted and unique.
     public func candidates(in document: Document, scratch: Scratch) -> [Candidate] {
-        if scratch.stamps.count != others.count {
-            scratch.stamps = [UInt64](repeating: 0, count: others.count)
-            scratch.masks = [UInt8](repeating: 0, count: others.count)
-            scratch.firstStarts = [Int32](repeating: 0, count: others.count)
-            scratch.lastStarts = [Int32](repeating: 0, count: others.count)
-            scratch.candidateIndex = [Int32](repeating: -1, count: others.count)
-        }
+        if scratch.rules.count != others.count { scratch.rules = [RuleState](repeating: RuleState(), count: others.count) }
         scratch.generation &+= 1
         let generation = scratch.generation << 32
         // The list of the document before, taken back (its caller is done with it): no allocation a document. Room for
@@ -249,11 +250,7 @@ public final class Screen: Sendable {
             outputs.withUnsafeBufferPointer { outputs in
             groupMasks.withUnsafeBufferPointer { groupMasks in
             bounding.withUnsafeBufferPointer { bounding in
-            scratch.stamps.withUnsafeMutableBufferPointer { stamps in
-            scratch.masks.withUnsafeMutableBufferPointer { masks in
-            scratch.firstStarts.withUnsafeMutableBufferPointer { firstStarts in
-            scratch.lastStarts.withUnsafeMutableBufferPointer { lastStarts in
-            scratch.candidateIndex.withUnsafeMutableBufferPointer { candidateIndex in
+            scratch.rules.withUnsafeMutableBufferPointer { states in
                 // Each occurrence of a literal: its rule groups, if it fits their boundaries and spelling.
                 var segment = 0
                 var segmentEnd = segments.isEmpty ? 0 : segments[0].end
@@ -267,22 +264,23 @@ public final class Screen: Sendable {
                             let output = outputs[position]
                             let length = Int(truncatingIfNeeded: (output >> 32) & 0xFFFF)
                             let rule = Int(truncatingIfNeeded: (output & 0xFFFF_FFFF) >> 3)
-                            if stamps[rule] != stamp { stamps[rule] = stamp; masks[rule] = 0; candidateIndex[rule] = -1; lastStarts[rule] = -1 }
+                            let state = states.baseAddress! + rule
+                            if state.pointee.stamp != stamp { state.pointee = RuleState(stamp: stamp) }
                             // The first group's first and last occurrences on the line bound the rule's match starts there.
                             if output & 7 == 0, positional, bounding[rule] {
                                 let start = Int32(truncatingIfNeeded: end - length)
-                                if lastStarts[rule] < 0 || start < firstStarts[rule] { firstStarts[rule] = start }
-                                if start > lastStarts[rule] {
-                                    lastStarts[rule] = start
-                                    let candidate = Int(candidateIndex[rule])
+                                if state.pointee.lastStart < 0 || start < state.pointee.firstStart { state.pointee.firstStart = start }
+                                if start > state.pointee.lastStart {
+                                    state.pointee.lastStart = start
+                                    let candidate = Int(state.pointee.candidateIndex)
                                     if candidate >= 0 { found[candidate].startLimit = start }
                                 }
                             }
                             let full = groupMasks[rule]
-                            if masks[rule] == full { continue }
-                            masks[rule] |= 1 << UInt8(truncatingIfNeeded: output & 7)
-                            if masks[rule] == full {
-                                candidateIndex[rule] = met(rule, segment, literals: positional && bounding[rule] ? (firstStarts[rule], lastStarts[rule]) : nil,
+                            if state.pointee.mask == full { continue }
+                            state.pointee.mask |= 1 << UInt8(truncatingIfNeeded: output & 7)
+                            if state.pointee.mask == full {
+                                state.pointee.candidateIndex = met(rule, segment, literals: positional && bounding[rule] ? (state.pointee.firstStart, state.pointee.lastStart) : nil,
                                                            in: bytes, segments, into: &found)
                             }
                         }
@@ -323,7 +321,7 @@ public final class Screen: Sendable {
                     }
                     }
                 }}
-            }}}}}}}}}
+            }}}}}
         }
         if !unscreened.isEmpty {
             document.bytes.withUnsafeBufferPointer { bytes in
