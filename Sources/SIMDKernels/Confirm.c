@@ -1,9 +1,11 @@
 // The screen's confirmation (LiteralFilter.occurrences in Swift): which literals end at the positions the shift-or
 // filter let through. Scalar C on every processor, written without branches on the data where it can: a position let
 // through is confirmed or not about as often as not, and branching on it cost a mispredicted jump at every other
-// one (and the wait for the loads before it). Three passes over a block of positions:
-//   1. each position's window slot, its last eight bytes as they are and folded, whether a word byte follows it, and
-//      the range of the entries of its open buckets;
+// one (and the wait for the loads before it). Four passes over a block of positions:
+//   0. each position's last eight bytes as they are and folded, and its open buckets that have a literal whose last
+//      bytes hash as the text's there (most positions let through have none: their windows only share slots with a
+//      literal's, and they go no further);
+//   1. for the others, the window slot, whether a word byte follows, and the range of the entries of their buckets;
 //   2. every (position, entry) pair in one flat loop, the hit written each time and kept when the entry's bucket is
 //      open, its last eight bytes are the text's (in their exact spelling where it has one), it fits before the
 //      position and no word byte stands next to it where it is bounded (before, after);
@@ -33,26 +35,51 @@ static inline uint64_t is_word_byte(uint8_t byte) {
     return (uint64_t)((uint8_t)((byte | 0x20) - 'a') < 26) | (uint64_t)((uint8_t)(byte - '0') < 10) | (uint64_t)(byte == '_');
 }
 
-// The slot of the window ending at `at`, and the last eight bytes there as they are and folded, the last first
-// (zeros before the text; the start of the text stands for non-word bytes in the window).
-static inline void window(const uint8_t *bytes, size_t at, const boilerstrip_confirm_tables *tables, uint64_t *slot,
-                          uint64_t *raw, uint64_t *tail) {
-    const uint64_t *hashes = tables->byte_hashes;
+// The last eight bytes up to `at`, the last first (zeros before the text).
+static inline uint64_t last_eight(const uint8_t *bytes, size_t at) {
     if (at >= 7) {
         uint64_t word;
         memcpy(&word, bytes + at - 7, 8);
-        *raw = __builtin_bswap64(word);  // the window's three bytes are its low three
-        *slot = (hashes[*raw & 0xFF] ^ hashes[*raw >> 8 & 0xFF] >> 16 ^ hashes[*raw >> 16 & 0xFF] >> 32) & tables->slot_mask;
-        *tail = fold8(*raw);
-        return;
+        return __builtin_bswap64(word);
     }
-    const uint64_t before = at >= 1 ? hashes[bytes[at - 1]] : hashes[tables->non_word],
-                   first = at >= 2 ? hashes[bytes[at - 2]] : hashes[tables->non_word];
-    *slot = (hashes[bytes[at]] ^ before >> 16 ^ first >> 32) & tables->slot_mask;
     uint64_t word = 0;
     for (size_t back = 0; back <= at; back++) word |= (uint64_t)bytes[at - back] << (8 * back);
-    *raw = word;
-    *tail = fold8(word);
+    return word;
+}
+
+// The slot of the window ending at `at`, whose last eight bytes are `raw` (the start of the text stands for non-word
+// bytes in the window).
+static inline uint64_t window_slot(uint64_t raw, size_t at, const boilerstrip_confirm_tables *tables) {
+    const uint64_t *hashes = tables->byte_hashes;
+    const uint64_t before = at >= 1 ? hashes[raw >> 8 & 0xFF] : hashes[tables->non_word],
+                   first = at >= 2 ? hashes[raw >> 16 & 0xFF] : hashes[tables->non_word];
+    return (hashes[raw & 0xFF] ^ before >> 16 ^ first >> 32) & tables->slot_mask;
+}
+
+// The lengths of the classes of literal ends, and the odd multiplier that hashes each (the top bits of the product).
+static const uint64_t suffix_lengths[BOILERSTRIP_SUFFIX_CLASSES] = {2, 4, 6, 8};
+static const uint64_t suffix_multipliers[BOILERSTRIP_SUFFIX_CLASSES] = {
+    0x9E3779B97F4A7C15ULL, 0xC2B2AE3D27D4EB4FULL, 0x165667B19E3779F9ULL, 0xD6E8FEB86659FD93ULL};
+
+static inline uint64_t suffix_slot(uint64_t tail, int k) {
+    const uint64_t end = suffix_lengths[k] >= 8 ? tail : tail & ((1ULL << (8 * suffix_lengths[k])) - 1);
+    return (end * suffix_multipliers[k]) >> (64 - BOILERSTRIP_SUFFIX_BITS);
+}
+
+uint64_t boilerstrip_suffix_slot(uint64_t tail, int k) { return suffix_slot(tail, k); }
+
+int boilerstrip_suffix_class(size_t length) {
+    int k = 0;
+    while (k + 1 < BOILERSTRIP_SUFFIX_CLASSES && suffix_lengths[k + 1] <= length) k++;
+    return k;
+}
+
+// The buckets with a literal whose last bytes (of its class) hash as the last bytes of `tail` do.
+static inline uint64_t suffix_buckets(uint64_t tail, const boilerstrip_confirm_tables *tables) {
+    const uint16_t *buckets = tables->suffix_buckets;
+    uint64_t found = 0;
+    for (int k = 0; k < BOILERSTRIP_SUFFIX_CLASSES; k++) found |= buckets[suffix_slot(tail, k)];
+    return found;
 }
 
 // Whether a literal longer than eight bytes ending at `at` (its last eight checked) has its folded bytes before them,
@@ -73,32 +100,41 @@ static inline __attribute__((always_inline)) size_t
 confirm_chunk(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n, const boilerstrip_confirm_tables *tables,
               uint64_t *work, uint64_t *hits, size_t room, size_t *consumed) {
     uint64_t *ats = work, *opens = work + n, *tails = work + 2 * n, *raws = work + 3 * n, *afters = work + 4 * n,
-             *starts = work + 5 * n, *ends = work + 6 * n + 1;
-    // 1. Positions, as many as the room for their entries allows.
-    size_t m = 0, total = 0;
-    for (; m < n; m++) {
-        const uint64_t entry = flagged[m];
+             *starts = work + 5 * n, *ends = work + 6 * n + 1, *inputs = work + 7 * n + 1;
+    // 0. The positions whose open buckets have a literal that ends as the text does there, as far as their hashes
+    // tell, one after the other (each written, and kept by the count).
+    size_t passed = 0;
+    for (size_t input = 0; input < n; input++) {
+        const uint64_t entry = flagged[input];
         const size_t at = entry & 0xFFFFFFFFFFFFULL;
-        uint64_t slot, raw, tail;
-        window(bytes, at, tables, &slot, &raw, &tail);
-        // The lists from the lowest open bucket's to the highest's (the open ones, and the closed ones between,
-        // which the next pass skips). Each open bucket has a list in the slot: its bit in the top lane is the slot's.
-        const uint64_t open = ~entry >> 48 & 0xFFFF, lists = tables->slot_lists[slot];
+        const uint64_t raw = last_eight(bytes, at), tail = fold8(raw);
+        const uint64_t open = ~entry >> 48 & 0xFFFF & suffix_buckets(tail, tables);
+        ats[passed] = at;
+        opens[passed] = open;
+        tails[passed] = tail;
+        raws[passed] = raw;
+        inputs[passed] = input;
+        passed += open != 0;
+    }
+    // 1. Their lists, as many as the room for their entries allows: from the lowest open bucket's to the highest's
+    // (the open ones, and the closed ones between, which the next pass skips). Each open bucket has a list in the slot:
+    // its bit in the top lane is the slot's.
+    size_t m = 0, total = 0;
+    for (; m < passed; m++) {
+        const size_t at = ats[m];
+        const uint64_t open = opens[m], lists = tables->slot_lists[window_slot(raws[m], at, tables)];
         const uint64_t with_list = lists >> 32, first = lists & 0xFFFFFFFF;
         const uint64_t low = first + (uint64_t)__builtin_popcountll(with_list & (open & (0 - open)) - 1);
         const uint64_t high = first + (uint64_t)__builtin_popcountll(with_list & ((1ULL << (63 - __builtin_clzll(open))) - 1));
         const size_t start = (size_t)tables->list_start[low], end = (size_t)tables->list_start[high + 1];
         if (total + (end - start) > room) break;
         total += end - start;
-        ats[m] = at;
-        opens[m] = open;
-        tails[m] = tail;
-        raws[m] = raw;
         afters[m] = at + 1 < count ? is_word_byte(bytes[at + 1]) : 0;
         starts[m] = start;
         ends[m] = end;
     }
-    *consumed = m;
+    // The positions before the first one left out (those that did not pass went no further).
+    *consumed = m < passed ? (size_t)inputs[m] : n;
     starts[m] = 0;  // read (and not used) as the loop below steps past the last position
     // 2. Every (position, entry) pair (every position has at least one): kept when the entry's bucket is open, its
     // last eight bytes are the text's (folded, and as they are for an exact spelling), it fits before the position
@@ -139,7 +175,7 @@ confirm_chunk(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_
     return kept;
 }
 
-// The positions a chunk at a time, so that the passes' arrays (seven words a position) take a fixed 5 KB whatever the
+// The positions a chunk at a time, so that the passes' arrays (eight words a position) take a fixed 6 KB whatever the
 // block: a block of text lets through about 80 positions on news text, but up to 4,088 on one made of literals.
 static inline __attribute__((always_inline)) size_t
 confirm(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n, const boilerstrip_confirm_tables *tables,
@@ -175,4 +211,4 @@ size_t boilerstrip_confirm(const uint8_t *bytes, size_t count, const uint64_t *f
     return confirm(bytes, count, flagged, n, tables, work, hits, room, consumed);
 }
 
-_Static_assert(BOILERSTRIP_CONFIRM_WORK_WORDS == 7 * BOILERSTRIP_CONFIRM_CHUNK + 1, "the work space of a chunk");
+_Static_assert(BOILERSTRIP_CONFIRM_WORK_WORDS == 8 * BOILERSTRIP_CONFIRM_CHUNK + 1, "the work space of a chunk");

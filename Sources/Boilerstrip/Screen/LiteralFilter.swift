@@ -9,8 +9,9 @@ import SIMDKernels
 /// are four lanes of 16 buckets; shifting the state one lane per byte and or-ing the slot in leaves a 0 bit in
 /// the top lane for a bucket when each of its last four windows hashed to a slot one of the bucket's literals has
 /// at that distance from its end. Loads do not depend on the state, so they overlap; no branch depends on the
-/// data. Positions with a 0 bit (a few percent of the text) are confirmed against the literals whose last window
-/// has that slot and whose bucket is open, by their last eight bytes at once and then the rest.
+/// data. Positions with a 0 bit (a few percent of the text) are confirmed: those where an open bucket has a literal
+/// whose last bytes hash as the text's (``suffixBuckets``), against the literals whose last window has that slot and
+/// whose bucket is open, by their last eight bytes at once and then the rest.
 ///
 /// A pattern bounded before by a word boundary is filtered with a non-word byte in front: the first byte of
 /// every window is collapsed, so that most non-word bytes, and the start of the text, stand
@@ -80,6 +81,12 @@ struct LiteralFilter: Sendable {
     private let slotLists: [UInt64]
     private let listStart: [Int32]
     private let entries: [UInt64]
+    /// By the hash of a literal's last bytes (``boilerstrip_suffix_slot``: the last 2, 4, 6 or 8, as many as it has), the
+    /// buckets with a literal that ends so: a position whose open buckets have none ending as the text does there goes
+    /// no further. On the corpus the filter lets through 2.5 M positions, 0.6 M of them with an occurrence and 1.4 M
+    /// where no literal's last bytes are the text's (their windows only share slots with a literal's): 1.17 M go on,
+    /// and the (position, entry) pairs compared fall from 4.2 M to 1.8 M (0.95× the CPU time of the whole run).
+    private let suffixBuckets: [UInt16]
     /// The folded bytes of pattern `p`: `patternBytes[patternStart[p]..<patternStart[p + 1]]`, and its exact bytes,
     /// if it has them, `patternBytes[patternStart[p + 1] - count…]` at `exactStart[p]` (the same count).
     private let patternStart: [Int32]
@@ -247,6 +254,12 @@ struct LiteralFilter: Sendable {
         }
         listStart.append(Int32(placed.count))
         (self.slotLists, self.listStart, entries) = (slotLists, listStart, placed.flatMap { [$0.entry, $0.tail, $0.spelled] })
+        var suffixBuckets = [UInt16](repeating: 0, count: 1 << Int(BOILERSTRIP_SUFFIX_BITS))
+        for (index, pattern) in patterns.enumerated() {
+            let slot = boilerstrip_suffix_slot(lastEight(pattern.bytes), boilerstrip_suffix_class(pattern.bytes.count))
+            suffixBuckets[Int(slot)] |= 1 << UInt16(bucketOf[index])
+        }
+        self.suffixBuckets = suffixBuckets
         maximumEntries = slotCounts.max() ?? 0
         let (patternStart, patternBytes) = flattened(patterns.map { $0.bytes + ($0.exact ?? []) })
         (self.patternStart, self.patternBytes) = (patternStart, patternBytes)
@@ -316,11 +329,13 @@ struct LiteralFilter: Sendable {
         scratch.flagged.withUnsafeMutableBufferPointer { flagged in
         scratch.work.withUnsafeMutableBufferPointer { work in
         scratch.hits.withUnsafeMutableBufferPointer { hits in
+        suffixBuckets.withUnsafeBufferPointer { suffixBuckets in
             var tables = boilerstrip_confirm_tables(
                 fold: fold.baseAddress, byte_hashes: byteHashes.baseAddress, slot_mask: (1 << UInt64(LiteralFilter.slotBits)) - 1,
                 non_word: LiteralFilter.nonWord, slot_lists: slotLists.baseAddress, list_start: listStart.baseAddress,
                 entries: entries.baseAddress,
-                pattern_start: patternStart.baseAddress, exact_start: exactStart.baseAddress, pattern_bytes: patternBytes.baseAddress)
+                pattern_start: patternStart.baseAddress, exact_start: exactStart.baseAddress, pattern_bytes: patternBytes.baseAddress,
+                suffix_buckets: suffixBuckets.baseAddress)
             // Hits are handed over once they fill the room kept after the entries of one slot.
             let room = hits.count - maximumEntries
             var index = 0, count = 0
@@ -340,7 +355,7 @@ struct LiteralFilter: Sendable {
                 }
             }
             if count > 0 { body(UnsafeBufferPointer(rebasing: hits[0..<count])) }
-        }}}}}}}}}}}}}
+        }}}}}}}}}}}}}}
     }
 
     /// What the filter carries from one block to the next: the shift-or state and the rolling hash. At the start,

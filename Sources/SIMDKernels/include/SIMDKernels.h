@@ -74,7 +74,21 @@ typedef struct {
     const int32_t *pattern_start;
     const int32_t *exact_start;
     const uint8_t *pattern_bytes;
+    /// `1 << BOILERSTRIP_SUFFIX_BITS` bucket masks: bit `b` of `suffix_buckets[s]` is set when bucket `b` has a literal
+    /// whose last bytes of its class (`boilerstrip_suffix_class`), folded, hash to `s` (`boilerstrip_suffix_slot`).
+    const uint16_t *suffix_buckets;
 } boilerstrip_confirm_tables;
+
+/// The bits of a suffix slot, and how many classes of literal ends there are (the last 2, 4, 6 and 8 bytes).
+#define BOILERSTRIP_SUFFIX_BITS 13
+#define BOILERSTRIP_SUFFIX_CLASSES 4
+
+/// The suffix slot of class `k` of `tail` (eight bytes folded, the last first, as the confirmation reads a text's):
+/// the hash the tables are built with and the confirmation looks up.
+uint64_t boilerstrip_suffix_slot(uint64_t tail, int k);
+
+/// The class of a literal of `length` bytes (at least two): the longest class whose length it has.
+int boilerstrip_suffix_class(size_t length);
 
 /// An entry's flags: no word byte may follow the literal, it must have its exact bytes, it is longer than eight bytes,
 /// no word byte may precede it. (A hit carries the exact and long flags 24 bits up while its third pass reads them.)
@@ -83,9 +97,9 @@ typedef struct {
 #define BOILERSTRIP_CONFIRM_LONG (1ULL << 38)
 #define BOILERSTRIP_CONFIRM_BEFORE (1ULL << 39)
 
-/// The positions `boilerstrip_confirm` takes at a time, and the words of work space it needs (seven a position, and one).
+/// The positions `boilerstrip_confirm` takes at a time, and the words of work space it needs (eight a position, and one).
 #define BOILERSTRIP_CONFIRM_CHUNK 96
-#define BOILERSTRIP_CONFIRM_WORK_WORDS 673  /* 7 * BOILERSTRIP_CONFIRM_CHUNK + 1 */
+#define BOILERSTRIP_CONFIRM_WORK_WORDS 769  /* 8 * BOILERSTRIP_CONFIRM_CHUNK + 1 */
 
 /// Eight bytes folded at once, as `Screen.fold` folds each (0x20 set in the bytes 0x41–0x5A and 0x80–0x9E).
 uint64_t boilerstrip_fold8(uint64_t word);
