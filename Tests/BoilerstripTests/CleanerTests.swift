@@ -182,6 +182,11 @@ import Testing
         // The same endings on an excerpt are cuts.
         #expect(Support.clean("Le conseil a voté le budget. A suivre donc...").metadata.truncatedBy == "cut-off:ellipsis")
         #expect(Support.string(Array(body.utf8)).count > CutOff.excerptMaximumCharacters)
+        // Characters count, not bytes: an excerpt of 700 characters in 1,300 bytes is cut, one of 1,300 is not.
+        let russian = String(repeating: "Совет проголосовал за бюджет после долгих дебатов о школах. ", count: 12)
+        #expect(russian.utf8.count > CutOff.excerptMaximumCharacters && russian.count < CutOff.excerptMaximumCharacters)
+        #expect(Support.clean(russian + "Продолжение следует...").metadata.truncatedBy == "cut-off:ellipsis")
+        #expect(!Support.clean(russian + russian + "Продолжение следует...").metadata.truncated)
     }
 
     @Test func cleanTextComesBackUnchanged() {

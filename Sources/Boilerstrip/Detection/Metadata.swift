@@ -156,9 +156,10 @@ enum CutOff {
         guard end >= 3 else { return nil }
         // Cues count in excerpts and teasers only (feed excerpts, descriptions, a teaser paragraph): a whole
         // article that ends on a stylistic "…" or lacks its last period is not cut.
-        // Bytes bound the characters (one to four each): only a text in between needs counting.
+        // Bytes bound the characters (one to four each): only a text in between needs counting, and only when it ends
+        // on a cue (most texts end on a period; counting first took 1.8 % of a run over the corpus).
         let keptBytes = end - removed.reduce(0) { $0 + max(0, min($1.span.upperBound, end) - $1.span.lowerBound) }
-        guard keptBytes <= 4 * excerptMaximumCharacters else { return nil }
+        guard keptBytes <= 4 * excerptMaximumCharacters, let cue = cue(bytes, end: end) else { return nil }
         if keptBytes > excerptMaximumCharacters {
             var kept = 0
             var cursor = 0
@@ -169,9 +170,20 @@ enum CutOff {
             if cursor < end { kept += codePointCount(bytes[cursor..<end]) }
             guard kept <= excerptMaximumCharacters else { return nil }
         }
+        return cue
+    }
+
+    /// The cut-off cue of a text that ends at `end` (at least three bytes in), if any: an ellipsis, or a last line that
+    /// stops in mid-sentence.
+    static func cue(_ bytes: [UInt8], end: Int) -> (reason: String, confidence: Double)? {
         if bytes[end - 3] == 0xE2, bytes[end - 2] == 0x80, bytes[end - 1] == 0xA6 { return ("cut-off:ellipsis", 0.7) }
         if bytes[end - 1] == UInt8(ascii: "."), bytes[end - 2] == UInt8(ascii: "."), bytes[end - 3] == UInt8(ascii: ".") {
             return ("cut-off:ellipsis", 0.7)
+        }
+        // A text that ends on closing punctuation (most do) stops in no sentence, CJK (``cjkClosing``) or other.
+        switch bytes[end - 1] {
+        case UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: ")"), UInt8(ascii: "\""), UInt8(ascii: "]"): return nil
+        default: break
         }
         if let cut = cjkCut(bytes, end: end) { return cut }
         // The last line: long, several words, ending on a lowercase letter or a comma.
