@@ -152,6 +152,15 @@ import Testing
 
     @Test func escapedKeysAreMatched() throws {
         #expect(try scan(#"{"te\u0078t":"a"}"#).textValue != nil)
+        // As long as the name but with an escape (it decodes shorter), or shorter: not the name.
+        #expect(try scan(#"{"t\\t":"a","tex":"b"}"#).textValue == nil)
+        // A name that holds a backslash matches its escaped spelling only.
+        let named = RecordScanner(textField: "a\\b", metaField: "boilerstrip")
+        for (line, found) in [(#"{"a\\b":"x"}"#, true), (#"{"a\u005cb":"x"}"#, true), (#"{"a\b":"x"}"#, false)] {
+            let bytes = Array(line.utf8)
+            let layout = try bytes.withUnsafeBufferPointer { buffer throws(RecordScanner.Malformed) in try named.scan(buffer) }
+            #expect((layout.textValue != nil) == found, "\(line)")
+        }
     }
 
     @Test func malformedRecordsSayWhatAndWhere() {

@@ -120,8 +120,14 @@ public struct RecordScanner: Sendable {
     /// hold an escape.
     static func keyEquals(_ body: UnsafeBufferPointer<UInt8>, _ name: [UInt8]) -> Bool {
         guard let base = body.baseAddress, !body.isEmpty else { return name.isEmpty }
-        guard memchr(base, Int32(UInt8(ascii: "\\")), body.count) == nil else { return JSONString.decode(body) == name }
-        return body.count == name.count && name.withUnsafeBufferPointer { memcmp(base, $0.baseAddress!, name.count) == 0 }
+        // An escape is longer than what it stands for: a body shorter than the name never decodes to it, and one as long
+        // only without escapes (most keys are told apart by their length, without a search for a backslash).
+        if body.count < name.count { return false }
+        if body.count == name.count {
+            return name.withUnsafeBufferPointer { memcmp(base, $0.baseAddress!, name.count) == 0 }
+                && memchr(base, Int32(UInt8(ascii: "\\")), body.count) == nil
+        }
+        return memchr(base, Int32(UInt8(ascii: "\\")), body.count) != nil && JSONString.decode(body) == name
     }
 
     /// The validating parser.
