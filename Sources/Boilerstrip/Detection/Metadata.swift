@@ -48,6 +48,9 @@ public struct Metadata: Sendable, Equatable {
         }] ?? credit
     }
 
+    /// Inlined where it is called: as a call, the catalogue it is passed was retained and released around it, its rules
+    /// and its screen, objects every job shares (two counts a document on cache lines both cores write).
+    @inline(__always)
     init(removed: [ScoredSpan], flagged: [ScoredSpan], document: Document, catalogue: Catalogue) {
         let bytes = document.bytes
         func text(_ range: Range<Int>) -> String {
