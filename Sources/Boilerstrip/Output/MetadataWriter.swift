@@ -8,22 +8,25 @@ public struct MetadataWriter: Sendable {
     public let catalogue: Catalogue
     public var verbose: Bool
 
-    /// Each rule's `"rule":…,"family":…` members, encoded once.
-    private let ruleMembers: [[UInt8]]
+    /// Each rule's `"rule":…,"family":…` members, encoded once, one after the other: rule `r`'s are
+    /// `ruleMembers[ruleMemberStart[r]..<ruleMemberStart[r + 1]]`, read through pointers (an array for each rule was
+    /// retained and released at each span, on objects every job shares).
+    private let ruleMemberStart: [Int32]
+    private let ruleMembers: [UInt8]
     /// The object of a document where nothing was found (most of them), written once, by `init`.
     private var nothingFound: [UInt8] = []
 
     public init(catalogue: Catalogue, verbose: Bool = false) {
         self.catalogue = catalogue
         self.verbose = verbose
-        ruleMembers = catalogue.rules.map { rule in
+        (ruleMemberStart, ruleMembers) = flattened(catalogue.rules.map { rule in
             var member = Array(#","rule":"#.utf8)
             JSONString.encode(Array(rule.id.utf8), to: &member)
             member += Array(#","family":""#.utf8)
             member += Array(rule.family.rawValue.utf8)
             member.append(UInt8(ascii: "\""))
             return member
-        }
+        })
         let nothing = Decision(document: Document(bytes: []), removed: [], flagged: [], metadata: Metadata(), failure: nil)
         nothingFound = ByteWriter.withStackBuffer { writer in
             write(nothing, to: &writer)
@@ -34,7 +37,8 @@ public struct MetadataWriter: Sendable {
     /// Appends the metadata object to `out`: written into a buffer on the stack, then appended whole.
     public func write(_ decision: Decision, to out: inout [UInt8]) {
         if decision.removed.isEmpty && decision.flagged.isEmpty && decision.failure == nil && decision.metadata.isNothingFound {
-            out.append(contentsOf: nothingFound)  // as `write` below would put it, with nothing to report
+            // As `write` below would put it, with nothing to report; through a pointer: every job shares the array.
+            nothingFound.withUnsafeBufferPointer { out.append(contentsOf: $0) }
             return
         }
         ByteWriter.withStackBuffer { writer in
@@ -93,7 +97,10 @@ public struct MetadataWriter: Sendable {
             Self.integer(index.codePoints(before: span.span.lowerBound), to: &out)
             out.append(#","end":"#)
             Self.integer(index.codePoints(before: span.span.upperBound), to: &out)
-            out.append(ruleMembers[span.evidence.rule])
+            ruleMembers.withUnsafeBufferPointer { members in
+                let rule = span.evidence.rule
+                out.append(UnsafeBufferPointer(rebasing: members[Int(ruleMemberStart[rule])..<Int(ruleMemberStart[rule + 1])]))
+            }
             out.append(#","score":"#)
             Self.number(span.score, to: &out)
             out.append(#","text":"#)
