@@ -312,6 +312,11 @@ struct LiteralFilter: Sendable {
 
     /// Calls `body` with blocks of occurrences, in order of their end: pattern index << 40 | the position of the
     /// pattern's last byte.
+    ///
+    /// Inlined into the screen: called, the screen that holds this filter was retained and released around each
+    /// call (and the scratch), to keep the struct it reads alive; both jobs count on the screen, and its cache line
+    /// moved between the cores at every document.
+    @inline(__always)
     func occurrences(in bytes: UnsafeBufferPointer<UInt8>, scratch: Scratch, _ body: (UnsafeBufferPointer<UInt64>) -> Void) {
         guard let base = bytes.baseAddress else { return }
         var carried = Carried(state: 0, rolling: startRolling)
