@@ -51,7 +51,8 @@ KERNEL512 static size_t shift_or_avx512(const uint8_t *bytes, size_t start, size
                                                  lookup256(first, tables + 1280), 0x96);
         _mm512_store_si512(slots, _mm512_permutex2var_epi8(low, first_half, high));
         _mm512_store_si512(slots + 32, _mm512_permutex2var_epi8(low, second_half, high));
-        // Loads one by one: a gather instruction takes longer than eight of them on the cores measured (Zen 5).
+        // The reach of each window: clang makes this loop eight gathers, faster here than scalar loads (the kernel 1.75
+        // against 1.46 GB/s on Zen 5); they are 40 % of the kernel's time (a gather of 32-bit entries costs the same).
         for (int j = 0; j < 64; j++) reaches[j] = reach[slots[j]];
         for (int group = 0; group < 8; group++) {
             __m512i current = _mm512_load_si512(reaches + 8 * group);
