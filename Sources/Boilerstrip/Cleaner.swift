@@ -18,9 +18,6 @@ public struct Cleaner: Sendable {
     public let matcher: RuleMatcher
     let scorer: Scorer
     let decider: Decider
-    /// The catalogue's screen, read without counting a reference (the catalogue holds it): every job reads it for every
-    /// document, and a count on an object both cores share moves its cache line between them each time.
-    private let screen: Unmanaged<Screen>
 
     /// A cleaner over `catalogue` (the embedded one by default).
     /// - Parameter keepCredits: leave wire credits ("(dpa)", "Reuter") in the text; they are still reported.
@@ -32,7 +29,6 @@ public struct Cleaner: Sendable {
         matcher = RuleMatcher(catalogue: catalogue)
         scorer = Scorer(catalogue: catalogue, thresholds: thresholds, parameters: parameters)
         decider = Decider(catalogue: catalogue, thresholds: thresholds, keepCredits: keepCredits)
-        screen = Unmanaged.passUnretained(catalogue.screen)
     }
 
     /// Per-thread state: PCRE2 match data and limits. Use one from one thread at a time (so its properties skip the
@@ -138,7 +134,7 @@ public struct Cleaner: Sendable {
             if let previous, let found = try previous.evidence(in: document, matcher: matcher, workspace: workspace) {
                 evidence = found
             } else {
-                let candidates = screen._withUnsafeGuaranteedRef { $0.candidates(in: document, scratch: workspace.screenScratch) }
+                let candidates = catalogue.candidates(in: document, scratch: workspace.screenScratch)
                 if candidates.isEmpty {
                     return (Decision(document: document, removed: [], flagged: [],
                                      metadata: Metadata(removed: [], flagged: [], document: document, catalogue: catalogue), failure: nil), true, [])
@@ -193,6 +189,6 @@ public struct Cleaner: Sendable {
 
     /// All evidence for a document, before scoring (for `rules test` and diagnostics).
     public func evidence(in document: Document, in workspace: Workspace) throws(MatchFailure) -> [Evidence] {
-        try matcher.evidence(in: document, candidates: catalogue.screen.candidates(in: document, scratch: workspace.screenScratch), scratch: workspace.scratch)
+        try matcher.evidence(in: document, candidates: catalogue.candidates(in: document, scratch: workspace.screenScratch), scratch: workspace.scratch)
     }
 }

@@ -60,7 +60,7 @@ struct CleaningRound {
             // A changed line: the screen's candidates in it alone are its candidates in `next`.
             let line = Document(bytes: Array(next.bytes[content]))
             if segment.index != 0, line.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return nil }
-            for candidate in matcher.catalogue.screen.candidates(in: line, scratch: workspace.screenScratch) {
+            for candidate in matcher.catalogue.candidates(in: line, scratch: workspace.screenScratch) {
                 candidates.append(candidate.moved(by: content.lowerBound, to: segment.index))
             }
         }
@@ -134,7 +134,7 @@ extension Cleaner {
             check.laterRounds += 1
             check.longestLaterText = max(check.longestLaterText, next.bytes.count)
             let found: Result<[Evidence], MatchFailure> = Result { () throws(MatchFailure) in
-                try matcher.evidence(in: next, candidates: catalogue.screen.candidates(in: next, scratch: workspace.screenScratch),
+                try matcher.evidence(in: next, candidates: catalogue.candidates(in: next, scratch: workspace.screenScratch),
                                      scratch: workspace.scratch)
             }
             let reused: Result<[Evidence]?, MatchFailure> = Result { () throws(MatchFailure) in

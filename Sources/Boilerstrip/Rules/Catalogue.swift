@@ -7,6 +7,9 @@ public struct Catalogue: Sendable {
     public let rules: [Rule]
     /// The literal screen over the rules.
     public let screen: Screen
+    /// `screen`, read without counting a reference (`screen` holds it): every job screens every document, and a count on
+    /// an object both cores share moves its cache line between them each time.
+    private let unretainedScreen: Unmanaged<Screen>
 
     /// Builds a catalogue from loaded rules.
     /// - Throws: ``RuleLoadError`` when two rules share an id.
@@ -20,7 +23,14 @@ public struct Catalogue: Sendable {
             seen[rule.id] = rule.location
         }
         self.rules = rules
-        self.screen = Screen(rules: rules)
+        screen = Screen(rules: rules)
+        unretainedScreen = Unmanaged.passUnretained(screen)
+    }
+
+    /// The screen's candidates in `document` (``Screen/candidates(in:scratch:)``), the screen read without counting a
+    /// reference.
+    public func candidates(in document: Document, scratch: Screen.Scratch) -> [Candidate] {
+        unretainedScreen._withUnsafeGuaranteedRef { $0.candidates(in: document, scratch: scratch) }
     }
 
     /// The rule files embedded in the binary at build time, as (path under Rules/, YAML text).

@@ -231,9 +231,11 @@ struct LiteralFilter: Sendable {
             bytes.reversed().prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
         }
         var placed: [(slot: Int, entry: UInt64, tail: UInt64, spelled: UInt64)] = []
+        var suffixBuckets = [UInt16](repeating: 0, count: 1 << Int(BOILERSTRIP_SUFFIX_BITS))
         for (index, pattern) in patterns.enumerated() {
             let bytes = pattern.bytes
             let (tail, spelled) = (lastEight(bytes), lastEight(pattern.exact ?? []))
+            suffixBuckets[Int(boilerstrip_suffix_slot(tail, boilerstrip_suffix_class(bytes.count)))] |= 1 << UInt16(bucketOf[index])
             var entry = UInt64(index) | UInt64(bytes.count) << 24 | UInt64(bucketOf[index]) << 32
             if pattern.boundedBefore { entry |= BOILERSTRIP_CONFIRM_BEFORE }
             if pattern.boundedAfter { entry |= BOILERSTRIP_CONFIRM_AFTER }
@@ -254,11 +256,6 @@ struct LiteralFilter: Sendable {
         }
         listStart.append(Int32(placed.count))
         (self.slotLists, self.listStart, entries) = (slotLists, listStart, placed.flatMap { [$0.entry, $0.tail, $0.spelled] })
-        var suffixBuckets = [UInt16](repeating: 0, count: 1 << Int(BOILERSTRIP_SUFFIX_BITS))
-        for (index, pattern) in patterns.enumerated() {
-            let slot = boilerstrip_suffix_slot(lastEight(pattern.bytes), boilerstrip_suffix_class(pattern.bytes.count))
-            suffixBuckets[Int(slot)] |= 1 << UInt16(bucketOf[index])
-        }
         self.suffixBuckets = suffixBuckets
         maximumEntries = slotCounts.max() ?? 0
         let (patternStart, patternBytes) = flattened(patterns.map { $0.bytes + ($0.exact ?? []) })
