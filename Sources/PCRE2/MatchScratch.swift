@@ -37,6 +37,9 @@ public final class MatchScratch {
     /// match).
     public func lastMatch(group: Int) -> Range<Int>? { range(ofGroup: group, among: lastCount) }
 
+    /// The range of the first of `groups` that took part in the last match made with this scratch (a name's groups).
+    public func lastMatch(firstOf groups: [Int]) -> Range<Int>? { firstTakingPart(among: groups, lastMatch(group:)) }
+
     /// A group's range in the match data, of a match that set `count` groups.
     @inline(__always)
     func range(ofGroup group: Int, among count: Int) -> Range<Int>? {

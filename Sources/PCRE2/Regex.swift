@@ -232,10 +232,15 @@ public struct Match: Sendable, Equatable {
     public var range: Range<Int> { groups[0]! }
 
     /// The range of the first of `numbers` whose group took part: what a name given to several groups captured.
-    public func firstRange(among numbers: [Int]) -> Range<Int>? {
-        for group in numbers { if let range = groups[group] { return range } }
-        return nil
-    }
+    public func firstRange(among numbers: [Int]) -> Range<Int>? { firstTakingPart(among: numbers) { groups[$0] } }
+}
+
+/// The range of the first of `numbers` whose group took part (`range` gives a group's, nil when it took none): what a
+/// name given to several groups captured (``Match/firstRange(among:)``, ``MatchScratch/lastMatch(firstOf:)``).
+@inline(__always)
+func firstTakingPart(among numbers: [Int], _ range: (Int) -> Range<Int>?) -> Range<Int>? {
+    for group in numbers { if let found = range(group) { return found } }
+    return nil
 }
 
 /// Why a pattern did not compile, with the byte offset in the pattern where PCRE2 stopped.

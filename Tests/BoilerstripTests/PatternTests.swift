@@ -19,6 +19,10 @@ import Testing
                     #expect(scratch.lastMatch(group: group) == (match.flatMap { group < $0.groups.count ? $0.groups[group] : nil }),
                             "group \(group) from \(start)")
                 }
+                // A name's groups: the first that took part, as `Match` reads it.
+                for groups in [[2, 3], [3, 2], [4, 1], [3, 4, 2]] {
+                    #expect(scratch.lastMatch(firstOf: groups) == match?.firstRange(among: groups), "groups \(groups) from \(start)")
+                }
             }
         }
     }

@@ -157,7 +157,7 @@ public struct RuleMatcher: Sendable {
                             // A name's range: the first of its groups that took part, read off the scratch's match data.
                             var captures = Captures()
                             for (capture, groups) in captureGroups.of(Int(candidate.rule), matchedBy: pattern.takeUnretainedValue()) {
-                                if let r = groups.lazy.compactMap(scratch.lastMatch(group:)).first, !r.isEmpty {
+                                if let r = scratch.lastMatch(firstOf: groups), !r.isEmpty {
                                     captures[capture] = (r.lowerBound + base)..<(r.upperBound + base)
                                 }
                             }
