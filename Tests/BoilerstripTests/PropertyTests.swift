@@ -604,14 +604,15 @@ import Testing
         }
     }
 
-    /// The screen's search for a letter's folded forms, eight bytes a step, against a search a byte at a time:
-    /// every letter the screen folds to (ASCII and the continuation bytes after 0xC3), at any offset and length, alone
-    /// and followed by one of a few bytes.
+    /// The screen's search for a letter's folded forms, eight bytes a step and 64 (``boilerstrip_first_folded``, with
+    /// AVX-512 where the processor has it), against a search a byte at a time: every letter the screen folds to (ASCII
+    /// and the continuation bytes after 0xC3), at any offset and length (over several blocks of 64), alone and
+    /// followed by one of a few bytes.
     @Test(arguments: 0..<40)
     func theFoldedLetterSearchFindsTheFirstForm(seed: UInt64) {
         var random = Generator(state: seed &* 15_485_863 &+ 5)
         let letters = Array(UInt8(0x61)...0x7A) + Array(UInt8(0xA0)...0xBE)
-        let text = (0..<Int.random(in: 1...200, using: &random)).map { _ in
+        let text = (0..<Int.random(in: 1...(seed % 2 == 0 ? 200 : 600), using: &random)).map { _ in
             Int.random(in: 0..<4, using: &random) == 0 ? letters.randomElement(using: &random)! & ~(Bool.random(using: &random) ? 0x20 : 0) : UInt8.random(in: 0...255, using: &random)
         }
         text.withUnsafeBufferPointer { bytes in
@@ -620,6 +621,8 @@ import Testing
                 let expected = (start...last).first { Screen.fold(text[$0]) == letter } ?? last + 1
                 let found = Screen.firstFolded(letter, bytes.baseAddress!, from: start, through: last)
                 #expect(Swift.min(found, last + 1) == expected, "seed \(seed): \(letter) in \(start)...\(last)")
+                #expect(boilerstrip_first_folded(bytes.baseAddress!, start, last, letter, nil, 0) == expected,
+                        "seed \(seed): \(letter) in \(start)...\(last), 64 bytes a step")
                 // With the next byte folding to one of up to four (letters or not); it is read past `last`.
                 guard text.count >= 2, start < text.count - 1 else { continue }
                 let pairLast = Swift.min(last, text.count - 2)
@@ -629,6 +632,8 @@ import Testing
                 let expectedPair = (start...pairLast).first { Screen.fold(text[$0]) == letter && seconds.contains(Screen.fold(text[$0 + 1])) } ?? pairLast + 1
                 let foundPair = seconds.withUnsafeBufferPointer { Screen.firstFolded(letter, then: $0, bytes.baseAddress!, from: start, through: pairLast) }
                 #expect(Swift.min(foundPair, pairLast + 1) == expectedPair, "seed \(seed): \(letter) then \(seconds) in \(start)...\(pairLast)")
+                let vectorPair = seconds.withUnsafeBufferPointer { boilerstrip_first_folded(bytes.baseAddress!, start, pairLast, letter, $0.baseAddress, $0.count) }
+                #expect(vectorPair == expectedPair, "seed \(seed): \(letter) then \(seconds) in \(start)...\(pairLast), 64 bytes a step")
             }
         }
     }

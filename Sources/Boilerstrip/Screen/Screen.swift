@@ -1,3 +1,5 @@
+import SIMDKernels
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -433,6 +435,10 @@ public final class Screen: Sendable {
         return at
     }
 
+    /// Whether the search for a letter's folded forms runs 64 bytes a step (``boilerstrip_first_folded``, AVX-512): on
+    /// the corpus the lines looked at behind a rule's filtered groups are paragraphs of hundreds of bytes.
+    static let vectorSearch = boilerstrip_simd_level() >= 3
+
     /// Whether ``fold(_:)`` maps exactly two bytes to `byte`, `byte` and `byte - 0x20` (see ``firstFolded(_:then:_:from:through:)``).
     @inline(__always)
     static func isLetter(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) || (0xA0...0xBE).contains(byte) }
@@ -485,13 +491,15 @@ public final class Screen: Sendable {
         let letter = isLetter(first)
         var start = range.lowerBound
         while start <= last {
-            // Find the next possible first byte: memchr when it has one form, else both forms eight bytes a step,
-            // with a second byte that fits where the literals have one.
+            // Find the next possible first byte: memchr when it has one form, else both forms (64 bytes a step with
+            // AVX-512, eight without), with a second byte that fits where the literals have one.
             if !letter {
                 guard let hit = memchr(base + start, Int32(first), last - start + 1) else { break }
                 start = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
             } else {
-                start = Screen.firstFolded(first, then: seconds, base, from: start, through: last)
+                start = Screen.vectorSearch
+                    ? boilerstrip_first_folded(base, start, last, first, seconds.baseAddress, seconds.count)
+                    : Screen.firstFolded(first, then: seconds, base, from: start, through: last)
                 if start > last { break }
             }
             var found = false
