@@ -243,22 +243,19 @@ KERNEL512 static inline size_t prefix_avx512(const uint8_t *bytes, size_t count,
         if (_mm512_cmple_epu8_mask(input, control)) break;
         uint64_t quotes = _mm512_cmpeq_epi8_mask(input, quote), backslashes = _mm512_cmpeq_epi8_mask(input, backslash);
         if (!escapes && (quotes | backslashes)) break;
-        int ascii = _mm512_movepi8_mask(input) == 0;
-        if (ascii) {
-            if (pending) break;
-        } else if (utf8_errors512(input, previous, high1, low1, high2)) {
-            break;
-        }
+        // Checked whether the block is ASCII or not, without a branch on it (mixed text alternates): an ASCII block
+        // after a sequence the block before left open fails the check as a block that continues it wrongly does.
+        if (utf8_errors512(input, previous, high1, low1, high2)) break;
         if (escapes && (quotes | backslashes) >> skip) {
             unsigned stop = walk_escapes(bytes, at, 64, count, backslashes, quotes, &skip, &escape);
             if (stop < 64) return at + stop;
         } else {
             skip = 0;
         }
-        pending = ascii ? 0 : _mm512_test_epi8_mask(_mm512_subs_epu8(input, limits), _mm512_subs_epu8(input, limits));
         previous = input;
     }
     if (skip > 0) return escape;
+    pending = _mm512_test_epi8_mask(_mm512_subs_epu8(previous, limits), _mm512_subs_epu8(previous, limits));
     return at > 0 && pending ? sequence_start(bytes, at) : at;
 }
 
