@@ -192,6 +192,21 @@ import Testing
         #expect(try findings("'ČTK', 'ctk'").isEmpty)
     }
 
+    /// A rule with no group the filter can look for (each with a one-byte literal, or two bytes free in front) is
+    /// reported as weak; a two-byte word the pattern bounds before fills a window with the byte before it and is not.
+    @Test func aRuleTheFilterCannotLookForIsReportedAsWeak() throws {
+        func weak(_ pattern: String, _ match: String, _ requires: String) throws -> Bool {
+            let yaml = Support.ruleFile(id: "t-weak", family: "syndication", pattern: pattern, match: [match], keep: ["x"],
+                                        extra: "    requires: [\(requires)]")
+            return try RuleLinter(catalogue: Support.catalogue(yaml)).lint().contains { $0.message.contains("weak screen literal") }
+        }
+        #expect(try weak(#"^[a-z]{2,9}©$"#, "news©", "'©'"))  // two bytes free in front: any byte before them
+        #expect(try !weak(#"^© [0-9]{4}$"#, "© 2024", "'©'"))  // after the line's start: bounded before
+        #expect(try !weak(#"^Avec (?:AP|AFP)$"#, "Avec AP", "'ap', 'afp'"))  // " ap": bounded before
+        #expect(try weak(#"^[a-z]+/[a-z]+$"#, "fr/de", "'/'"))
+        #expect(try !weak(#"^[a-z]+/[a-z]+ \(dpa\)$"#, "fr/de (dpa)", "['/'], ['dpa']"))
+    }
+
     /// A group the filter looks for that news text holds every few kilobytes is reported, with its commonest
     /// literal; the same rule requiring what only its matches hold is not.
     @Test func aScreenLiteralThatNewsTextIsFullOfIsReported() throws {
