@@ -197,6 +197,22 @@ import Testing
         #expect(LiteralExtractor.bounded("reuters", in: #"(?i)\bReuters\b"#).description == #"\breuters\b"#)
     }
 
+    /// A word the pattern spells in a few ways keeps each spelling ("share" in running text has none of them), with
+    /// its own boundaries; a caseless spelling among them, or more than four, make one entry in any case.
+    @Test func aWordSpelledSeveralWaysKeepsEachSpelling() {
+        func screen(_ pattern: String) -> [[String]] {
+            LiteralExtractor.screenLiterals(of: pattern).map { $0.map(\.description) }
+        }
+        #expect(screen("^(?:Share|SHARE)$") == [[#"\bSHARE\b"#, #"\bShare\b"#]])
+        #expect(screen("^(?:Share|SHARE this)") == [[#"\bSHARE\b"#, #"\bShare"#]])
+        #expect(screen("^(?:Share|(?i)share)") == [["share"]])
+        #expect(screen("^(?:Ab|AB|aB|ab|Ab) x") == [[#"\bAB\b"#, #"\bAb\b"#, #"\baB\b"#, #"\bab\b"#]])
+        #expect(screen("^(?:Abc|ABc|aBc|abc|abC) x") == [[#"\babc\b"#]])
+        // Declared: each spelling of the declared word.
+        #expect(LiteralExtractor.bounded([["share"]], in: "^(?:Share|SHARE)(?: this)?$")[0].map(\.description) == [#"\bSHARE"#, #"\bShare"#])
+        #expect(LiteralExtractor.requiredLiteralGroups(of: "^(?:Share|SHARE)$") == [["share"]])
+    }
+
     @Test func punctuationTokensAndGroupsEndingInSpacesBound() {
         func screen(_ pattern: String) -> [[String]] {
             LiteralExtractor.screenLiterals(of: pattern).map { $0.map(\.description) }

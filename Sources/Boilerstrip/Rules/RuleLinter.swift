@@ -46,7 +46,12 @@ public struct RuleLinter {
             // handed to the rule, mostly for nothing when a rarer group must be on the line too (on the corpus, twelve
             // rules' "the", "les", "mit", "is" were a third of all occurrences).
             for group in Screen.groups(of: rule).filtered {
-                let literals = rule.screenLiterals[group.origin]
+                // A word kept in several spellings ("Reuter", "REUTER") is one place for the filter to stop: counted once.
+                var literals: [ScreenLiteral] = []
+                for literal in rule.screenLiterals[group.origin]
+                where !literals.contains(where: { $0.text == literal.text && $0.boundedBefore == literal.boundedBefore }) {
+                    literals.append(literal)
+                }
                 let estimates = literals.map(LiteralFrequency.perMillion)
                 let total = estimates.reduce(0, +)
                 if total >= RuleLinter.commonLiteral, let commonest = estimates.indices.max(by: { estimates[$0] < estimates[$1] }) {

@@ -29,7 +29,7 @@ public enum LiteralExtractor {
 
     /// Up to `limit` requirements of `pattern`, most selective first: a line must meet all of them.
     public static func requiredLiteralGroups(of pattern: String, limit: Int = 3) -> [AnyOf] {
-        screenLiterals(of: pattern, limit: limit).map { group in group.map(\.text) }
+        screenLiterals(of: pattern, limit: limit).map { group in group.map(\.text).sortedUnique() }
     }
 
     /// Up to `limit` requirements of `pattern` with their boundaries, most selective first: the longest shortest
@@ -115,7 +115,14 @@ public enum LiteralExtractor {
                 literals.reduce(0) { $0 + ($1.boundedBefore ? 1 : 0) + ($1.boundedAfter ? 1 : 0) + ($1.exactCase != nil ? 1 : 0) }
             }
             guard let best = found.max(by: { score($0) < score($1) }) else { return (group.map { ScreenLiteral(text: $0) }, false) }
-            return (group.map { text in best.first { $0.text == text } ?? ScreenLiteral(text: text) }, true)
+            // Every spelling of a text the pattern has (``ScreenLiteral/merged(_:)``), once for texts declared twice
+            // ("Xem", "XEM").
+            var literals: [ScreenLiteral] = []
+            for text in group {
+                let placed = best.filter { $0.text == text }
+                for literal in placed.isEmpty ? [ScreenLiteral(text: text)] : placed where !literals.contains(literal) { literals.append(literal) }
+            }
+            return (literals, true)
         }
     }
 
@@ -511,22 +518,34 @@ public struct ScreenLiteral: Hashable, Sendable, Comparable, CustomStringConvert
 
     public static func < (a: ScreenLiteral, b: ScreenLiteral) -> Bool {
         if a.text != b.text { return a.text < b.text }
+        if a.exactCase != b.exactCase { return (a.exactCase ?? "") < (b.exactCase ?? "") }
         return (a.boundedBefore ? 0 : 1, a.boundedAfter ? 0 : 1) < (b.boundedBefore ? 0 : 1, b.boundedAfter ? 0 : 1)
     }
 
-    /// One entry per text, sorted; a text found with different boundaries keeps only those they share.
+    /// The most spellings of one text a requirement keeps apart (``merged(_:)``).
+    static let mostSpellings = 4
+
+    /// One entry per text and spelling, sorted; entries of one text and spelling keep only the boundaries they share.
+    /// A text spelled several ways ("Share|SHARE") keeps each spelling with its own boundaries, up to
+    /// ``mostSpellings``: an occurrence then must have one of them ("share" in running text has neither); a text
+    /// found without a spelling (a caseless part), or in more spellings, is one caseless entry.
     static func merged(_ literals: [ScreenLiteral]) -> [ScreenLiteral] {
-        var byText: [String: ScreenLiteral] = [:]
+        var spellings: [String: Set<String?>] = [:]
+        for literal in literals { spellings[literal.text, default: []].insert(literal.exactCase) }
+        var byKey: [String: ScreenLiteral] = [:]
         for literal in literals {
-            if let seen = byText[literal.text] {
-                byText[literal.text] = ScreenLiteral(text: literal.text, boundedBefore: seen.boundedBefore && literal.boundedBefore,
-                                                     boundedAfter: seen.boundedAfter && literal.boundedAfter,
-                                                     exactCase: seen.exactCase == literal.exactCase ? seen.exactCase : nil)
+            let kept = spellings[literal.text]!
+            let exact = kept.contains(nil) || kept.count > mostSpellings ? nil : literal.exactCase
+            let key = literal.text + "\u{0}" + (exact ?? "")
+            if let seen = byKey[key] {
+                byKey[key] = ScreenLiteral(text: literal.text, boundedBefore: seen.boundedBefore && literal.boundedBefore,
+                                           boundedAfter: seen.boundedAfter && literal.boundedAfter, exactCase: exact)
             } else {
-                byText[literal.text] = literal
+                byKey[key] = ScreenLiteral(text: literal.text, boundedBefore: literal.boundedBefore,
+                                           boundedAfter: literal.boundedAfter, exactCase: exact)
             }
         }
-        return byText.values.sorted()
+        return byKey.values.sorted()
     }
 
     /// A requirement re-read as occurrences of `targets` (lowercased): each of its literals must contain one, and
