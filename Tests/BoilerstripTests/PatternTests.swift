@@ -184,8 +184,11 @@ import Testing
 
     @Test func declaredLiteralsTakeWhatTheAnalysisProvesWhenRequiredOnTheirOwn() {
         #expect(LiteralExtractor.bounded("les", in: "{bos}Les (?:mer|videre){eos}").description == #"\bLes\b"#)
-        // An optional group after it says nothing about the next byte.
-        #expect(LiteralExtractor.bounded("mer", in: "{bos}Les mer(?: plus)?{eos}").description == #"\bmer"#)
+        // An optional group after it: the next byte is its first or what follows it, a space or the end either way;
+        // one that may begin with a letter leaves the side open.
+        #expect(LiteralExtractor.bounded("mer", in: "{bos}Les mer(?: plus)?{eos}").description == #"\bmer\b"#)
+        #expect(LiteralExtractor.bounded("mer", in: "{bos}Les mer(?:ci| plus)?{eos}").description == #"\bmer"#)
+        #expect(LiteralExtractor.bounded("mer", in: "{bos}Les mer(?: plus)?(?:ci)?{eos}").description == #"\bmer"#)
         // Held by every alternative, inside a word in one of them: bounded only where all agree.
         #expect(LiteralExtractor.bounded("les", in: #"\b(?:les|moles) mer"#).description == #"les\b"#)
         // Required through a lookahead: its spelling there.
@@ -209,8 +212,26 @@ import Testing
         #expect(screen("^(?:Ab|AB|aB|ab|Ab) x") == [[#"\bAB\b"#, #"\bAb\b"#, #"\baB\b"#, #"\bab\b"#]])
         #expect(screen("^(?:Abc|ABc|aBc|abc|abC) x") == [[#"\babc\b"#]])
         // Declared: each spelling of the declared word.
-        #expect(LiteralExtractor.bounded([["share"]], in: "^(?:Share|SHARE)(?: this)?$")[0].map(\.description) == [#"\bSHARE"#, #"\bShare"#])
+        #expect(LiteralExtractor.bounded([["share"]], in: "^(?:Share|SHARE)(?: this)?$")[0].map(\.description) == [#"\bSHARE\b"#, #"\bShare\b"#])
         #expect(LiteralExtractor.requiredLiteralGroups(of: "^(?:Share|SHARE)$") == [["share"]])
+    }
+
+    /// What follows a literal through optional items, groups and lookarounds: the weakest edge any path gives.
+    @Test func optionalItemsGroupsAndLookaroundsAfterALiteralBoundItWhenEveryPathDoes() {
+        func after(_ pattern: String) -> String { LiteralExtractor.bounded("mer", in: pattern).description }
+        #expect(after("Les mer(?: )?(?::|{dash}|\\|)") == #"\bmer\b"#)  // les-ogsa-nb: a space, a colon, a dash, a bar
+        #expect(after("Les mer ?:?{eos}") == #"\bmer\b"#)
+        #expect(after("Les mer ?[:x]") == #"\bmer"#)  // a class: anything
+        #expect(after("Les mer(?: x)+$") == #"\bmer\b"#)
+        #expect(after("Les mer(?=x)?") == #"\bmer"#)
+        #expect(after("Les mer(?!x) ") == #"\bmer\b"#)  // a lookaround takes no text: what follows it counts
+        #expect(after("Les mer(?<=r)\\w") == #"\bmer"#)
+        #expect(after("Les mer(?i) x") == #"\bmer"#)  // an option setting: not looked into
+        #expect(after("Les mer(?<tail> x| y)?$") == #"\bmer\b"#)
+        #expect(after("Les mer(?: x|)") == #"\bmer"#)  // an empty branch: the end of the pattern, unknown here
+        #expect(after("Les mer(?: x|)$") == #"\bmer\b"#)
+        #expect(after("Les mer\\b") == #"\bmer\b"#)
+        #expect(after("Les mer(?:\\b|x)") == #"\bmer"#)
     }
 
     @Test func punctuationTokensAndGroupsEndingInSpacesBound() {

@@ -298,7 +298,7 @@ import Testing
         let credit = lines.map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
             .first { $0["id"] as? String == "agency-credit-fr" }!
         #expect(credit["credit"] as? Bool == true)
-        #expect((credit["literals"] as! [[String]]).joined().contains(#"\bReuters"#))
+        #expect((credit["literals"] as! [[String]]).joined().contains(#"\bReuters\b"#))
     }
 
     @Test func exportedPatternsWorkWithGrepP() throws {

@@ -196,8 +196,8 @@ public enum LiteralExtractor {
             var group: Range<Int>? = nil
             var groupIsLookaround = false
             var lookaround: Range<Int>? = nil
-            // What the item guarantees for a literal before it (`rightOf`) and after it (`leftOf`).
-            var edgeForPrevious = Edge.none, edgeForNext = Edge.none
+            // What the item guarantees for a literal after it (for one before it: ``edgeAt``).
+            var edgeForNext = Edge.none
             switch byte {
             case UInt8(ascii: "\\"):
                 itemEnd = escapeEnd(bytes, from: index, limit: range.upperBound)
@@ -210,9 +210,9 @@ public enum LiteralExtractor {
                         literal = Array(bytes[(index + 2)..<min(end, range.upperBound)])
                         itemEnd = min(end + 2, range.upperBound)
                     } else if escaped == UInt8(ascii: "b") {
-                        edgeForPrevious = .wordBoundary; edgeForNext = .wordBoundary
+                        edgeForNext = .wordBoundary
                     } else if escaped == UInt8(ascii: "h") || escaped == UInt8(ascii: "s") {
-                        edgeForPrevious = .separator; edgeForNext = .separator
+                        edgeForNext = .separator
                     }
                 }
             case UInt8(ascii: "["):
@@ -248,22 +248,21 @@ public enum LiteralExtractor {
                    bytes[(index + 1)..<close].allSatisfy({ (0x61...0x7A).contains($0) || $0 == 0x5F }), close > index + 1 {
                     itemEnd = close + 1  // a token: breaks literals
                     switch String(decoding: bytes[(index + 1)..<close], as: UTF8.self) {
-                    case let token where separatorTokens.contains(token): edgeForPrevious = .separator; edgeForNext = .separator
+                    case let token where separatorTokens.contains(token): edgeForNext = .separator
                     case "bos": edgeForNext = .separator
-                    case "eos": edgeForPrevious = .separator
                     default: break
                     }
                 } else {
                     literal = [byte]
                 }
             case UInt8(ascii: " "):
-                edgeForPrevious = .separator; edgeForNext = .separator
+                edgeForNext = .separator
             case UInt8(ascii: "^"):
                 edgeForNext = .separator
             case UInt8(ascii: "$"):
-                edgeForPrevious = .separator
+                break
             case UInt8(ascii: "'"):
-                edgeForPrevious = .separator; edgeForNext = .separator  // any apostrophe form: never a word byte
+                edgeForNext = .separator  // any apostrophe form: never a word byte
             case UInt8(ascii: "."), UInt8(ascii: "|"), UInt8(ascii: ")"):
                 break
             case UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"):
@@ -279,33 +278,13 @@ public enum LiteralExtractor {
                 else { literal = character }
             }
             // The quantifier that follows, if any.
-            var quantifierEnd = itemEnd
-            var optional = false
-            var repeated = false
-            if quantifierEnd < range.upperBound {
-                let next = bytes[quantifierEnd]
-                if next == UInt8(ascii: "?") || next == UInt8(ascii: "*") {
-                    optional = true; repeated = next == UInt8(ascii: "*"); quantifierEnd += 1
-                } else if next == UInt8(ascii: "+") {
-                    repeated = true; quantifierEnd += 1
-                } else if next == UInt8(ascii: "{"), let close = bytes[quantifierEnd..<range.upperBound].firstIndex(of: UInt8(ascii: "}")),
-                          let text = String(validating: bytes[(quantifierEnd + 1)..<close], as: UTF8.self),
-                          let minimum = Int(text.split(separator: ",", omittingEmptySubsequences: false).first ?? ""),
-                          text.allSatisfy({ $0.isNumber || $0 == "," }) {
-                    optional = minimum == 0; repeated = true; quantifierEnd = close + 1
-                }
-                if quantifierEnd > itemEnd, quantifierEnd < range.upperBound,
-                   bytes[quantifierEnd] == UInt8(ascii: "?") || bytes[quantifierEnd] == UInt8(ascii: "+") {
-                    quantifierEnd += 1
-                }
-            }
+            let (quantifierEnd, optional, repeated) = quantifier(bytes, at: itemEnd, limit: range.upperBound)
             // A literal byte that is not a word byte bounds its neighbours; so does a group whose every branch ends
             // (for what follows) with a separator.
             if let literal, let last = literal.last, !ScreenLiteral.isWordByte(last), last < 0x80 || !caseless { edgeForNext = .separator }
             if let group { edgeForNext = groupEndEdge(bytes, group, caseless: caseless) }
             if optional {
                 // Absent, the edge before it holds; present, its own.
-                edgeForPrevious = .none
                 if edgeForNext == .none { leftEdge = .none }
                 edgeForNext = leftEdge
             }
@@ -315,7 +294,7 @@ public enum LiteralExtractor {
                 if repeated { flush(.none) }
                 leftEdge = edgeForNext
             } else {
-                flush(edgeForPrevious)
+                flush(edgeAt(bytes, index, range, after, caseless: caseless))
                 if let group, !optional {
                     let groupAfter = repeated ? .none : edgeAt(bytes, quantifierEnd, range, after, caseless: caseless)
                     requirements.append(contentsOf: sequenceRequirements(bytes, group, caseless: caseless,
@@ -360,37 +339,99 @@ public enum LiteralExtractor {
         return "!\"#%&,-/:;<=>@`~".utf8.contains(byte)
     }
 
-    /// The edge that the item at `index` gives a literal ending right before it (`after` at the range's end).
+    /// The quantifier after an item ending at `end` (before `limit`): where it ends (`end` without one), whether it
+    /// lets the item be absent (`?`, `*`, `{0,…}`), and whether it repeats it (`*`, `+`, `{…}`); a lazy or possessive
+    /// mark is part of it.
+    static func quantifier(_ bytes: [UInt8], at end: Int, limit: Int) -> (end: Int, optional: Bool, repeated: Bool) {
+        guard end < limit else { return (end, false, false) }
+        var quantifierEnd = end, optional = false, repeated = false
+        let next = bytes[end]
+        if next == UInt8(ascii: "?") || next == UInt8(ascii: "*") {
+            optional = true; repeated = next == UInt8(ascii: "*"); quantifierEnd += 1
+        } else if next == UInt8(ascii: "+") {
+            repeated = true; quantifierEnd += 1
+        } else if next == UInt8(ascii: "{"), let close = bytes[end..<limit].firstIndex(of: UInt8(ascii: "}")),
+                  let text = String(validating: bytes[(end + 1)..<close], as: UTF8.self),
+                  let minimum = Int(text.split(separator: ",", omittingEmptySubsequences: false).first ?? ""),
+                  text.allSatisfy({ $0.isNumber || $0 == "," }) {
+            optional = minimum == 0; repeated = true; quantifierEnd = close + 1
+        }
+        if quantifierEnd > end, quantifierEnd < limit, bytes[quantifierEnd] == UInt8(ascii: "?") || bytes[quantifierEnd] == UInt8(ascii: "+") {
+            quantifierEnd += 1
+        }
+        return (quantifierEnd, optional, repeated)
+    }
+
+    /// The edge that the item at `index` gives a literal ending right before it (`after` at the range's end). An
+    /// optional item gives the weaker of its own edge and the next item's ("mer" in "Les mer(?: )?(?::|{dash})" is
+    /// bounded: a space or a colon follows); a group, the weakest of its branches' first items (with what follows the
+    /// group at a branch's end); a lookaround, which takes no text, the edge of what follows it.
     static func edgeAt(_ bytes: [UInt8], _ index: Int, _ range: Range<Int>, _ after: Edge, caseless: Bool) -> Edge {
         guard index < range.upperBound else { return after }
-        func optionalFollows(_ end: Int) -> Bool {
-            end < range.upperBound && (bytes[end] == UInt8(ascii: "?") || bytes[end] == UInt8(ascii: "*") || bytes[end] == UInt8(ascii: "{"))
-        }
+        // The item's own edge and where it ends.
+        let own: Edge, end: Int
         switch bytes[index] {
-        case UInt8(ascii: " "), UInt8(ascii: "$"):
-            return optionalFollows(index + 1) ? .none : .separator
+        case UInt8(ascii: " "), UInt8(ascii: "$"), UInt8(ascii: "'"):
+            (own, end) = (.separator, index + 1)
         case UInt8(ascii: "\\") where index + 1 < range.upperBound:
             switch bytes[index + 1] {
             case UInt8(ascii: "b"): return .wordBoundary
-            case UInt8(ascii: "h"), UInt8(ascii: "s"): return optionalFollows(index + 2) ? .none : .separator
-            case let escaped where isASCIIPunctuation(escaped): return optionalFollows(index + 2) ? .none : .separator
+            case UInt8(ascii: "h"), UInt8(ascii: "s"): (own, end) = (.separator, index + 2)
+            case let escaped where isASCIIPunctuation(escaped): (own, end) = (.separator, index + 2)
             default: return .none
             }
         case UInt8(ascii: "{"):
-            for token in (separatorTokens + ["eos"]).map({ "{\($0)}" }) where bytes[index...].starts(with: token.utf8) {
-                return optionalFollows(index + token.utf8.count) ? .none : .separator
-            }
-            return .none
-        case UInt8(ascii: "'"):
-            return optionalFollows(index + 1) ? .none : .separator
+            guard let token = (separatorTokens + ["eos"]).map({ "{\($0)}" }).first(where: { bytes[index...].starts(with: $0.utf8) }) else { return .none }
+            (own, end) = (.separator, index + token.utf8.count)
+        case UInt8(ascii: "("):
+            let close = matchingParen(bytes, from: index, limit: range.upperBound)
+            (own, end) = (groupStartEdge(bytes, index, close, range, after, caseless: caseless), close + 1)
         case let byte where byte >= 0xC0 || (byte < 0x80 && isSeparatorLiteral(byte, caseless: caseless)):
             if byte >= 0xC0 && caseless { return .none }
-            var end = index + 1
-            while end < range.upperBound, bytes[end] & 0xC0 == 0x80 { end += 1 }
-            return optionalFollows(end) ? .none : .separator
+            var characterEnd = index + 1
+            while characterEnd < range.upperBound, bytes[characterEnd] & 0xC0 == 0x80 { characterEnd += 1 }
+            (own, end) = (.separator, characterEnd)
         default:
             return .none
         }
+        let (quantifierEnd, optional, _) = quantifier(bytes, at: end, limit: range.upperBound)
+        guard optional else { return own }
+        return weaker(own, edgeAt(bytes, quantifierEnd, range, after, caseless: caseless))
+    }
+
+    /// What the group `(`…`)` at `open`…`close` gives a literal ending right before it: the weakest first edge of its
+    /// branches, each followed by what follows the group (nothing known when the group repeats); a lookaround takes
+    /// no text, so the edge of what follows it; options, conditionals and the like, none.
+    static func groupStartEdge(_ bytes: [UInt8], _ open: Int, _ close: Int, _ range: Range<Int>, _ after: Edge, caseless: Bool) -> Edge {
+        var contentStart = open + 1
+        let (quantifierEnd, _, repeated) = quantifier(bytes, at: close + 1, limit: range.upperBound)
+        let following = repeated ? .none : edgeAt(bytes, quantifierEnd, range, after, caseless: caseless)
+        if contentStart < close, bytes[contentStart] == UInt8(ascii: "?") {
+            let kind = contentStart + 1 < close ? bytes[contentStart + 1] : 0
+            let third = contentStart + 2 < close ? bytes[contentStart + 2] : 0
+            switch kind {
+            case UInt8(ascii: ":"), UInt8(ascii: ">"):
+                contentStart += 2
+            case UInt8(ascii: "="), UInt8(ascii: "!"):
+                return quantifierEnd == close + 1 ? following : .none
+            case UInt8(ascii: "<") where third == UInt8(ascii: "=") || third == UInt8(ascii: "!"):
+                return quantifierEnd == close + 1 ? following : .none
+            case UInt8(ascii: "<"), UInt8(ascii: "P"):
+                guard let gt = bytes[contentStart..<close].firstIndex(of: UInt8(ascii: ">")) else { return .none }
+                contentStart = gt + 1
+            default:
+                return .none
+            }
+        }
+        return splitAlternatives(bytes, contentStart..<close).reduce(Edge.separator) { edge, branch in
+            weaker(edge, edgeAt(bytes, branch.lowerBound, branch, following, caseless: caseless))
+        }
+    }
+
+    /// The weaker of two edges: none < a word boundary < a separator.
+    static func weaker(_ a: Edge, _ b: Edge) -> Edge {
+        if a == .none || b == .none { return .none }
+        return a == .wordBoundary || b == .wordBoundary ? .wordBoundary : .separator
     }
 
     /// The end of the escape sequence at `index` (`\x{…}`, `\p{…}`, `\xHH`, `\cX`, `\123`, or two bytes).
