@@ -231,6 +231,11 @@ import Testing
         #expect(after("Les mer(?: x|)") == #"\bmer"#)  // an empty branch: the end of the pattern, unknown here
         #expect(after("Les mer(?: x|)$") == #"\bmer\b"#)
         #expect(after("Les mer\\b") == #"\bmer\b"#)
+        // An escaped underscore is a word byte, whatever path leads to it (found by fuzzing the analysis).
+        #expect(after("Les mer(?:-)?\\_") == #"\bmer"#)
+        #expect(after("Les mer\\.?\\_") == #"\bmer"#)
+        #expect(after("Les mer(?: |\\_)") == #"\bmer"#)
+        #expect(LiteralExtractor.bounded("mer", in: "(?:-|\\_)mer ").description == #"mer\b"#)
         #expect(after("Les mer(?:\\b|x)") == #"\bmer"#)
     }
 

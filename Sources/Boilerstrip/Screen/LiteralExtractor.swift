@@ -203,7 +203,7 @@ public enum LiteralExtractor {
                 itemEnd = escapeEnd(bytes, from: index, limit: range.upperBound)
                 if itemEnd == index + 2 {
                     let escaped = bytes[index + 1]
-                    if isASCIIPunctuation(escaped) { literal = [escaped] }
+                    if isASCIIPunctuation(escaped) || escaped == UInt8(ascii: "_") { literal = [escaped] }
                     else if escaped == UInt8(ascii: "Q") {
                         var end = index + 2
                         while end + 1 < range.upperBound, !(bytes[end] == UInt8(ascii: "\\") && bytes[end + 1] == UInt8(ascii: "E")) { end += 1 }
@@ -513,8 +513,11 @@ public enum LiteralExtractor {
         return limit - 1
     }
 
+    /// ASCII punctuation, which is never a word byte: not `_` (an escaped `\_` is a literal underscore, a word byte
+    /// that bounds nothing).
     static func isASCIIPunctuation(_ byte: UInt8) -> Bool {
-        (0x21...0x2F).contains(byte) || (0x3A...0x40).contains(byte) || (0x5B...0x60).contains(byte) || (0x7B...0x7E).contains(byte)
+        (0x21...0x2F).contains(byte) || (0x3A...0x40).contains(byte) || (0x5B...0x60).contains(byte) && byte != 0x5F
+            || (0x7B...0x7E).contains(byte)
     }
 }
 
