@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/boilerstrip
 BIN_RELEASE := .build/release/boilerstrip
 
-.PHONY: deps build release demo test fuzz rules-readme rules-snapshot man completions test-spark corpus-audit
+.PHONY: deps build release demo test fuzz screen-fuzz rules-readme rules-snapshot man completions test-spark corpus-audit
 
 # PCRE2 (libpcre2-8) and pkg-config, from Debian's packages, when they are missing.
 deps:
@@ -39,6 +39,11 @@ test: deps
 	$(BIN_DEBUG) rules test
 	$(BIN_DEBUG) rules lint
 	@$(BIN_DEBUG) rules doc | diff -q - Rules/README.md >/dev/null || { echo "Rules/README.md is stale: run make rules-readme"; exit 1; }
+
+# Lines generated from every rule's pattern (and mutated, and glued to word bytes), added as match examples: the
+# literal screen must hide none of them (exit 1 lists those it hides). About a minute on 2 cores; Python 3.11+.
+screen-fuzz: build
+	python3 Tests/Screen/screen-fuzz.py
 
 # Regenerates Rules/README.md from the catalogue.
 rules-readme: build
