@@ -1,24 +1,49 @@
-// The screen's search for a literal's first byte (and second) in a line, 64 bytes a step with AVX-512: what
-// `Screen.firstFolded` does eight bytes a step. It serves the groups looked for in the lines a rule's filtered groups
-// met ("lire" behind "suite", "published" behind "first"), whose lines are paragraphs of hundreds of bytes.
+// The screen's search for a literal's first byte (and second) in a line: 64 bytes a step with AVX-512, eight without.
+// It serves the groups looked for in the lines a rule's filtered groups met ("lire" behind "suite", "published"
+// behind "first"), whose lines are paragraphs of hundreds of bytes, and the byte-screened groups that begin with a
+// letter.
 #include "SIMDKernels.h"
+
+#include <string.h>
 
 // Whether `Screen.fold` maps exactly two bytes to `byte` (`byte` and `byte - 0x20`): an ASCII lowercase letter, or a
 // continuation byte 0xA0-0xBE.
 static inline int is_letter(uint8_t byte) { return (byte >= 0x61 && byte <= 0x7A) || (byte >= 0xA0 && byte <= 0xBE); }
 
-// Whether the byte at `at + 1` folds to one of `seconds` (folded bytes): or-ed with 0x20 for a letter, as it is else.
-static inline int second_fits(const uint8_t *base, size_t at, const uint8_t *seconds, size_t count) {
-    for (size_t i = 0; i < count; i++) {
-        if ((uint8_t)(base[at + 1] | (is_letter(seconds[i]) ? 0x20 : 0)) == seconds[i]) return 1;
-    }
-    return 0;
+// Eight positions a step (any processor): a zero byte of `(word | 0x20…) ^ first…` marks a first byte (or-ed with the
+// same test of the next eight bytes against each second byte), and the lowest byte the zero test flags is always a
+// true one (a borrow only flags bytes above a zero); the last few positions one at a time.
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "FirstFolded.c reads words as little-endian"
+#endif
+
+static inline uint64_t zero_bytes(uint64_t difference) {
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    return (difference - ones) & ~difference & highs;
 }
 
-static size_t first_folded_scalar(const uint8_t *base, size_t at, size_t last, uint8_t first, const uint8_t *seconds,
-                                  size_t count) {
+static size_t first_folded_words(const uint8_t *base, size_t at, size_t last, uint8_t first, const uint8_t *seconds,
+                                 size_t count) {
+    const uint64_t ones = 0x0101010101010101ULL, case_bits = ones * 0x20, pattern = ones * first;
+    for (; at + 8 <= last + 1; at += 8) {
+        uint64_t word, next;
+        memcpy(&word, base + at, 8);
+        const uint64_t firsts = (word | case_bits) ^ pattern;
+        uint64_t zero = 0;
+        if (count == 0) {
+            zero = zero_bytes(firsts);
+        } else {
+            memcpy(&next, base + at + 1, 8);
+            for (size_t i = 0; i < count; i++)
+                zero |= zero_bytes(firsts | ((next | (is_letter(seconds[i]) ? case_bits : 0)) ^ (ones * seconds[i])));
+        }
+        if (zero) return at + (size_t)__builtin_ctzll(zero) / 8;
+    }
     for (; at <= last; at++) {
-        if ((base[at] | 0x20) == first && (count == 0 || second_fits(base, at, seconds, count))) return at;
+        if ((base[at] | 0x20) != first) continue;
+        if (count == 0) return at;
+        for (size_t i = 0; i < count; i++)
+            if ((uint8_t)(base[at + 1] | (is_letter(seconds[i]) ? 0x20 : 0)) == seconds[i]) return at;
     }
     return last + 1;
 }
@@ -51,11 +76,17 @@ first_folded_avx512(const uint8_t *base, size_t start, size_t last, uint8_t firs
 }
 #endif
 
+size_t boilerstrip_first_folded_using(int level, const uint8_t *base, size_t start, size_t last, uint8_t first,
+                                      const uint8_t *seconds, size_t count) {
+    if (start > last) return last + 1;
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    if (level >= 3 && count <= 4 && boilerstrip_simd_level() >= 3) return first_folded_avx512(base, start, last, first, seconds, count);
+#endif
+    (void)level;
+    return first_folded_words(base, start, last, first, seconds, count);
+}
+
 size_t boilerstrip_first_folded(const uint8_t *base, size_t start, size_t last, uint8_t first, const uint8_t *seconds,
                                 size_t count) {
-    if (start > last || count > 4) return start > last ? last + 1 : first_folded_scalar(base, start, last, first, seconds, count);
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    if (boilerstrip_simd_level() >= 3) return first_folded_avx512(base, start, last, first, seconds, count);
-#endif
-    return first_folded_scalar(base, start, last, first, seconds, count);
+    return boilerstrip_first_folded_using(boilerstrip_simd_level(), base, start, last, first, seconds, count);
 }

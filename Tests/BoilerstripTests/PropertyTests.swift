@@ -604,9 +604,9 @@ import Testing
         }
     }
 
-    /// The screen's search for a letter's folded forms, eight bytes a step and 64 (``boilerstrip_first_folded``, with
-    /// AVX-512 where the processor has it), against a search a byte at a time: every letter the screen folds to (ASCII
-    /// and the continuation bytes after 0xC3), at any offset and length (over several blocks of 64), alone and
+    /// The screen's search for a letter's folded forms (``boilerstrip_first_folded``), eight bytes a step and 64 (with
+    /// AVX-512, where the processor has it), against a search a byte at a time: every letter the screen folds to
+    /// (ASCII and the continuation bytes after 0xC3), at any offset and length (over several blocks of 64), alone and
     /// followed by one of a few bytes.
     @Test(arguments: 0..<40)
     func theFoldedLetterSearchFindsTheFirstForm(seed: UInt64) {
@@ -615,14 +615,15 @@ import Testing
         let text = (0..<Int.random(in: 1...(seed % 2 == 0 ? 200 : 600), using: &random)).map { _ in
             Int.random(in: 0..<4, using: &random) == 0 ? letters.randomElement(using: &random)! & ~(Bool.random(using: &random) ? 0x20 : 0) : UInt8.random(in: 0...255, using: &random)
         }
+        let levels = [0] + (boilerstrip_simd_level() >= 3 ? [3] : [])
         text.withUnsafeBufferPointer { bytes in
             for letter in letters {
                 let start = Int.random(in: 0..<text.count, using: &random), last = Int.random(in: start..<text.count, using: &random)
                 let expected = (start...last).first { Screen.fold(text[$0]) == letter } ?? last + 1
-                let found = Screen.firstFolded(letter, bytes.baseAddress!, from: start, through: last)
-                #expect(Swift.min(found, last + 1) == expected, "seed \(seed): \(letter) in \(start)...\(last)")
-                #expect(boilerstrip_first_folded(bytes.baseAddress!, start, last, letter, nil, 0) == expected,
-                        "seed \(seed): \(letter) in \(start)...\(last), 64 bytes a step")
+                for level in levels {
+                    #expect(boilerstrip_first_folded_using(Int32(level), bytes.baseAddress!, start, last, letter, nil, 0) == expected,
+                            "seed \(seed), level \(level): \(letter) in \(start)...\(last)")
+                }
                 // With the next byte folding to one of up to four (letters or not); it is read past `last`.
                 guard text.count >= 2, start < text.count - 1 else { continue }
                 let pairLast = Swift.min(last, text.count - 2)
@@ -630,10 +631,12 @@ import Testing
                     Bool.random(using: &random) ? letters.randomElement(using: &random)! : Screen.fold(UInt8.random(in: 0...255, using: &random))
                 }
                 let expectedPair = (start...pairLast).first { Screen.fold(text[$0]) == letter && seconds.contains(Screen.fold(text[$0 + 1])) } ?? pairLast + 1
-                let foundPair = seconds.withUnsafeBufferPointer { Screen.firstFolded(letter, then: $0, bytes.baseAddress!, from: start, through: pairLast) }
-                #expect(Swift.min(foundPair, pairLast + 1) == expectedPair, "seed \(seed): \(letter) then \(seconds) in \(start)...\(pairLast)")
-                let vectorPair = seconds.withUnsafeBufferPointer { boilerstrip_first_folded(bytes.baseAddress!, start, pairLast, letter, $0.baseAddress, $0.count) }
-                #expect(vectorPair == expectedPair, "seed \(seed): \(letter) then \(seconds) in \(start)...\(pairLast), 64 bytes a step")
+                for level in levels {
+                    let found = seconds.withUnsafeBufferPointer {
+                        boilerstrip_first_folded_using(Int32(level), bytes.baseAddress!, start, pairLast, letter, $0.baseAddress, $0.count)
+                    }
+                    #expect(found == expectedPair, "seed \(seed), level \(level): \(letter) then \(seconds) in \(start)...\(pairLast)")
+                }
             }
         }
     }

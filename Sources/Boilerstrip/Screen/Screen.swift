@@ -401,45 +401,8 @@ public final class Screen: Sendable {
         return true
     }
 
-    /// The first position in `start...last` whose byte folds to `first`, a letter (``fold(_:)`` maps exactly the
-    /// bytes `first` and `first - 0x20` to it, so a byte matches when it equals `first` with bit 5 set), and, when
-    /// `seconds` are given, whose next byte folds to one of them (the byte after `last` is then read); past `last`
-    /// when none does. Eight positions a step: a zero byte of `(word | 0x20…) ^ first…` marks a first byte (or'ed with
-    /// the same test of the next eight bytes against a second byte), and the lowest byte the zero test flags is always
-    /// a true one (a borrow only flags bytes above a zero). A letter alone stops the search every dozen bytes of text
-    /// ("p" of "published", "a" of "appeared"): a group whose literals all have a second byte gives them.
-    @inline(__always)
-    static func firstFolded(_ first: UInt8, then seconds: UnsafeBufferPointer<UInt8> = UnsafeBufferPointer(start: nil, count: 0),
-                            _ base: UnsafePointer<UInt8>, from start: Int,
-                            through last: Int) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        let pattern = UInt64(first) &* ones, caseBits = ones &* 0x20
-        func zeros(_ difference: UInt64) -> UInt64 { (difference &- ones) & ~difference & highs }
-        var at = start
-        while at &+ 8 <= last &+ 1 {
-            let word = UInt64(littleEndian: UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self))
-            let firsts = (word | caseBits) ^ pattern
-            var zero: UInt64 = 0
-            if seconds.isEmpty {
-                zero = zeros(firsts)
-            } else {
-                let next = UInt64(littleEndian: UnsafeRawPointer(base + at + 1).loadUnaligned(as: UInt64.self))
-                for second in seconds {
-                    zero |= zeros(firsts | ((next | (isLetter(second) ? caseBits : 0)) ^ (UInt64(second) &* ones)))
-                }
-            }
-            if zero != 0 { return at &+ zero.trailingZeroBitCount / 8 }
-            at &+= 8
-        }
-        while at <= last, base[at] | 0x20 != first || !(seconds.isEmpty || seconds.contains(fold(base[at + 1]))) { at &+= 1 }
-        return at
-    }
-
-    /// Whether the search for a letter's folded forms runs 64 bytes a step (``boilerstrip_first_folded``, AVX-512): on
-    /// the corpus the lines looked at behind a rule's filtered groups are paragraphs of hundreds of bytes.
-    static let vectorSearch = boilerstrip_simd_level() >= 3
-
-    /// Whether ``fold(_:)`` maps exactly two bytes to `byte`, `byte` and `byte - 0x20` (see ``firstFolded(_:then:_:from:through:)``).
+    /// Whether ``fold(_:)`` maps exactly two bytes to `byte`, `byte` and `byte - 0x20` (a letter, whose forms
+    /// ``boilerstrip_first_folded`` looks for).
     @inline(__always)
     static func isLetter(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) || (0xA0...0xBE).contains(byte) }
 
@@ -492,14 +455,14 @@ public final class Screen: Sendable {
         var start = range.lowerBound
         while start <= last {
             // Find the next possible first byte: memchr when it has one form, else both forms (64 bytes a step with
-            // AVX-512, eight without), with a second byte that fits where the literals have one.
+            // AVX-512, eight without: ``boilerstrip_first_folded``), with a second byte that fits where the literals
+            // have one. A letter alone stops the search every dozen bytes of text ("p" of "published", "a" of
+            // "appeared"): a group whose literals all have a second byte gives them.
             if !letter {
                 guard let hit = memchr(base + start, Int32(first), last - start + 1) else { break }
                 start = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
             } else {
-                start = Screen.vectorSearch
-                    ? boilerstrip_first_folded(base, start, last, first, seconds.baseAddress, seconds.count)
-                    : Screen.firstFolded(first, then: seconds, base, from: start, through: last)
+                start = boilerstrip_first_folded(base, start, last, first, seconds.baseAddress, seconds.count)
                 if start > last { break }
             }
             var found = false

@@ -113,11 +113,16 @@ size_t boilerstrip_confirm(const uint8_t *bytes, size_t count, const uint64_t *f
                            const boilerstrip_confirm_tables *tables, uint64_t *work, uint64_t *hits, size_t room,
                            size_t *consumed);
 
-/// The first position in `start...last` whose byte or-ed with 0x20 is `first` (a letter as `Screen.isLetter` has it),
-/// and, when `count` (at most 4) `seconds` are given, whose next byte folds to one of them (or-ed with 0x20 where the
-/// second is such a letter; as it is else): `Screen.firstFolded`. `last + 1` when none; the byte after `last` is read
-/// when `count` is not 0. Any level (a byte at a time below level 3).
+/// The first position in `start...last` whose byte or-ed with 0x20 is `first` (a letter as `Screen.isLetter` has it:
+/// `Screen.fold` maps exactly it and `first - 0x20` to it), and, when `count` `seconds` are given, whose next byte
+/// folds to one of them (or-ed with 0x20 where the second is such a letter; as it is else); `last + 1` when none. The
+/// byte after `last` is read when `count` is not 0. Any level: 64 positions a step at level 3 (up to four seconds),
+/// eight below.
 size_t boilerstrip_first_folded(const uint8_t *base, size_t start, size_t last, uint8_t first, const uint8_t *seconds,
                                 size_t count);
+
+/// The same with the kernel of a given level (0 or 3; at most the processor's), for tests.
+size_t boilerstrip_first_folded_using(int level, const uint8_t *base, size_t start, size_t last, uint8_t first,
+                                      const uint8_t *seconds, size_t count);
 
 #endif
