@@ -214,6 +214,12 @@ import Testing
         // Declared: each spelling of the declared word.
         #expect(LiteralExtractor.bounded([["share"]], in: "^(?:Share|SHARE)(?: this)?$")[0].map(\.description) == [#"\bSHARE\b"#, #"\bShare\b"#])
         #expect(LiteralExtractor.requiredLiteralGroups(of: "^(?:Share|SHARE)$") == [["share"]])
+        // A place that holds two declared literals takes the longest, whatever their order: "Reading" is "reading"
+        // there, with its spelling and boundaries; "read" keeps the place it alone fits.
+        for group in [["read", "reading"], ["reading", "read"]] {
+            #expect(Set(LiteralExtractor.bounded([group], in: "^(?:Reading time|Read) [0-9]+$")[0].map(\.description))
+                    == [#"\bReading\b"#, #"\bRead\b"#])
+        }
     }
 
     /// What follows a literal through optional items, groups and lookarounds: the weakest edge any path gives.

@@ -136,10 +136,15 @@ public enum LiteralExtractor {
     struct Target {
         let texts: [String]
         let folded: [[UInt8]]
+        /// The literals' indices, the longest first (in declared order among equals): the order ``ScreenLiteral/within(_:_:)``
+        /// tries them in.
+        let longestFirst: [Int]
 
         init(_ texts: [String]) {
             self.texts = texts
-            folded = texts.map { Array($0.utf8).map(Screen.fold) }
+            let folded = texts.map { Array($0.utf8).map(Screen.fold) }
+            self.folded = folded
+            longestFirst = folded.indices.sorted { (folded[$1].count, $0) < (folded[$0].count, $1) }
         }
     }
 
@@ -594,15 +599,16 @@ public struct ScreenLiteral: Hashable, Sendable, Comparable, CustomStringConvert
 
     /// A requirement re-read as occurrences of `targets` (lowercased): each of its literals must contain one, and
     /// gives it the boundaries and spelling of where it sits (a literal equal to the target keeps its own). Nil
-    /// when a literal of the requirement contains none of them. Several targets in one literal: any one is
-    /// enough, so the result keeps the first.
+    /// when a literal of the requirement contains none of them. Several targets in one literal ("reading" holds
+    /// "reading" and "read"): any one is enough, so the result keeps the longest, the rarest in text, whatever order
+    /// the group declares them in.
     static func within(_ requirement: [ScreenLiteral], _ targets: LiteralExtractor.Target) -> [ScreenLiteral]? {
         var result: [ScreenLiteral] = []
         for literal in requirement {
             // Compared as the screen compares: ASCII and Latin-1 capitals folded ("ČTK" holds "čtk").
             let hay = Array(literal.text.utf8).map(Screen.fold)
             var placed: ScreenLiteral? = nil
-            search: for (target, needle) in zip(targets.texts, targets.folded) {
+            search: for (target, needle) in targets.longestFirst.map({ (targets.texts[$0], targets.folded[$0]) }) {
                 guard !needle.isEmpty, needle.count <= hay.count else { continue }
                 for start in 0...(hay.count - needle.count) where hay[start..<(start + needle.count)].elementsEqual(needle) {
                     let exact = literal.exactCase.map { String(decoding: Array($0.utf8)[start..<(start + needle.count)], as: UTF8.self) }
