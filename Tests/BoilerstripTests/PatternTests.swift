@@ -80,7 +80,7 @@ import Testing
         #expect(expansion.sourceOffset(for: expansion.pattern.utf8.count) == 4)
     }
 
-    /// Every match and capture of each token's plain form, from every start, is its full form's on subjects that
+    /// Every match and capture of each token's plain form, from every character, is its full form's on subjects that
     /// hold no entity: spaces, apostrophes, dashes, dots, digits, percent signs and bare `&`s in every order.
     @Test func plainTokensMatchAsTheFullOnesWithoutEntities() throws {
         let pieces = [" ", "\u{00A0}", "\t", "'", "’", "\\'", "-", "–", ".", "…", "4", "2,5", "%", "％", "&", "&amp;", "AT&T",
@@ -95,7 +95,9 @@ import Testing
                 for subject in subjects {
                     let bytes = Array(subject.utf8)
                     #expect(!bytes.withUnsafeBufferPointer(Rule.holdsEntity))
-                    for from in 0...bytes.count {
+                    // From every character's start, where the matcher starts PCRE2 (its interpreter and its JIT code
+                    // differ from inside a character, and each form runs either).
+                    for from in 0...bytes.count where from == bytes.count || bytes[from] & 0xC0 != 0x80 {
                         let (a, b) = try bytes.withUnsafeBufferPointer { buffer in
                             (try fullRegex.firstMatch(in: buffer, from: from, scratch: scratch), try plainRegex.firstMatch(in: buffer, from: from, scratch: scratch))
                         }

@@ -130,6 +130,45 @@ import Testing
         }
     }
 
+    /// A pattern runs the interpreter first: one match leaves it without JIT code, and it gets JIT code once its
+    /// matches have taken a few times as long as compiling it, the same matches found before and after.
+    @Test func aPatternIsJITCompiledOnceUsedEnough() throws {
+        let regex = Regex(deferred: #"(?i)\bla suite est (?<who>réservée aux abonnés)"#)
+        let before = Array("Il vous reste 64.96% de cet article à lire. ".utf8), notice = Array("La suite est réservée aux abonnés".utf8)
+        let subject = before + notice + Array(".".utf8)
+        let expected = before.count..<(before.count + notice.count)
+        func match() throws -> Range<Int>? { try subject.withUnsafeBufferPointer { try regex.firstMatch(in: $0, scratch: scratch)?.range } }
+        #expect(try match() == expected)
+        #expect(regex.isCompiled && !regex.hasJITCode)
+        var uses = 1
+        while !regex.hasJITCode && uses < 1_000_000 {
+            #expect(try match() == expected)
+            uses += 1
+        }
+        #expect(regex.hasJITCode, "still interpreted after \(uses) matches")
+        #expect(uses > 1 && regex.compileNanoseconds > 0)
+        #expect(try match() == expected)
+    }
+
+    /// Where one engine stops at a limit and the other does not, the match is the other's, whichever engine the
+    /// pattern has reached: the interpreter runs out of backtracking depth on a long run of `(?:a|b)`, JIT code does not
+    /// count depth. Without JIT the interpreter's error stands.
+    @Test func aSearchOneEngineStopsAtALimitIsTheOtherEngines() throws {
+        let subject = Array(String(repeating: "ab", count: 500).utf8)
+        let shallow = MatchScratch(limits: .init(depth: 50))
+        let lazy = Regex(deferred: #"^(?:a|b)*$"#)
+        let first = try subject.withUnsafeBufferPointer { try lazy.firstMatch(in: $0, scratch: shallow)?.range }
+        #expect(first == 0..<1_000)
+        #expect(lazy.hasJITCode)
+        let again = try subject.withUnsafeBufferPointer { try lazy.firstMatch(in: $0, scratch: shallow)?.range }
+        #expect(again == 0..<1_000)
+        let interpreted = try Regex(#"^(?:a|b)*$"#, jit: false)
+        #expect(throws: MatchError.depthLimit) {
+            try subject.withUnsafeBufferPointer { try interpreted.firstMatch(in: $0, scratch: shallow) }
+        }
+        #expect(!interpreted.isJITCompiled)
+    }
+
     @Test func emptySubject() throws {
         #expect(try firstMatch("^$", []) != nil)
         #expect(try firstMatch("a", []) == nil)

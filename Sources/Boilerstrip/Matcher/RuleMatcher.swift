@@ -132,15 +132,15 @@ public struct RuleMatcher: Sendable {
                     guard let bounds = searchBounds(candidate, line: line, base: base, from: from) else { continue }
                     from = bounds.from
                     let startLimit = bounds.limit
-                    // Compiling at the first use is timed apart: it happens once per run, matching on every line.
-                    if let timings, !pattern.takeUnretainedValue().isReadyToMatch {
-                        let compiling = DispatchTime.now().uptimeNanoseconds
-                        _ = pattern.takeUnretainedValue().isJITCompiled
-                        timings.recordCompile(rule: Int(candidate.rule), since: compiling)
-                    }
+                    // Compiling (at the first use, and JIT-compiling after a few) is timed apart: it happens once per
+                    // run, matching on every line.
+                    let compiledBefore = timings == nil ? 0 : pattern.takeUnretainedValue().compileNanoseconds
                     let started = timings == nil ? 0 : DispatchTime.now().uptimeNanoseconds
                     // The bytes where a match may start, and what follows the last of them on the line.
-                    defer { timings?.record(rule: Int(candidate.rule), bytes: line.count - bounds.from, since: started) }
+                    defer {
+                        timings?.record(rule: Int(candidate.rule), bytes: line.count - bounds.from, since: started,
+                                        compiling: pattern.takeUnretainedValue().compileNanoseconds &- compiledBefore)
+                    }
                     while from <= line.count && from <= (startLimit ?? from) {
                         let matched: Range<Int>?
                         do throws(MatchError) {
