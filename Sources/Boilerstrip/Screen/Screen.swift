@@ -147,6 +147,7 @@ public final class Screen: Sendable {
         // Distinct patterns, each with the outputs of every rule group it stands for; a literal bounded by a word
         // boundary, or with an exact spelling, is a different pattern from the same bytes without.
         var patternIndex: [LiteralFilter.Pattern: Int] = [:]
+        patternIndex.reserveCapacity(literalRules.count)
         var patterns: [LiteralFilter.Pattern] = []
         var patternOutputs: [[UInt64]] = []
         for (pattern, output) in literalRules {
