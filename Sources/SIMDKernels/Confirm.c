@@ -9,7 +9,9 @@
 //   2. every (position, entry) pair in one flat loop, the hit written each time and kept when the entry's bucket is
 //      open, its last eight bytes are the text's (in their exact spelling where it has one), it fits before the
 //      position and no word byte stands next to it where it is bounded (before, after);
-//   3. the hits of literals longer than eight bytes checked one by one for the bytes before their last eight.
+//   3. the hits of literals longer than eight bytes checked one by one for the bytes before their last eight, and
+//      those of anchored literals (filtered by a window inside them: their entry stands for their bytes up to it)
+//      for their whole bytes, and the boundary after them, and moved to their end.
 #include "SIMDKernels.h"
 
 #include <string.h>
@@ -95,6 +97,18 @@ static int fits_before_last_eight(const uint8_t *bytes, size_t at, size_t patter
     return 1;
 }
 
+// Whether a literal ending at `end` (an anchored one: its start is in the text, the entry checked it) has all its
+// folded bytes, and its exact ones where it has them.
+static int fits_whole(const uint8_t *bytes, size_t end, size_t pattern, int exact_case, const boilerstrip_confirm_tables *tables) {
+    const int32_t from = tables->pattern_start[pattern], exact = tables->exact_start[pattern];
+    const size_t length = (size_t)(exact - from), start = end + 1 - length;
+    for (size_t offset = 0; offset < length; offset++) {
+        if (tables->fold[bytes[start + offset]] != tables->pattern_bytes[(size_t)from + offset]) return 0;
+        if (exact_case && bytes[start + offset] != tables->pattern_bytes[(size_t)exact + offset]) return 0;
+    }
+    return 1;
+}
+
 // The three passes over at most BOILERSTRIP_CONFIRM_CHUNK positions.
 static inline __attribute__((always_inline)) size_t
 confirm_chunk(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n, const boilerstrip_confirm_tables *tables,
@@ -154,7 +168,8 @@ confirm_chunk(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_
         const uint64_t fits = (opens[position] >> ((entry >> 32) & 0xF) & 1) & ((tails[position] & mask) == last) &
                               (length <= at + 1) & ((exact ^ 1) | ((raws[position] & mask) == spelled)) &
                               ((after & afters[position]) ^ 1) & ((before & word_before) ^ 1);
-        hits[written] = (entry & 0xFFFFF) << 40 | at | (entry & (BOILERSTRIP_CONFIRM_LONG | BOILERSTRIP_CONFIRM_EXACT)) << 24;
+        hits[written] = (entry & 0xFFFFF) << 40 | at | (entry & (BOILERSTRIP_CONFIRM_LONG | BOILERSTRIP_CONFIRM_EXACT)) << 24 |
+                        (entry & BOILERSTRIP_CONFIRM_ANCHORED) << 37;
         written += fits;
         index++;
         const size_t next = index == ends[position];
@@ -162,14 +177,22 @@ confirm_chunk(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_
         const size_t following = (size_t)starts[position];
         index = next ? following : index;
     }
-    // 3. The bytes before the last eight of a longer literal, the hits kept in place.
+    // 3. The bytes before the last eight of a longer literal; an anchored literal whole, and the boundary after it;
+    // the hits kept in place.
     size_t kept = 0;
     for (size_t hit = 0; hit < written; hit++) {
-        const uint64_t value = hits[hit];
-        if ((value & BOILERSTRIP_CONFIRM_LONG << 24) &&
-            !fits_before_last_eight(bytes, value & 0xFFFFFFFFFFULL, (value >> 40) & 0xFFFFF,
-                                    (value & BOILERSTRIP_CONFIRM_EXACT << 24) != 0, tables))
+        uint64_t value = hits[hit];
+        const size_t pattern = (value >> 40) & 0xFFFFF;
+        const int exact_case = (value & BOILERSTRIP_CONFIRM_EXACT << 24) != 0;
+        if (value & BOILERSTRIP_CONFIRM_ANCHORED << 37) {
+            const size_t end = (value & 0xFFFFFFFFFFULL) + (tables->anchors[pattern] & 0x7F);
+            if (end >= count || !fits_whole(bytes, end, pattern, exact_case, tables)) continue;
+            if ((tables->anchors[pattern] & 0x80) && end + 1 < count && is_word_byte(bytes[end + 1])) continue;
+            value = (value & ~0xFFFFFFFFFFULL) | end;
+        } else if ((value & BOILERSTRIP_CONFIRM_LONG << 24) &&
+                   !fits_before_last_eight(bytes, value & 0xFFFFFFFFFFULL, pattern, exact_case, tables)) {
             continue;
+        }
         hits[kept++] = value & 0x0FFFFFFFFFFFFFFFULL;
     }
     return kept;

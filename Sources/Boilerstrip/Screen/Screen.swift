@@ -270,9 +270,14 @@ public final class Screen: Sendable {
                             let state = states.baseAddress! + rule
                             if state.pointee.stamp != stamp { state.pointee = RuleState(stamp: stamp) }
                             // The first group's first and last occurrences on the line bound the rule's match starts there.
+                            // (An anchored literal's occurrence may come after one that starts after it: both bounds move.)
                             if output & 7 == 0, positional, bounding[rule] {
                                 let start = Int32(truncatingIfNeeded: end - length)
-                                if state.pointee.lastStart < 0 || start < state.pointee.firstStart { state.pointee.firstStart = start }
+                                if state.pointee.lastStart < 0 || start < state.pointee.firstStart {
+                                    state.pointee.firstStart = start
+                                    let candidate = Int(state.pointee.candidateIndex)
+                                    if candidate >= 0 { found[candidate].firstLiteral = start }
+                                }
                                 if start > state.pointee.lastStart {
                                     state.pointee.lastStart = start
                                     let candidate = Int(state.pointee.candidateIndex)

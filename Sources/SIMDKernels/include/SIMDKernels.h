@@ -77,6 +77,10 @@ typedef struct {
     /// `1 << BOILERSTRIP_SUFFIX_BITS` bucket masks: bit `b` of `suffix_buckets[s]` is set when bucket `b` has a literal
     /// whose last bytes of its class (`boilerstrip_suffix_class`), folded, hash to `s` (`boilerstrip_suffix_slot`).
     const uint16_t *suffix_buckets;
+    /// Per pattern, for one filtered by a window inside it rather than at its end (an entry with
+    /// `BOILERSTRIP_CONFIRM_ANCHORED`, whose length, last bytes and suffix class are those of its bytes up to that
+    /// window): how many of its bytes follow the window (bits 0-6), and whether no word byte may follow it (bit 7).
+    const uint8_t *anchors;
 } boilerstrip_confirm_tables;
 
 /// The bits of a suffix slot, and how many classes of literal ends there are (the last 2, 4, 6 and 8 bytes).
@@ -91,11 +95,13 @@ uint64_t boilerstrip_suffix_slot(uint64_t tail, int k);
 int boilerstrip_suffix_class(size_t length);
 
 /// An entry's flags: no word byte may follow the literal, it must have its exact bytes, it is longer than eight bytes,
-/// no word byte may precede it. (A hit carries the exact and long flags 24 bits up while its third pass reads them.)
+/// no word byte may precede it; it is anchored (`anchors`). (A hit carries the exact and long flags 24 bits up, and
+/// the anchored one at bit 60, while its third pass reads them.)
 #define BOILERSTRIP_CONFIRM_AFTER (1ULL << 36)
 #define BOILERSTRIP_CONFIRM_EXACT (1ULL << 37)
 #define BOILERSTRIP_CONFIRM_LONG (1ULL << 38)
 #define BOILERSTRIP_CONFIRM_BEFORE (1ULL << 39)
+#define BOILERSTRIP_CONFIRM_ANCHORED (1ULL << 23)
 
 /// The positions `boilerstrip_confirm` takes at a time, and the words of work space it needs (eight a position, and one).
 #define BOILERSTRIP_CONFIRM_CHUNK 96
@@ -105,8 +111,9 @@ int boilerstrip_suffix_class(size_t length);
 uint64_t boilerstrip_fold8(uint64_t word);
 
 /// The literals that end at the positions the shift-or filter let through (`flagged`: `n` entries of the top lane
-/// in place | the position, as `boilerstrip_shift_or` writes them) in `bytes[0..<count]`: writes a hit (pattern << 40 |
-/// the position) for each, in order of position then entry, into `hits`, and returns how many. Stops before a position
+/// in place | the position, as `boilerstrip_shift_or` writes them) in `bytes[0..<count]`, or whose anchor window ends
+/// there: writes a hit (pattern << 40 | the position of its last byte) for each, in order of position (of the anchor)
+/// then entry, into `hits`, and returns how many. Stops before a position
 /// whose slot's entries would not all fit in the `room` left; `*consumed` tells how many positions it took. `work`
 /// has room for `BOILERSTRIP_CONFIRM_WORK_WORDS` words. Any processor (plain C).
 size_t boilerstrip_confirm(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n,
