@@ -306,16 +306,18 @@ struct LiteralFilter: Sendable {
     /// rarer, ``CommonTrigrams``), if that has at most a quarter of its last run's.
     static func anchor(_ bytes: [UInt8], collapse: [UInt8]) -> Int {
         let run = lanes + 2
-        // (occurrences of the run ending at `end` per million runs, the product of its windows' per million)
+        // Each window's count per million (plus a half), once: a run's four windows are those ending at its last four
+        // bytes.
+        let windows = (0..<bytes.count).map { last -> Double in
+            guard last >= 2 else { return 1 }
+            let window = UInt32(collapse[Int(bytes[last - 2])]) << 16 | UInt32(bytes[last - 1]) << 8 | UInt32(bytes[last])
+            return Double(commonWindows[window] ?? 0) + 0.5
+        }
+        // (occurrences of the run ending at `end` per million runs, the product of its windows' counts)
         func rarity(endingAt end: Int) -> (run: UInt32, windows: Double) {
             var key: UInt64 = UInt64(ScreenLiteral.isWordByte(bytes[end + 1 - run]) ? bytes[end + 1 - run] : LiteralFilter.nonWord)
             for offset in 1..<run { key |= UInt64(bytes[end + 1 - run + offset]) << UInt64(8 * offset) }
-            let windows = (0..<lanes).reduce(1.0) { product, distance in
-                let last = end - distance
-                let window = UInt32(collapse[Int(bytes[last - 2])]) << 16 | UInt32(bytes[last - 1]) << 8 | UInt32(bytes[last])
-                return product * (Double(commonWindows[window] ?? 0) + 0.5)
-            }
-            return (commonRuns[key] ?? 0, windows)
+            return (commonRuns[key] ?? 0, windows[end] * windows[end - 1] * windows[end - 2] * windows[end - 3])
         }
         let atEnd = rarity(endingAt: bytes.count - 1)
         guard atEnd.run > 0 else { return 0 }
