@@ -217,26 +217,25 @@ struct LiteralFilter: Sendable {
         // (``CommonTrigrams``) open the fewest buckets whose patterns are one window long: those let a position
         // through on one window alone, and a common window that shares a slot with one of them lets through every
         // position where it occurs (on 3 MB of the corpus, twelve seeds let through 69 K to 125 K positions).
-        func reachTable(_ hashes: Hashes) -> (reach: [UInt64], cost: Int) {
-            var reach = [UInt64](repeating: ~dontCare, count: 1 << LiteralFilter.slotBits)
-            for (window, lanes) in windowLanes { reach[hashes.slot(window)] &= ~lanes }
-            // The buckets whose lanes but the top one are all don't-care.
-            var single = (UInt64(1) << LiteralFilter.laneShift) - 1
-            for lane in 0..<UInt64(LiteralFilter.lanes - 1) { single &= dontCare >> (lane * LiteralFilter.laneShift) }
-            var cost = 0
-            for (window, perMillion) in CommonTrigrams.windows {
-                let slot = hashes.slot(UInt32(collapse[Int(window >> 16)]) << 16 | window & 0xFFFF)
-                if ~(reach[slot] >> LiteralFilter.topShift) & single != 0 { cost += Int(perMillion) }
-            }
-            return (reach, cost)
+        // The buckets whose lanes but the top one are all don't-care, and the windows that clear their top lane: a
+        // seed's cost is read off the slots of those alone, and the whole table built for the chosen seed only.
+        var single = (UInt64(1) << LiteralFilter.laneShift) - 1
+        for lane in 0..<UInt64(LiteralFilter.lanes - 1) { single &= dontCare >> (lane * LiteralFilter.laneShift) }
+        let singleWindows = windowLanes.filter { ($0.1 >> LiteralFilter.topShift) & single != 0 }.map(\.0)
+        let commonWindows = CommonTrigrams.windows.map { (UInt32(collapse[Int($0.window >> 16)]) << 16 | $0.window & 0xFFFF, Int($0.perMillion)) }
+        func cost(_ hashes: Hashes) -> Int {
+            var open = [Bool](repeating: false, count: 1 << LiteralFilter.slotBits)
+            for window in singleWindows { open[hashes.slot(window)] = true }
+            return commonWindows.reduce(0) { $0 + (open[hashes.slot($1.0)] ? $1.1 : 0) }
         }
-        var best = (hashes: Hashes(seed: LiteralFilter.seeds[0]), reach: [UInt64](), cost: Int.max)
+        var best = (hashes: Hashes(seed: LiteralFilter.seeds[0]), cost: Int.max)
         for seed in LiteralFilter.seeds {
-            let hashes = Hashes(seed: seed)
-            let (reach, cost) = reachTable(hashes)
-            if cost < best.cost { best = (hashes, reach, cost) }
+            let hashes = Hashes(seed: seed), value = cost(hashes)
+            if value < best.cost { best = (hashes, value) }
         }
-        let (hashes, reach, cost) = best
+        let (hashes, cost) = best
+        var reach = [UInt64](repeating: ~dontCare, count: 1 << LiteralFilter.slotBits)
+        for (window, lanes) in windowLanes { reach[hashes.slot(window)] &= ~lanes }
         let lastSlots = filtered.indices.map { pattern in
             var slots: [Int] = []
             forEachWindow(of: pattern, distance: 0) { slots.append(hashes.slot($0)) }
