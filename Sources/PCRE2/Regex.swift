@@ -83,7 +83,7 @@ public final class Regex: @unchecked Sendable {
     /// Compiles the pattern if that has not happened yet; says whether there is code to match with.
     @discardableResult
     func compileOnce() -> Bool {
-        if state.load(ordering: .acquiring) == 0 { lock.withLock { _ in if state.load(ordering: .relaxed) == 0 { compileLocked() } } }
+        if state.load(ordering: .acquiring) == 0 { lock.withLock { _ in if state.load(ordering: .acquiring) == 0 { compileLocked() } } }
         return code != nil
     }
 
@@ -95,8 +95,8 @@ public final class Regex: @unchecked Sendable {
         let current = state.load(ordering: .acquiring)
         if current >= Regex.jitDone { return current == Regex.jitDone }
         return lock.withLock { _ in
-            if state.load(ordering: .relaxed) == 0 { compileLocked() }
-            let current = state.load(ordering: .relaxed)
+            if state.load(ordering: .acquiring) == 0 { compileLocked() }
+            let current = state.load(ordering: .acquiring)
             guard current == Regex.compiled, let code else { return current == Regex.jitDone }
             let started = ContinuousClock.now
             var copy: OpaquePointer? = nil

@@ -150,6 +150,27 @@ import Testing
         #expect(try match() == expected)
     }
 
+    /// Threads that match with one pattern while it passes from the interpreter to JIT code (one of them JIT-compiling
+    /// a copy while the others go on interpreting) all find the same match at every step.
+    @Test func threadsMatchWhileAPatternIsJITCompiled() throws {
+        for _ in 0..<5 {
+            let regex = Regex(deferred: #"(?i)\b(?:read|lire) (?:more|la suite)\b"#)
+            let subject = Array("Le conseil a voté. Lire la suite".utf8)
+            let found = Mutex<Set<Range<Int>?>>([])
+            DispatchQueue.concurrentPerform(iterations: 4) { _ in
+                let scratch = MatchScratch()
+                var seen = Set<Range<Int>?>()
+                for _ in 0..<20_000 {
+                    seen.insert(try? subject.withUnsafeBufferPointer { try regex.firstMatch(in: $0, scratch: scratch)?.range })
+                }
+                found.withLock { $0.formUnion(seen) }
+            }
+            #expect(regex.hasJITCode)
+            let start = Array("Le conseil a voté. ".utf8).count
+            #expect(found.withLock { $0 } == [start..<subject.count])
+        }
+    }
+
     /// Where one engine stops at a limit and the other does not, the match is the other's, whichever engine the
     /// pattern has reached: the interpreter runs out of backtracking depth on a long run of `(?:a|b)`, JIT code does not
     /// count depth. Without JIT the interpreter's error stands.
