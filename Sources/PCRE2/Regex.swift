@@ -5,9 +5,9 @@ import Synchronization
 ///
 /// A ``init(deferred:options:jit:)`` pattern compiles at its first use, and PCRE2's interpreter runs a pattern's
 /// matches until they have taken ``jitAfterCompileTimes`` times as long as compiling it: JIT compilation waits until
-/// a pattern has proved worth it. A catalogue of
-/// hundreds of rules, most of which never meet a line of a given input and many of which meet a few, starts without
-/// paying for them (JIT-compiling a rule costs as much as a hundred interpreted matches of it on a news line).
+/// a pattern has proved worth it. A catalogue of hundreds of rules, most of which never meet a line of a given input
+/// and many of which meet a few, starts without paying for them (JIT-compiling a rule costs as much as dozens of
+/// interpreted matches of it on a news line).
 ///
 /// Both engines give the same match; they differ only in how they count towards the limits that stop a runaway
 /// search. So that a result never depends on which engine a pattern had reached, a search one engine stops at a limit
