@@ -84,25 +84,14 @@ static inline uint64_t suffix_buckets(uint64_t tail, const boilerstrip_confirm_t
     return found;
 }
 
-// Whether a literal longer than eight bytes ending at `at` (its last eight checked) has its folded bytes before them,
-// and its exact ones where it has them.
-static int fits_before_last_eight(const uint8_t *bytes, size_t at, size_t pattern, int exact_case,
-                                  const boilerstrip_confirm_tables *tables) {
-    const int32_t from = tables->pattern_start[pattern], exact = tables->exact_start[pattern];
-    const size_t length = (size_t)(exact - from), start = at + 1 - length;
-    for (size_t offset = 0; offset + 8 < length; offset++) {
-        if (tables->fold[bytes[start + offset]] != tables->pattern_bytes[(size_t)from + offset]) return 0;
-        if (exact_case && bytes[start + offset] != tables->pattern_bytes[(size_t)exact + offset]) return 0;
-    }
-    return 1;
-}
-
-// Whether a literal ending at `end` (an anchored one: its start is in the text, the entry checked it) has all its
-// folded bytes, and its exact ones where it has them.
-static int fits_whole(const uint8_t *bytes, size_t end, size_t pattern, int exact_case, const boilerstrip_confirm_tables *tables) {
+// Whether a literal ending at `end` (its start in the text) has its folded bytes, and its exact ones where it has them,
+// all but its last `known` (the entry compared them: its last eight for a longer literal; none for an anchored one,
+// whose entry compared its bytes up to the anchor).
+static int fits(const uint8_t *bytes, size_t end, size_t pattern, int exact_case, size_t known,
+                const boilerstrip_confirm_tables *tables) {
     const int32_t from = tables->pattern_start[pattern], exact = tables->exact_start[pattern];
     const size_t length = (size_t)(exact - from), start = end + 1 - length;
-    for (size_t offset = 0; offset < length; offset++) {
+    for (size_t offset = 0; offset + known < length; offset++) {
         if (tables->fold[bytes[start + offset]] != tables->pattern_bytes[(size_t)from + offset]) return 0;
         if (exact_case && bytes[start + offset] != tables->pattern_bytes[(size_t)exact + offset]) return 0;
     }
@@ -186,11 +175,10 @@ confirm_chunk(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_
         const int exact_case = (value & BOILERSTRIP_CONFIRM_EXACT << 24) != 0;
         if (value & BOILERSTRIP_CONFIRM_ANCHORED << 37) {
             const size_t end = (value & 0xFFFFFFFFFFULL) + (tables->anchors[pattern] & 0x7F);
-            if (end >= count || !fits_whole(bytes, end, pattern, exact_case, tables)) continue;
+            if (end >= count || !fits(bytes, end, pattern, exact_case, 0, tables)) continue;
             if ((tables->anchors[pattern] & 0x80) && end + 1 < count && is_word_byte(bytes[end + 1])) continue;
             value = (value & ~0xFFFFFFFFFFULL) | end;
-        } else if ((value & BOILERSTRIP_CONFIRM_LONG << 24) &&
-                   !fits_before_last_eight(bytes, value & 0xFFFFFFFFFFULL, pattern, exact_case, tables)) {
+        } else if ((value & BOILERSTRIP_CONFIRM_LONG << 24) && !fits(bytes, value & 0xFFFFFFFFFFULL, pattern, exact_case, 8, tables)) {
             continue;
         }
         hits[kept++] = value & 0x0FFFFFFFFFFFFFFFULL;

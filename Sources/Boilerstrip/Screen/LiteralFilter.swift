@@ -14,8 +14,8 @@ import SIMDKernels
 /// whose bucket is open, by their last eight bytes at once and then the rest.
 ///
 /// A long pattern whose last six bytes are a common run of news text ("-ieren", "-ptions") is filtered by a rarer
-/// run inside it instead, its anchor (``anchor(_:collapse:)``): its windows, slot lists and suffix class are those of
-/// its bytes up to the anchor, and the confirmation checks the rest of it (on the corpus the long patterns' buckets
+/// run inside it instead, its anchor (``anchor(_:collapse:trigramCounts:)``): its windows, slot lists and suffix
+/// class are those of its bytes up to the anchor, and the confirmation checks the rest of it (on the corpus the long patterns' buckets
 /// let through 0.70 M positions instead of 1.03 M). Its occurrence is reported where it ends, after any that end
 /// inside it.
 ///
@@ -107,9 +107,9 @@ struct LiteralFilter: Sendable {
     private let patternStart: [Int32]
     private let patternBytes: [UInt8]
     private let exactStart: [Int32]
-    /// Per pattern, for one the filter looks for by an anchor inside it (``anchor(_:collapse:)``): how many of its
-    /// bytes follow the anchor, and 0x80 where no word byte may follow it (the third pass of the confirmation checks
-    /// them); 0 for the others.
+    /// Per pattern, for one the filter looks for by an anchor inside it (``anchor(_:collapse:trigramCounts:)``): how
+    /// many of its bytes follow the anchor, and 0x80 where no word byte may follow it (the third pass of the
+    /// confirmation checks them); 0 for the others.
     private let anchors: [UInt8]
     /// The most entries a slot has.
     private let maximumEntries: Int
@@ -138,12 +138,18 @@ struct LiteralFilter: Sendable {
         for (pattern, bytes) in whole.enumerated() where !patterns[pattern].boundedBefore && bytes.count == 3 && bytes[0] < 0x80 {
             collapse[Int(bytes[0])] = bytes[0]
         }
-        // Each pattern as the filter sees it: a long one up to its anchor (``anchor(_:collapse:)``).
+        // The common windows of news text (``CommonTrigrams``) as the filter sees them (first byte collapsed) and how
+        // many of each per million: what the hash seed is chosen by, and anchors by.
+        var trigramCounts: [UInt32: Int] = [:]
+        for (window, perMillion) in CommonTrigrams.windows {
+            trigramCounts[UInt32(collapse[Int(window >> 16)]) << 16 | window & 0xFFFF, default: 0] += Int(perMillion)
+        }
+        // Each pattern as the filter sees it: a long one up to its anchor (``anchor(_:collapse:trigramCounts:)``).
         // (Not one with a line break: an anchored pattern's occurrence is reported after those that end inside it, which
         // must be on its line.)
         let anchors = whole.indices.map { pattern in
             whole[pattern].count >= LiteralFilter.lanes + 3 && !whole[pattern].contains(where: { $0 == 0x0A || $0 == 0x0D })
-                ? LiteralFilter.anchor(whole[pattern], collapse: collapse) : 0
+                ? LiteralFilter.anchor(whole[pattern], collapse: collapse, trigramCounts: trigramCounts) : 0
         }
         let filtered = whole.indices.map { Array(whole[$0].dropLast(anchors[$0])) }
         self.anchors = anchors.indices.map { UInt8(anchors[$0]) | (anchors[$0] > 0 && patterns[$0].boundedAfter ? 0x80 : 0) }
@@ -222,11 +228,10 @@ struct LiteralFilter: Sendable {
         var single = (UInt64(1) << LiteralFilter.laneShift) - 1
         for lane in 0..<UInt64(LiteralFilter.lanes - 1) { single &= dontCare >> (lane * LiteralFilter.laneShift) }
         let singleWindows = windowLanes.filter { ($0.1 >> LiteralFilter.topShift) & single != 0 }.map(\.0)
-        let commonWindows = CommonTrigrams.windows.map { (UInt32(collapse[Int($0.window >> 16)]) << 16 | $0.window & 0xFFFF, Int($0.perMillion)) }
         func cost(_ hashes: Hashes) -> Int {
             var open = [Bool](repeating: false, count: 1 << LiteralFilter.slotBits)
             for window in singleWindows { open[hashes.slot(window)] = true }
-            return commonWindows.reduce(0) { $0 + (open[hashes.slot($1.0)] ? $1.1 : 0) }
+            return trigramCounts.reduce(0) { $0 + (open[hashes.slot($1.key)] ? $1.value : 0) }
         }
         var best = (hashes: Hashes(seed: LiteralFilter.seeds[0]), cost: Int.max)
         for seed in LiteralFilter.seeds {
@@ -303,14 +308,14 @@ struct LiteralFilter: Sendable {
     /// where its last run is among the common runs of news text (``CommonRuns``), the pattern is looked for by its run
     /// with the fewest occurrences there (one not among them counting none, ties going to the one whose windows are
     /// rarer, ``CommonTrigrams``), if that has at most a quarter of its last run's.
-    static func anchor(_ bytes: [UInt8], collapse: [UInt8]) -> Int {
+    static func anchor(_ bytes: [UInt8], collapse: [UInt8], trigramCounts: [UInt32: Int]) -> Int {
         let run = lanes + 2
         // Each window's count per million (plus a half), once: a run's four windows are those ending at its last four
         // bytes.
         let windows = (0..<bytes.count).map { last -> Double in
             guard last >= 2 else { return 1 }
             let window = UInt32(collapse[Int(bytes[last - 2])]) << 16 | UInt32(bytes[last - 1]) << 8 | UInt32(bytes[last])
-            return Double(commonWindows[window] ?? 0) + 0.5
+            return Double(trigramCounts[window] ?? 0) + 0.5
         }
         // (occurrences of the run ending at `end` per million runs, the product of its windows' counts)
         func rarity(endingAt end: Int) -> (run: UInt32, windows: Double) {
@@ -328,8 +333,7 @@ struct LiteralFilter: Sendable {
         return best.rarity.run <= atEnd.run / 4 ? best.shift : 0
     }
 
-    /// ``CommonTrigrams`` by window, ``CommonRuns`` by run.
-    private static let commonWindows: [UInt32: UInt32] = Dictionary(uniqueKeysWithValues: CommonTrigrams.windows.map { ($0.window, $0.perMillion) })
+    /// ``CommonRuns`` by run.
     private static let commonRuns: [UInt64: UInt32] = Dictionary(uniqueKeysWithValues: CommonRuns.runs.map { ($0.run, $0.perMillion) })
 
     /// The folded word bytes: with the non-word ones, what may stand in front of a two-byte pattern.
@@ -377,8 +381,8 @@ struct LiteralFilter: Sendable {
     }
 
     /// Calls `body` with blocks of occurrences: pattern index << 40 | the position of the pattern's last byte. In order
-    /// of their end, but for an anchored pattern's (``anchor(_:collapse:)``), found where its anchor ends: it may come
-    /// after occurrences that end inside it, never after one that ends past it.
+    /// of their end, but for an anchored pattern's (``anchor(_:collapse:trigramCounts:)``), found where its anchor
+    /// ends: it may come after occurrences that end inside it, never after one that ends past it.
     ///
     /// Inlined into the screen: called, the screen that holds this filter was retained and released around each
     /// call (and the scratch), to keep the struct it reads alive; both jobs count on the screen, and its cache line
