@@ -3,9 +3,10 @@
 // through is confirmed or not about as often as not, and branching on it cost a mispredicted jump at every other
 // one (and the wait for the loads before it). Four passes over a block of positions:
 //   0. each position's last eight bytes as they are and folded, and its open buckets that have a literal whose last
-//      bytes hash as the text's there (most positions let through have none: their windows only share slots with a
-//      literal's, and they go no further);
-//   1. for the others, the window slot, whether a word byte follows, and the range of the entries of their buckets;
+//      bytes hash as the text's there and whose last window has the slot of the text's (most positions let through
+//      have none: their windows only share slots with a literal's, and they go no further; the vector filter's
+//      slots are not the confirmation's, and its open buckets may have no list in the window's slot);
+//   1. for the others, whether a word byte follows, and the range of the entries of their buckets;
 //   2. every (position, entry) pair in one flat loop, the hit written each time and kept when the entry's bucket is
 //      open, its last eight bytes are the text's (in their exact spelling where it has one), it fits before the
 //      position and no word byte stands next to it where it is bounded (before, after);
@@ -105,27 +106,30 @@ confirm_chunk(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_
     uint64_t *ats = work, *opens = work + n, *tails = work + 2 * n, *raws = work + 3 * n, *afters = work + 4 * n,
              *starts = work + 5 * n, *ends = work + 6 * n + 1, *inputs = work + 7 * n + 1;
     // 0. The positions whose open buckets have a literal that ends as the text does there, as far as their hashes
-    // tell, one after the other (each written, and kept by the count).
+    // tell, and a list in the slot of the window there, one after the other (each written, and kept by the count;
+    // `starts` holds the slot's lists until the next pass).
     size_t passed = 0;
     for (size_t input = 0; input < n; input++) {
         const uint64_t entry = flagged[input];
         const size_t at = entry & 0xFFFFFFFFFFFFULL;
         const uint64_t raw = last_eight(bytes, at), tail = fold8(raw);
-        const uint64_t open = ~entry >> 48 & 0xFFFF & suffix_buckets(tail, tables);
+        const uint64_t lists = tables->slot_lists[window_slot(raw, at, tables)];
+        const uint64_t open = ~entry >> 48 & 0xFFFF & suffix_buckets(tail, tables) & lists >> 32;
         ats[passed] = at;
         opens[passed] = open;
         tails[passed] = tail;
         raws[passed] = raw;
+        starts[passed] = lists;
         inputs[passed] = input;
         passed += open != 0;
     }
     // 1. Their lists, as many as the room for their entries allows: from the lowest open bucket's to the highest's
-    // (the open ones, and the closed ones between, which the next pass skips). Each open bucket has a list in the slot:
-    // its bit in the top lane is the slot's.
+    // (the open ones, and the closed ones between, which the next pass skips). Each open bucket has a list in the slot
+    // (the pass before kept no other).
     size_t m = 0, total = 0;
     for (; m < passed; m++) {
         const size_t at = ats[m];
-        const uint64_t open = opens[m], lists = tables->slot_lists[window_slot(raws[m], at, tables)];
+        const uint64_t open = opens[m], lists = starts[m];
         const uint64_t with_list = lists >> 32, first = lists & 0xFFFFFFFF;
         const uint64_t low = first + (uint64_t)__builtin_popcountll(with_list & (open & (0 - open)) - 1);
         const uint64_t high = first + (uint64_t)__builtin_popcountll(with_list & ((1ULL << (63 - __builtin_clzll(open))) - 1));

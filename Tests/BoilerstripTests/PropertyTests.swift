@@ -115,6 +115,10 @@ import Testing
         #expect(filter.trigramCost < 10_000, "common windows open a one-window bucket \(filter.trigramCost) times in a million")
         // The same catalogue gives the same filter: the choice is deterministic.
         #expect(Screen(rules: Support.builtin.rules).filter.trigramCost == filter.trigramCost)
+        // So are the vector filter's matrices, chosen the same way (``VectorTables``): five hashes of 128 slots let
+        // common windows open one-window buckets about as often as one hash of 4,096.
+        #expect(filter.vector.trigramCost < 5_000, "common windows open a one-window bucket \(filter.vector.trigramCost) times in a million")
+        #expect(Screen(rules: Support.builtin.rules).filter.vector.trigramCost == filter.vector.trigramCost)
     }
 
     /// A long literal whose last six bytes are common in news text ("lement", "nement": ``CommonRuns``) is looked for
@@ -220,13 +224,14 @@ import Testing
         }
     }
 
-    /// The vector kernel of the filter (`boilerstrip_shift_or`: AVX-512 with byte permutes) writes the entries the
-    /// byte loop writes and carries the same state into the next block, wherever it stops (a whole number of 64-byte
-    /// runs before the text's end, whose last bytes are the loop's): the built-in catalogue's filter over prose, its own
-    /// literals, the alphabet above and random bytes, in blocks of random sizes (the flagged buffer's, and shorter ones,
-    /// so that runs start at every offset).
-    @Test(.enabled(if: LiteralFilter.vectorFilter, "the processor has no AVX-512 with VBMI"), arguments: 0..<40)
-    func theVectorFilterWritesWhatTheByteLoopWrites(seed: UInt64) {
+    /// The vector kernel of the filter (`boilerstrip_shift_or`: AVX-512 with byte permutes and GFNI) writes the
+    /// entries, and carries on the state, that a reference written here byte by byte writes and carries, from the
+    /// kernel's tables (``VectorTables/reach(_:in:)``), wherever it stops (a whole number of 64-byte runs before the
+    /// text's end, whose last bytes are the byte loop's, as they are the loop's alone without the kernel): the built-in
+    /// catalogue's filter over prose, its own literals, the alphabet above and random bytes, in blocks of random sizes
+    /// (the flagged buffer's, and shorter ones, so that runs start at every offset).
+    @Test(.enabled(if: LiteralFilter.vectorFilter, "the processor has no AVX-512 with VBMI and GFNI"), arguments: 0..<40)
+    func theVectorFilterWritesWhatItsReferenceWrites(seed: UInt64) {
         var random = Generator(state: seed &* 104_729 &+ 13)
         let filter = Support.builtin.screen.filter
         let alphabet: [UInt8] = Array("aAbBcCéÉ .-_(@Z[".utf8) + [0x0A, 0xC3, 0xA9, 0x89, 0x9E, 0x9F, 0x7F, 0x80, 0xFF]
@@ -242,44 +247,56 @@ import Testing
             }
         }
         let sizes = (0..<64).map { _ in Bool.random(using: &random) ? 4096 : Int.random(in: 9...700, using: &random) }
-        func run(vector: Bool, sizes: [Int]) -> (entries: [UInt64], stops: [Int], states: [UInt64]) {
+        // The kernel's contract, a byte at a time.
+        let reference: LiteralFilter.Kernel = { bytes, start, count, tables, state, out in
+            guard let bytes, let tables, let state, let out else { return 0 }
+            var written = 0, current = state.pointee
+            for index in start..<start + count {
+                let window = UInt32(tables.pointee.first[Int(bytes[index - 2])]) << 16 | UInt32(bytes[index - 1]) << 8 | UInt32(bytes[index])
+                current = current << LiteralFilter.laneShift | VectorTables.reach(window, in: tables.pointee)
+                if current < LiteralFilter.openState {
+                    out[written] = UInt64(index) | current & LiteralFilter.openState
+                    written += 1
+                }
+            }
+            if count > 0 { state.pointee = current }
+            return written
+        }
+        func run(vector: Bool, kernel: LiteralFilter.Kernel) -> (entries: [UInt64], stops: [Int], states: [UInt64]) {
             var entries: [UInt64] = [], stops: [Int] = [], states: [UInt64] = []
             var carried = LiteralFilter.Carried(state: 0, rolling: filter.startRolling)
             var flagged = [UInt64](repeating: 0, count: 4096)
+            var tables = filter.vector.tables
             var index = 0, call = 0
             text.withUnsafeBufferPointer { bytes in
             filter.byteHashes.withUnsafeBufferPointer { byteHashes in
-            filter.hashBytes.withUnsafeBufferPointer { hashBytes in
             filter.reach.withUnsafeBufferPointer { reach in
             flagged.withUnsafeMutableBufferPointer { flagged in
                 while index < bytes.count {
                     let size = sizes[call % sizes.count]
                     call += 1
                     let written: Int
-                    (index, written) = LiteralFilter.filter(bytes, from: index, byteHashes, hashBytes, reach, &carried,
-                                                            into: UnsafeMutableBufferPointer(rebasing: flagged[0..<size]), vector: vector)
+                    (index, written) = LiteralFilter.filter(bytes, from: index, byteHashes, &tables, reach, &carried,
+                                                            into: UnsafeMutableBufferPointer(rebasing: flagged[0..<size]),
+                                                            vector: vector, kernel: kernel)
                     entries += flagged[0..<written]
                     stops.append(index)
                     states.append(carried.state)
                 }
-            }}}}}
+            }}}}
+            withExtendedLifetime(filter.vector) {}
             return (entries, stops, states)
         }
-        let (byLoop, byVector) = (run(vector: false, sizes: sizes), run(vector: true, sizes: sizes))
-        // The loop's state after each byte: one position a call (a buffer of nine holds one entry and the eight a
-        // vector store may write past it).
-        let perByte = run(vector: false, sizes: [9])
-        #expect(perByte.stops == Array(1...max(1, text.count)).prefix(text.count).map { $0 }, "seed \(seed)")
-        #expect(byVector.stops.last == byLoop.stops.last, "seed \(seed)")
-        for (stop, state) in zip(byVector.stops, byVector.states) where stop > 0 {
-            #expect(state == perByte.states[stop - 1], "seed \(seed): the state after \(stop) bytes")
+        let byKernel = run(vector: true, kernel: boilerstrip_shift_or), byReference = run(vector: true, kernel: reference)
+        let byLoop = run(vector: false, kernel: boilerstrip_shift_or)
+        #expect(byKernel.stops == byReference.stops, "seed \(seed)")
+        #expect(byKernel.stops.last == byLoop.stops.last, "seed \(seed)")
+        #expect(byKernel.states == byReference.states, "seed \(seed)")
+        #expect(byKernel.entries.count == byReference.entries.count, "seed \(seed)")
+        if let first = byReference.entries.indices.first(where: { $0 < byKernel.entries.count && byKernel.entries[$0] != byReference.entries[$0] }) {
+            Issue.record("seed \(seed): entry \(first) is \(byKernel.entries[first]), the reference wrote \(byReference.entries[first])")
         }
-        #expect(perByte.entries == byLoop.entries, "seed \(seed)")
-        #expect(byVector.entries.count == byLoop.entries.count, "seed \(seed)")
-        if let first = byLoop.entries.indices.first(where: { $0 < byVector.entries.count && byVector.entries[$0] != byLoop.entries[$0] }) {
-            Issue.record("seed \(seed): entry \(first) is \(byVector.entries[first]), the loop wrote \(byLoop.entries[first])")
-        }
-        #expect(!byLoop.entries.isEmpty || text.count < 64, "seed \(seed): nothing flagged in \(text.count) bytes")
+        #expect(!byKernel.entries.isEmpty || text.count < 64, "seed \(seed): nothing flagged in \(text.count) bytes")
     }
 
     /// The filter's confirmation folds eight bytes at once: as ``Screen/fold(_:)`` folds each byte, every value in

@@ -77,9 +77,8 @@ struct LiteralFilter: Sendable {
     /// Byte → its hashes as the last (bits 0–11), middle (16–27) and first (32–43) byte of a window: the
     /// ``Hashes`` of its folded (last, middle) and collapsed (first, see the type's doc) form.
     let byteHashes: [UInt64]
-    /// `byteHashes` as the vector filter (``filter(_:from:_:_:_:_:into:vector:)``) reads them: six tables of 256 bytes,
-    /// the low bytes of the last, middle and first hash, then their high bytes.
-    let hashBytes: [UInt8]
+    /// The vector filter's own hashes and reach (``VectorTables``).
+    let vector: VectorTables
     /// Shift-or masks by window slot: a 0 bit where a bucket's literal has that window (see the type's doc).
     let reach: [UInt64]
     /// The literals of bucket `b` whose last window has slot `s`, so that a position visits the entries of its open
@@ -255,10 +254,8 @@ struct LiteralFilter: Sendable {
         // What the rolling hash holds before the text: as after two non-word bytes (only its upper fields are read).
         let (middle, first) = (UInt64(hashes.middle[Int(LiteralFilter.nonWord)]), UInt64(hashes.first[Int(LiteralFilter.nonWord)]))
         startRolling = (middle ^ first) << 16 | first << 32
-        let byteHashes = self.byteHashes
-        hashBytes = [0, 8].flatMap { byteShift in
-            [0, 16, 32].flatMap { field in byteHashes.map { UInt8(truncatingIfNeeded: $0 >> UInt64(field + byteShift)) } }
-        }
+        vector = VectorTables(windowLanes: windowLanes, dontCare: dontCare, single: single, trigramCounts: trigramCounts,
+                              first: (0..<256).map { collapse[Int(foldTable[$0])] })
 
         // The lists: the entries sorted by slot, bucket and pattern.
         func lastEight(_ bytes: [UInt8]) -> UInt64 {
@@ -393,7 +390,6 @@ struct LiteralFilter: Sendable {
         var carried = Carried(state: 0, rolling: startRolling)
         if scratch.hits.count < maximumEntries + 1024 { scratch.hits = [UInt64](repeating: 0, count: maximumEntries + 4096) }
         foldTable.withUnsafeBufferPointer { fold in
-        hashBytes.withUnsafeBufferPointer { hashBytes in
         byteHashes.withUnsafeBufferPointer { byteHashes in
         reach.withUnsafeBufferPointer { reach in
         slotLists.withUnsafeBufferPointer { slotLists in
@@ -407,6 +403,7 @@ struct LiteralFilter: Sendable {
         scratch.hits.withUnsafeMutableBufferPointer { hits in
         suffixBuckets.withUnsafeBufferPointer { suffixBuckets in
         anchors.withUnsafeBufferPointer { anchors in
+            var vectorTables = vector.tables
             var tables = boilerstrip_confirm_tables(
                 fold: fold.baseAddress, byte_hashes: byteHashes.baseAddress, slot_mask: (1 << UInt64(LiteralFilter.slotBits)) - 1,
                 non_word: LiteralFilter.nonWord, slot_lists: slotLists.baseAddress, list_start: listStart.baseAddress,
@@ -418,7 +415,7 @@ struct LiteralFilter: Sendable {
             var index = 0, count = 0
             while index < bytes.count {
                 let written: Int
-                (index, written) = LiteralFilter.filter(bytes, from: index, byteHashes, hashBytes, reach, &carried, into: flagged)
+                (index, written) = LiteralFilter.filter(bytes, from: index, byteHashes, &vectorTables, reach, &carried, into: flagged)
                 var done = 0
                 while done < written {
                     var consumed = 0
@@ -432,7 +429,8 @@ struct LiteralFilter: Sendable {
                 }
             }
             if count > 0 { body(UnsafeBufferPointer(rebasing: hits[0..<count])) }
-        }}}}}}}}}}}}}}}
+            withExtendedLifetime(vector) {}
+        }}}}}}}}}}}}}}
     }
 
     /// What the filter carries from one block to the next: the shift-or state and the rolling hash. At the start,
@@ -449,14 +447,15 @@ struct LiteralFilter: Sendable {
     /// its place | the position for each position with an open bucket (an and and an or: the `shld` that packing
     /// the lane below the position compiled to is slow on AMD's cores); returns where it stopped and how many it wrote.
     ///
-    /// With `vector` (where the processor has AVX-512 with byte permutes), whole runs of 64 positions go to the C
-    /// kernel `boilerstrip_shift_or`, which writes the same entries: on Zen 5 it filters 1.65× as fast as this loop,
-    /// whose every byte waits for the state and the rolling hash of the byte before it.
+    /// With `vector` (where the processor has AVX-512 with byte permutes and GFNI), whole runs of 64 positions go to
+    /// `kernel` (the C kernel `boilerstrip_shift_or`; tests give it a reference written in Swift), which hashes windows
+    /// by `vectorTables` (``VectorTables``), not by this loop's table: it lets through other positions, never fewer
+    /// than are there, and the state it carries on is as good for this loop's next position as this loop's own.
     @inline(never)
     static func filter(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ byteHashes: UnsafeBufferPointer<UInt64>,
-                       _ hashBytes: UnsafeBufferPointer<UInt8>, _ reach: UnsafeBufferPointer<UInt64>,
+                       _ vectorTables: UnsafePointer<boilerstrip_filter_tables>, _ reach: UnsafeBufferPointer<UInt64>,
                        _ carriedBefore: inout Carried, into flagged: UnsafeMutableBufferPointer<UInt64>,
-                       vector: Bool = LiteralFilter.vectorFilter) -> (Int, Int) {
+                       vector: Bool = LiteralFilter.vectorFilter, kernel: Kernel = boilerstrip_shift_or) -> (Int, Int) {
         guard let base = bytes.baseAddress, let byteHashes = byteHashes.baseAddress,
               let reach = reach.baseAddress, let out = flagged.baseAddress else { return (bytes.count, 0) }
         var carried = carriedBefore  // a local copy, kept in registers
@@ -464,11 +463,11 @@ struct LiteralFilter: Sendable {
         // At most one entry per byte, and room for the vector kernel's last whole store: never overflows.
         let end = min(bytes.count, start + max(1, flagged.count - 8))
         var index = start, written = 0
-        if vector, LiteralFilter.vectorFilter, end - start >= 128, let hashBytes = hashBytes.baseAddress {
+        if vector, end - start >= 128 {
             // The kernel reads the two bytes before a window's last; the first two positions of a text are the loop's.
             while index < 2 { written = step(index, base, byteHashes, reach, &carried, out, written); index += 1 }
             let count = (end - index) & ~63
-            written += boilerstrip_shift_or(base, index, count, hashBytes, reach, &carried.state, out + written)
+            written += kernel(base, index, count, vectorTables, &carried.state, out + written)
             index += count
             carried.rolling = rolling(endingAt: index - 1, base, byteHashes)
             // More text after this block: the next call's kernel takes the bytes left (this loop took 56 of every
@@ -486,7 +485,7 @@ struct LiteralFilter: Sendable {
         return (index, written)
     }
 
-    /// One byte of ``filter(_:from:_:_:_:_:into:vector:)``: its window's slot, the state shifted by a lane with the
+    /// One byte of ``filter(_:from:_:_:_:_:into:vector:kernel:)``: its window's slot, the state shifted by a lane with the
     /// slot's reach or-ed in, and the entry written every time, kept only when a bucket is open (no branch to
     /// mispredict). The low field of `rolling` is the slot: its hashes are below 1 << slotBits, and so is their xor,
     /// so the whole 16-bit field is taken (one zero-extending move, where a 12-bit mask took a move and an and).
@@ -500,9 +499,13 @@ struct LiteralFilter: Sendable {
         return written &+ (carried.state < openState ? 1 : 0)  // the top lane is not all ones: a compare and an add with carry
     }
 
-    /// Whether ``filter(_:from:_:_:_:_:into:vector:)`` hands runs to the vector kernel (AVX-512 with VBMI; never with
-    /// `BOILERSTRIP_NO_SIMD` set).
-    static let vectorFilter = boilerstrip_simd_level() >= 3
+    /// Whether ``filter(_:from:_:_:_:_:into:vector:kernel:)`` hands runs to the vector kernel (AVX-512 with VBMI, and
+    /// GFNI; never with `BOILERSTRIP_NO_SIMD` set).
+    static let vectorFilter = boilerstrip_vector_filter_available() != 0
+
+    /// What filters whole runs of 64 positions (``boilerstrip_shift_or``'s contract).
+    typealias Kernel = @convention(c) (UnsafePointer<UInt8>?, Int, Int, UnsafePointer<boilerstrip_filter_tables>?,
+                                       UnsafeMutablePointer<UInt64>?, UnsafeMutablePointer<UInt64>?) -> Int
 
     /// The rolling hash (``Carried``) after the byte at `at`, which has two bytes before it: its hashes, the byte
     /// before's a field down, the one before that two (the top field is zero, so nothing older is left in it).

@@ -43,15 +43,37 @@ size_t boilerstrip_copy_run_using(int level, uint8_t *target, const uint8_t *sou
 size_t boilerstrip_line_breaks(const uint8_t *bytes, size_t from, size_t count, size_t *positions, size_t capacity,
                                size_t *resume);
 
+/// How many hashes the vector filter takes of each window (`boilerstrip_shift_or`).
+#define BOILERSTRIP_FILTER_HASHES 5
+
+/// The tables of the vector filter (`LiteralFilter`'s own, read only). A window's slot under hash `k` is the low seven
+/// bits of M(k, 0)·last ⊕ M(k, 1)·middle ⊕ M(k, 2)·first, each M a GF(2) matrix applied to a byte as `gf2p8affineqb`
+/// applies `matrices[3 * k + place]` (the row of result bit `i` in byte `7 - i`; no row reads bit 5, the bit folding
+/// sets), `last` and `middle` the window's bytes as they are and `first` its first byte through `first`.
+typedef struct {
+    /// Byte `j` of the reach of each of the 128 slots of hash `k`, at `reach[(8 * k + j) * 128 + slot]` (a 0 bit: a
+    /// bucket's literal may have the window there); the tables of lanes a hash does not fill are not read.
+    const uint8_t *reach;
+    /// Each byte as the first of a window: folded, then collapsed (`LiteralFilter`'s collapse).
+    const uint8_t *first;
+    const uint64_t *matrices;
+} boilerstrip_filter_tables;
+
+/// The bits of the 64-bit reach that hash `k` fills: its lanes (the top lane is bits 48-63).
+uint64_t boilerstrip_filter_hash_lanes(int hash);
+
+/// Whether the processor runs `boilerstrip_shift_or`: AVX-512 with byte permutes (level 3), GFNI and BMI.
+int boilerstrip_vector_filter_available(void);
+
 /// The screen's shift-or filter over the positions `start..<start + count` of `bytes` (`count` a multiple of 64,
-/// `start` at least 2: each window reads the two bytes before it), as `LiteralFilter.filter` steps through them:
-/// `tables` holds six 256-byte tables, the low bytes of each byte's hash as the last, middle and first byte of a
-/// window, then the high bytes; `reach` the 64-bit reach of each slot; `*state` the shift-or state before `start`,
-/// and after the call the one after the last position. Writes an entry (the top lane in place | the position) for
-/// each position with an open bucket, in order, into `out`, which has room for `count + 8` entries (whole vectors
-/// are stored); returns how many. Returns 0 and does nothing below level 3.
-size_t boilerstrip_shift_or(const uint8_t *bytes, size_t start, size_t count, const uint8_t *tables,
-                            const uint64_t *reach, uint64_t *state, uint64_t *out);
+/// `start` at least 2: each window reads the two bytes before it), as `LiteralFilter.filter` steps through them, but
+/// each window's reach the or of its reaches under the hashes of `tables` (not the Swift loop's one table): `*state`
+/// the shift-or state before `start`, and after the call the one after the last position. Writes an entry (the top
+/// lane in place | the position) for each position with an open bucket, in order, into `out`, which has room for
+/// `count + 8` entries (entries past the last are written); returns how many. Returns 0 and does nothing where
+/// `boilerstrip_vector_filter_available` is 0.
+size_t boilerstrip_shift_or(const uint8_t *bytes, size_t start, size_t count, const boilerstrip_filter_tables *tables,
+                            uint64_t *state, uint64_t *out);
 
 /// The tables of the screen's confirmation (`LiteralFilter`'s own, read only).
 typedef struct {
