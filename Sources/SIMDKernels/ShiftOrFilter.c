@@ -24,14 +24,15 @@ uint64_t boilerstrip_filter_hash_lanes(int hash) {
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 
-#define KERNEL512 __attribute__((target("avx512f,avx512bw,avx512vbmi,gfni,bmi,popcnt")))
+#define KERNEL512 __attribute__((target("avx512f,avx512bw,avx512vbmi,gfni,bmi,bmi2,popcnt")))
 
 static int filter_level = -1;  // unknown; a race only writes the same answer twice
 
 int boilerstrip_vector_filter_available(void) {
     if (filter_level < 0) {
         __builtin_cpu_init();
-        filter_level = boilerstrip_simd_level() >= 3 && __builtin_cpu_supports("gfni") && __builtin_cpu_supports("bmi");
+        filter_level = boilerstrip_simd_level() >= 3 && __builtin_cpu_supports("gfni") && __builtin_cpu_supports("bmi") &&
+                       __builtin_cpu_supports("bmi2");
     }
     return filter_level;
 }
@@ -58,7 +59,7 @@ KERNEL512 static inline __m512i lookup256(__m512i x, const uint8_t *table) {
         byte;                                                                                                          \
     })
 
-KERNEL512 static size_t shift_or_avx512(const uint8_t *bytes, size_t start, size_t count,
+KERNEL512 static size_t shift_or_avx512(const uint8_t *bytes, size_t start, size_t count, size_t length,
                                         const boilerstrip_filter_tables *tables, uint64_t *state, uint64_t *out) {
     // Bytes 0-5 of the reaches of the block before (lanes 0-2), which the next block's first three positions read
     // (shifted by one, two and three positions: lane 2 of the one before, lane 1 of the second before, lane 0 of the
@@ -77,6 +78,14 @@ KERNEL512 static size_t shift_or_avx512(const uint8_t *bytes, size_t start, size
         for (int i = 0; i < 64; i++) shift_index[s - 1][i] = (uint8_t)((64 + i - s) & 127);
     const __m512i shift1 = _mm512_loadu_si512(shift_index[0]), shift2 = _mm512_loadu_si512(shift_index[1]),
                   shift3 = _mm512_loadu_si512(shift_index[2]), closed = _mm512_set1_epi8(-1);
+    // The buckets closed where a word byte follows, and the word bytes (ASCII letters, digits and `_`, as
+    // `ScreenLiteral.isWordByte` has them) by their low seven bits.
+    const __m512i after_low = _mm512_set1_epi8((char)tables->after_buckets),
+                  after_high = _mm512_set1_epi8((char)(tables->after_buckets >> 8));
+    uint8_t word[128];
+    for (int byte = 0; byte < 128; byte++)
+        word[byte] = (uint8_t)(((byte | 0x20) >= 'a' && (byte | 0x20) <= 'z') || (byte >= '0' && byte <= '9') || byte == '_') ? 0xFF : 0;
+    const __m512i word_low = _mm512_loadu_si512(word), word_high = _mm512_loadu_si512(word + 64);
     __m512i reach[8];
     for (int j = 0; j < 8; j++) reach[j] = _mm512_setzero_si512();
     size_t written = 0;
@@ -101,13 +110,20 @@ KERNEL512 static size_t shift_or_avx512(const uint8_t *bytes, size_t start, size
             reach[7], _mm512_permutex2var_epi8(previous[5], shift1, reach[5]),
             _mm512_or_si512(_mm512_permutex2var_epi8(previous[3], shift2, reach[3]), _mm512_permutex2var_epi8(previous[1], shift3, reach[1])), 0xFE);
         for (int j = 0; j < 6; j++) previous[j] = reach[j];
+        // The positions a word byte follows (past the text's end, none: masked out of the load).
+        const __m512i next = at + 65 <= length ? _mm512_loadu_si512(bytes + at + 1)
+                                               : _mm512_maskz_loadu_epi8(_bzhi_u64(~0ULL, (unsigned)(length - at - 1)), bytes + at + 1);
+        const __mmask64 followed = _mm512_test_epi8_mask(_mm512_permutex2var_epi8(word_low, next, word_high), closed) &
+                                   ~_mm512_movepi8_mask(next);
+        const __m512i low_open = _mm512_mask_blend_epi8(followed, low, _mm512_or_si512(low, after_low)),
+                      high_open = _mm512_mask_blend_epi8(followed, high, _mm512_or_si512(high, after_high));
         // The positions with a bucket open, written: the first two without a branch on how many there are (most
         // blocks of news text have none or one; a loop, or a compress of the three vectors, cost 1.5x the kernel's
         // time), the rest one by one.
-        uint64_t open = _mm512_cmpneq_epi8_mask(_mm512_and_si512(low, high), closed);
+        uint64_t open = _mm512_cmpneq_epi8_mask(_mm512_and_si512(low_open, high_open), closed);
         uint8_t lows[64] __attribute__((aligned(64))), highs[64] __attribute__((aligned(64)));
-        _mm512_store_si512(lows, low);
-        _mm512_store_si512(highs, high);
+        _mm512_store_si512(lows, low_open);
+        _mm512_store_si512(highs, high_open);
         const size_t n = (size_t)__builtin_popcountll(open);
         // _tzcnt_u64(0) is 64: the entries past the last open position are written (of position 0) and not counted.
         const unsigned first_open = (unsigned)_tzcnt_u64(open) & 63;
@@ -139,19 +155,19 @@ KERNEL512 static size_t shift_or_avx512(const uint8_t *bytes, size_t start, size
     return written;
 }
 
-size_t boilerstrip_shift_or(const uint8_t *bytes, size_t start, size_t count, const boilerstrip_filter_tables *tables,
-                            uint64_t *state, uint64_t *out) {
-    if (start < 2 || !boilerstrip_vector_filter_available()) return 0;
-    return shift_or_avx512(bytes, start, count, tables, state, out);
+size_t boilerstrip_shift_or(const uint8_t *bytes, size_t start, size_t count, size_t length,
+                            const boilerstrip_filter_tables *tables, uint64_t *state, uint64_t *out) {
+    if (start < 2 || start + count > length || !boilerstrip_vector_filter_available()) return 0;
+    return shift_or_avx512(bytes, start, count, length, tables, state, out);
 }
 
 #else
 
 int boilerstrip_vector_filter_available(void) { return 0; }
 
-size_t boilerstrip_shift_or(const uint8_t *bytes, size_t start, size_t count, const boilerstrip_filter_tables *tables,
-                            uint64_t *state, uint64_t *out) {
-    (void)bytes, (void)start, (void)count, (void)tables, (void)state, (void)out;
+size_t boilerstrip_shift_or(const uint8_t *bytes, size_t start, size_t count, size_t length,
+                            const boilerstrip_filter_tables *tables, uint64_t *state, uint64_t *out) {
+    (void)bytes, (void)start, (void)count, (void)length, (void)tables, (void)state, (void)out;
     return 0;
 }
 

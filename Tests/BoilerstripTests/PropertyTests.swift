@@ -248,14 +248,17 @@ import Testing
         }
         let sizes = (0..<64).map { _ in Bool.random(using: &random) ? 4096 : Int.random(in: 9...700, using: &random) }
         // The kernel's contract, a byte at a time.
-        let reference: LiteralFilter.Kernel = { bytes, start, count, tables, state, out in
+        let reference: LiteralFilter.Kernel = { bytes, start, count, length, tables, state, out in
             guard let bytes, let tables, let state, let out else { return 0 }
             var written = 0, current = state.pointee
             for index in start..<start + count {
                 let window = UInt32(tables.pointee.first[Int(bytes[index - 2])]) << 16 | UInt32(bytes[index - 1]) << 8 | UInt32(bytes[index])
                 current = current << LiteralFilter.laneShift | VectorTables.reach(window, in: tables.pointee)
-                if current < LiteralFilter.openState {
-                    out[written] = UInt64(index) | current & LiteralFilter.openState
+                // The buckets of literals no word byte may follow, closed where one does.
+                let followed = index + 1 < length && ScreenLiteral.isWordByte(bytes[index + 1])
+                let top = current | (followed ? UInt64(tables.pointee.after_buckets) << LiteralFilter.topShift : 0)
+                if top < LiteralFilter.openState {
+                    out[written] = UInt64(index) | top & LiteralFilter.openState
                     written += 1
                 }
             }

@@ -27,7 +27,9 @@ final class VectorTables: @unchecked Sendable {
     ///   - single: the buckets whose patterns are one window long (top-lane bits), which the choice of matrices weighs.
     ///   - trigramCounts: the common windows of news text, as `windowLanes` spells them, per million.
     ///   - first: each byte as the first of a window (folded, then collapsed).
-    init(windowLanes: [(UInt32, UInt64)], dontCare: UInt64, single: UInt64, trigramCounts: [UInt32: Int], first: [UInt8]) {
+    ///   - afterBuckets: the buckets the kernel closes where a word byte follows (``LiteralFilter/afterBuckets``).
+    init(windowLanes: [(UInt32, UInt64)], dontCare: UInt64, single: UInt64, trigramCounts: [UInt32: Int], first: [UInt8],
+         afterBuckets: UInt16) {
         let singles = windowLanes.compactMap { window, lanes -> (UInt32, UInt16)? in
             let top = UInt16(truncatingIfNeeded: lanes >> LiteralFilter.topShift) & UInt16(single)
             return top == 0 ? nil : (window, top)
@@ -68,7 +70,7 @@ final class VectorTables: @unchecked Sendable {
         for byte in 0..<256 { firstTable[byte] = first[byte] }
         let matrices = (memory + VectorTables.reachBytes + 256).bindMemory(to: UInt64.self, capacity: hashes.matrices.count)
         for (index, matrix) in hashes.matrices.enumerated() { matrices[index] = matrix }
-        tables = boilerstrip_filter_tables(reach: reach, first: firstTable, matrices: matrices)
+        tables = boilerstrip_filter_tables(reach: reach, first: firstTable, matrices: matrices, after_buckets: afterBuckets)
     }
 
     deinit { memory.deallocate() }

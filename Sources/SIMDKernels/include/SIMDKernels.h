@@ -57,6 +57,8 @@ typedef struct {
     /// Each byte as the first of a window: folded, then collapsed (`LiteralFilter`'s collapse).
     const uint8_t *first;
     const uint64_t *matrices;
+    /// The buckets (a bit each) whose literals no word byte may follow: closed at a position a word byte follows.
+    uint16_t after_buckets;
 } boilerstrip_filter_tables;
 
 /// The bits of the 64-bit reach that hash `k` fills: its lanes (the top lane is bits 48-63).
@@ -65,15 +67,16 @@ uint64_t boilerstrip_filter_hash_lanes(int hash);
 /// Whether the processor runs `boilerstrip_shift_or`: AVX-512 with byte permutes (level 3), GFNI and BMI.
 int boilerstrip_vector_filter_available(void);
 
-/// The screen's shift-or filter over the positions `start..<start + count` of `bytes` (`count` a multiple of 64,
-/// `start` at least 2: each window reads the two bytes before it), as `LiteralFilter.filter` steps through them, but
-/// each window's reach the or of its reaches under the hashes of `tables` (not the Swift loop's one table): `*state`
-/// the shift-or state before `start`, and after the call the one after the last position. Writes an entry (the top
-/// lane in place | the position) for each position with an open bucket, in order, into `out`, which has room for
-/// `count + 8` entries (entries past the last are written); returns how many. Returns 0 and does nothing where
-/// `boilerstrip_vector_filter_available` is 0.
-size_t boilerstrip_shift_or(const uint8_t *bytes, size_t start, size_t count, const boilerstrip_filter_tables *tables,
-                            uint64_t *state, uint64_t *out);
+/// The screen's shift-or filter over the positions `start..<start + count` of the `length` bytes at `bytes` (`count` a
+/// multiple of 64, `start` at least 2: each window reads the two bytes before it), as `LiteralFilter.filter` steps
+/// through them, but each window's reach the or of its reaches under the hashes of `tables` (not the Swift loop's one
+/// table), and the `after_buckets` closed at a position a word byte follows (the byte after the text is none):
+/// `*state` the shift-or state before `start`, and after the call the one after the last position (without the
+/// closed buckets). Writes an entry (the top lane in place | the position) for each position with an open bucket, in
+/// order, into `out`, which has room for `count + 8` entries (entries past the last are written); returns how many.
+/// Returns 0 and does nothing where `boilerstrip_vector_filter_available` is 0.
+size_t boilerstrip_shift_or(const uint8_t *bytes, size_t start, size_t count, size_t length,
+                            const boilerstrip_filter_tables *tables, uint64_t *state, uint64_t *out);
 
 /// The tables of the screen's confirmation (`LiteralFilter`'s own, read only).
 typedef struct {
