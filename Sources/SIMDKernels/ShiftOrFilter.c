@@ -37,6 +37,25 @@ int boilerstrip_vector_filter_available(void) {
     return filter_level;
 }
 
+// Shifts by one, two and three positions across two blocks: byte i takes byte i - s of (the block before, this one).
+#define SHIFT(s)                                                                                                        \
+    64 - s, 65 - s, 66 - s, 67 - s, 68 - s, 69 - s, 70 - s, 71 - s, 72 - s, 73 - s, 74 - s, 75 - s, 76 - s, 77 - s,    \
+        78 - s, 79 - s, 80 - s, 81 - s, 82 - s, 83 - s, 84 - s, 85 - s, 86 - s, 87 - s, 88 - s, 89 - s, 90 - s, 91 - s, \
+        92 - s, 93 - s, 94 - s, 95 - s, 96 - s, 97 - s, 98 - s, 99 - s, 100 - s, 101 - s, 102 - s, 103 - s, 104 - s,    \
+        105 - s, 106 - s, 107 - s, 108 - s, 109 - s, 110 - s, 111 - s, 112 - s, 113 - s, 114 - s, 115 - s, 116 - s,     \
+        117 - s, 118 - s, 119 - s, 120 - s, 121 - s, 122 - s, 123 - s, 124 - s, 125 - s, 126 - s, 127 - s
+static const uint8_t shift_index[3][64] __attribute__((aligned(64))) = {{SHIFT(1)}, {SHIFT(2)}, {SHIFT(3)}};
+
+// 0xFF for the word bytes (ASCII letters, digits and `_`, as `ScreenLiteral.isWordByte` has them), by their low
+// seven bits (a byte with the top bit set is none).
+#define W 0xFF
+static const uint8_t word_bytes[128] __attribute__((aligned(64))) = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, W, W, W, W, W, W, W, W, W, W, 0, 0, 0, 0, 0, 0,
+    0, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, 0, 0, 0, 0, W,
+    0, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, 0, 0, 0, 0, 0};
+#undef W
+
 // table[x] for the 64 bytes x: two permutes over its halves, picked by each byte's top bit.
 KERNEL512 static inline __m512i lookup256(__m512i x, const uint8_t *table) {
     __m512i low = _mm512_permutex2var_epi8(_mm512_loadu_si512(table), x, _mm512_loadu_si512(table + 64));
@@ -51,7 +70,7 @@ KERNEL512 static inline __m512i lookup256(__m512i x, const uint8_t *table) {
         __m512i byte = _mm512_setzero_si512();                                                                         \
         for (int k = 0; k < BOILERSTRIP_FILTER_HASHES; k++) {                                                          \
             if (hash_lanes[k] >> ((j) / 2) & 1) {                                                                      \
-                const uint8_t *table = tables->reach + (size_t)(8 * k + (j)) * 128;                                    \
+                const uint8_t *table = reach_tables + (size_t)(8 * k + (j)) * 128;                                     \
                 byte = _mm512_or_si512(byte, _mm512_permutex2var_epi8(_mm512_loadu_si512(table), hashes[k],            \
                                                                       _mm512_loadu_si512(table + 64)));                \
             }                                                                                                          \
@@ -69,36 +88,30 @@ KERNEL512 static size_t shift_or_avx512(const uint8_t *bytes, size_t start, size
     const uint64_t carried = *state;
     __m512i previous[6];
     for (int j = 0; j < 6; j++) previous[j] = _mm512_maskz_set1_epi8(1ULL << 63, (char)(carried >> (8 * j)));
-    __m512i matrices[BOILERSTRIP_FILTER_HASHES][3];
-    for (int k = 0; k < BOILERSTRIP_FILTER_HASHES; k++)
-        for (int place = 0; place < 3; place++) matrices[k][place] = _mm512_set1_epi64((long long)tables->matrices[3 * k + place]);
-    // Shifts by one, two and three positions across two blocks: byte i takes byte i - s of (before, current).
-    uint8_t shift_index[3][64];
-    for (int s = 1; s <= 3; s++)
-        for (int i = 0; i < 64; i++) shift_index[s - 1][i] = (uint8_t)((64 + i - s) & 127);
-    const __m512i shift1 = _mm512_loadu_si512(shift_index[0]), shift2 = _mm512_loadu_si512(shift_index[1]),
-                  shift3 = _mm512_loadu_si512(shift_index[2]), closed = _mm512_set1_epi8(-1);
-    // The buckets closed where a word byte follows, and the word bytes (ASCII letters, digits and `_`, as
-    // `ScreenLiteral.isWordByte` has them) by their low seven bits.
+    const __m512i shift1 = _mm512_load_si512(shift_index[0]), shift2 = _mm512_load_si512(shift_index[1]),
+                  shift3 = _mm512_load_si512(shift_index[2]), closed = _mm512_set1_epi8(-1);
+    // The buckets closed where a word byte follows.
     const __m512i after_low = _mm512_set1_epi8((char)tables->after_buckets),
                   after_high = _mm512_set1_epi8((char)(tables->after_buckets >> 8));
-    uint8_t word[128];
-    for (int byte = 0; byte < 128; byte++)
-        word[byte] = (uint8_t)(((byte | 0x20) >= 'a' && (byte | 0x20) <= 'z') || (byte >= '0' && byte <= '9') || byte == '_') ? 0xFF : 0;
-    const __m512i word_low = _mm512_loadu_si512(word), word_high = _mm512_loadu_si512(word + 64);
     __m512i reach[8];
     for (int j = 0; j < 8; j++) reach[j] = _mm512_setzero_si512();
     size_t written = 0;
     for (size_t at = start; at + 64 <= start + count; at += 64) {
+        // The tables and matrices are read from memory in each step: hoisted out of the loop, they did not fit in the
+        // registers, and the compiler copied all of them to the stack at every call (one a document: the kernel took
+        // a fifth longer on the benchmark's documents than on one long text).
+        const uint8_t *reach_tables = tables->reach;
+        const uint64_t *matrix = tables->matrices;
+        __asm__("" : "+r"(reach_tables), "+r"(matrix));
         // Each window's hashes: its last and middle bytes as they are (the matrices ignore bit 5, the one folding
         // sets), its first folded and collapsed (`LiteralFilter`'s first-byte table).
         const __m512i last = _mm512_loadu_si512(bytes + at), middle = _mm512_loadu_si512(bytes + at - 1),
                       first = lookup256(_mm512_loadu_si512(bytes + at - 2), tables->first);
         __m512i hashes[BOILERSTRIP_FILTER_HASHES];
         for (int k = 0; k < BOILERSTRIP_FILTER_HASHES; k++)
-            hashes[k] = _mm512_ternarylogic_epi64(_mm512_gf2p8affine_epi64_epi8(last, matrices[k][0], 0),
-                                                  _mm512_gf2p8affine_epi64_epi8(middle, matrices[k][1], 0),
-                                                  _mm512_gf2p8affine_epi64_epi8(first, matrices[k][2], 0), 0x96);
+            hashes[k] = _mm512_ternarylogic_epi64(_mm512_gf2p8affine_epi64_epi8(last, _mm512_set1_epi64((long long)matrix[3 * k]), 0),
+                                                  _mm512_gf2p8affine_epi64_epi8(middle, _mm512_set1_epi64((long long)matrix[3 * k + 1]), 0),
+                                                  _mm512_gf2p8affine_epi64_epi8(first, _mm512_set1_epi64((long long)matrix[3 * k + 2]), 0), 0x96);
         reach[0] = REACH_BYTE(0), reach[1] = REACH_BYTE(1), reach[2] = REACH_BYTE(2), reach[3] = REACH_BYTE(3);
         reach[4] = REACH_BYTE(4), reach[5] = REACH_BYTE(5), reach[6] = REACH_BYTE(6), reach[7] = REACH_BYTE(7);
         // The top lane of each position's state: its own lane 3, lane 2 of the position before, lane 1 of the
@@ -113,7 +126,8 @@ KERNEL512 static size_t shift_or_avx512(const uint8_t *bytes, size_t start, size
         // The positions a word byte follows (past the text's end, none: masked out of the load).
         const __m512i next = at + 65 <= length ? _mm512_loadu_si512(bytes + at + 1)
                                                : _mm512_maskz_loadu_epi8(_bzhi_u64(~0ULL, (unsigned)(length - at - 1)), bytes + at + 1);
-        const __mmask64 followed = _mm512_test_epi8_mask(_mm512_permutex2var_epi8(word_low, next, word_high), closed) &
+        const __mmask64 followed = _mm512_test_epi8_mask(_mm512_permutex2var_epi8(_mm512_load_si512(word_bytes), next,
+                                                                                  _mm512_load_si512(word_bytes + 64)), closed) &
                                    ~_mm512_movepi8_mask(next);
         const __m512i low_open = _mm512_mask_blend_epi8(followed, low, _mm512_or_si512(low, after_low)),
                       high_open = _mm512_mask_blend_epi8(followed, high, _mm512_or_si512(high, after_high));
