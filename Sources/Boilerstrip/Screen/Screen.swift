@@ -28,8 +28,12 @@ public final class Screen: Sendable {
     private let outputs: [UInt64]
     /// For each rule, the bit mask of its filtered groups: met when a line holds all of them.
     private let groupMasks: [UInt8]
-    /// Per rule, the groups looked for in a line once its filtered groups (or byte screen) were met.
-    private let others: [[LiteralGroup]]
+    /// Per rule, the groups looked for in a line once its filtered groups (or byte screen) were met: rule `r`'s are
+    /// `otherGroups[otherStart[r]..<otherStart[r + 1]]`, each read through a reference it does not count (a copy of
+    /// a group, at every line a rule met, counted its four arrays' references); `otherShared` keeps them alive.
+    private let otherStart: [Int32]
+    private let otherGroups: [Unmanaged<Shared<LiteralGroup>>]
+    private let otherShared: [Shared<LiteralGroup>]
     /// Rules screened by `memchr` for a group's literals instead of the filter (none fills a window), and for a rule
     /// whose matches end their line and hold the literal, how far before the end of the line a match can start
     /// (``Rule/matchReach``; -1: no bound); and whether its lines must begin with some bytes (``Rule/lineStart``): such
@@ -58,8 +62,9 @@ public final class Screen: Sendable {
         /// The literals by their first byte, in order of first appearance: the ones that share it are looked for in
         /// one pass (".jp", ".png", ".gif", ".webp" stop at each period once, not four times). For a letter, the
         /// second bytes they can have (folded; at most four, none when one is a single byte): the pass then stops only
-        /// where both bytes fit.
-        let byFirstByte: [(first: UInt8, literals: Range<Int>, seconds: Range<Int>)]
+        /// where both bytes fit. And the length of its shortest literal (read at each search: a line's, for a rule looked
+        /// for line by line).
+        let byFirstByte: [(first: UInt8, literals: Range<Int>, seconds: Range<Int>, shortest: Int)]
         /// The literals of each pass of `byFirstByte` (indices in `literals`) and their second bytes, one after the
         /// other: a pass's ranges index them, so that the search reads no array of a pass of its own (each a
         /// reference count at every search).
@@ -97,7 +102,8 @@ public final class Screen: Sendable {
                 let memberStart = passLiterals.count, secondStart = passSeconds.count
                 passLiterals += members
                 if paired { passSeconds += distinct }
-                return (first, memberStart..<passLiterals.count, secondStart..<passSeconds.count)
+                return (first, memberStart..<passLiterals.count, secondStart..<passSeconds.count,
+                        members.map { literals[$0].bytes.count }.min() ?? 0)
             }
             self.passLiterals = passLiterals
             self.passSeconds = passSeconds
@@ -139,7 +145,9 @@ public final class Screen: Sendable {
             }
         }
         self.unscreened = unscreened
-        self.others = others
+        otherShared = others.flatMap { $0.map { Shared($0) } }
+        otherGroups = otherShared.map { Unmanaged.passUnretained($0) }
+        otherStart = flattened(others).start
         self.groupMasks = groupMasks
         byteScreenedGroups = byteScreened.map { Shared($0.group) }
         self.byteScreened = zip(byteScreened, byteScreenedGroups).map {
@@ -230,7 +238,8 @@ public final class Screen: Sendable {
 
     /// The candidate (segment index, rule index) pairs of a document, sorted and unique.
     public func candidates(in document: Document, scratch: Scratch) -> [Candidate] {
-        if scratch.rules.count != others.count { scratch.rules = [RuleState](repeating: RuleState(), count: others.count) }
+        let ruleCount = otherStart.count - 1
+        if scratch.rules.count != ruleCount { scratch.rules = [RuleState](repeating: RuleState(), count: ruleCount) }
         scratch.generation &+= 1
         let generation = scratch.generation << 32
         // The list of the document before, taken back (its caller is done with it): no allocation a document. Room for
@@ -395,7 +404,10 @@ public final class Screen: Sendable {
                      _ segments: [Segment], into found: inout [Candidate]) -> Int32 {
         guard startsRight(rule, segments[segment], in: bytes), fitsWholeLine(rule, segments[segment], in: bytes) else { return -1 }
         let line = segments[segment].content
-        for group in others[rule] where !Screen.occurs(group, in: bytes, line) { return -1 }
+        for index in Int(otherStart[rule])..<Int(otherStart[rule + 1]) {
+            let occurs = otherGroups[index]._withUnsafeGuaranteedRef { Screen.occurs($0.value, in: bytes, line) }
+            if !occurs { return -1 }
+        }
         var candidate = Candidate(segment: Int32(truncatingIfNeeded: segment), rule: Int32(truncatingIfNeeded: rule))
         if let literals {
             candidate.firstLiteral = literals.first
@@ -470,20 +482,19 @@ public final class Screen: Sendable {
         group.byFirstByte.withUnsafeBufferPointer { passes in
             for pass in passes {
                 if search(pass.first, UnsafeBufferPointer(rebasing: members[pass.literals]), UnsafeBufferPointer(rebasing: seconds[pass.seconds]),
-                          literals, in: bytes, base, range, body) { return }
+                          shortest: pass.shortest, literals, in: bytes, base, range, body) { return }
             }
         }}}}
     }
 
-    /// One pass of ``forEachOccurrence(of:in:_:_:)``: the literals `members` of `literals`, which begin with `first`
-    /// and whose second bytes are `seconds`. Returns whether `body` stopped the search.
+    /// One pass of ``forEachOccurrence(of:in:_:_:)``: the literals `members` of `literals`, which begin with `first`,
+    /// whose second bytes are `seconds` and the shortest of which has `shortest` bytes. Returns whether `body` stopped
+    /// the search.
     @inline(__always)
     private static func search(_ first: UInt8, _ members: UnsafeBufferPointer<Int>, _ seconds: UnsafeBufferPointer<UInt8>,
-                               _ literals: UnsafeBufferPointer<(bytes: [UInt8], before: Bool, after: Bool, exact: [UInt8]?)>,
+                               shortest: Int, _ literals: UnsafeBufferPointer<(bytes: [UInt8], before: Bool, after: Bool, exact: [UInt8]?)>,
                                in bytes: UnsafeBufferPointer<UInt8>, _ base: UnsafePointer<UInt8>, _ range: Range<Int>,
                                _ body: (Int) -> Int?) -> Bool {
-        var shortest = Int.max
-        for member in members { shortest = min(shortest, literals[member].bytes.count) }
         guard range.count >= shortest else { return false }
         let last = range.upperBound - shortest  // the last possible start
         let letter = isLetter(first)
