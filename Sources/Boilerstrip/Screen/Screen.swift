@@ -323,8 +323,22 @@ public final class Screen: Sendable {
                     // lower-case letter or a digit at the start, took 8 % of the time of text mode looked for in the
                     // whole text, each line with a hyphen found and then turned down).
                     if byteScreened[screened].byLine {
+                        // The line's first byte tested against the rule's set here, but for the first line, whose text
+                        // may begin after a byte order mark (``startsRight(_:_:in:)``): one load and a bit test a line.
+                        let base = Int(rule) << 2
+                        let starts = (lineStarts[base], lineStarts[base + 1], lineStarts[base + 2], lineStarts[base + 3])
                         byteScreened[screened].group._withUnsafeGuaranteedRef { shared in
-                        for segment in segments where startsRight(Int(rule), segment, in: bytes) {
+                        segments.withUnsafeBufferPointer { lines in
+                        for segment in lines {
+                            let lower = segment.content.lowerBound
+                            guard lower < segment.content.upperBound else { continue }  // an empty line begins with nothing
+                            if segment.index == 0 {
+                                guard startsRight(Int(rule), segment, in: bytes) else { continue }
+                            } else {
+                                let first = bytes[lower], bit = UInt64(1) << UInt64(first & 63)
+                                let word = first < 0x80 ? (first < 0x40 ? starts.0 : starts.1) : (first < 0xC0 ? starts.2 : starts.3)
+                                guard word & bit != 0 else { continue }
+                            }
                             var range = segment.content
                             if endReach >= 0 {
                                 let text = RuleMatcher.text(of: segment, in: bytes)
@@ -341,7 +355,7 @@ public final class Screen: Sendable {
                                     in: bytes, segments, into: &found)
                             }
                         }
-                        }
+                        }}
                         continue
                     }
                     var lastSegment = -1
