@@ -96,7 +96,11 @@ KERNEL512 static size_t shift_or_avx512(const uint8_t *bytes, size_t start, size
     __m512i reach[8];
     for (int j = 0; j < 8; j++) reach[j] = _mm512_setzero_si512();
     size_t written = 0;
-    for (size_t at = start; at + 64 <= start + count; at += 64) {
+    for (size_t at = start; at < start + count; at += 64) {
+        // A last block that ends the text short of 64 bytes: its bytes loaded with the rest zero, and the positions past
+        // the text's end never written.
+        const size_t valid = start + count - at < 64 ? start + count - at : 64;
+        const __mmask64 inside = _bzhi_u64(~0ULL, (unsigned)valid);
         // The tables and matrices are read from memory in each step: hoisted out of the loop, they did not fit in the
         // registers, and the compiler copied all of them to the stack at every call (one a document: the kernel took
         // a fifth longer on the benchmark's documents than on one long text).
@@ -105,8 +109,10 @@ KERNEL512 static size_t shift_or_avx512(const uint8_t *bytes, size_t start, size
         __asm__("" : "+r"(reach_tables), "+r"(matrix));
         // Each window's hashes: its last and middle bytes as they are (the matrices ignore bit 5, the one folding
         // sets), its first folded and collapsed (`LiteralFilter`'s first-byte table).
-        const __m512i last = _mm512_loadu_si512(bytes + at), middle = _mm512_loadu_si512(bytes + at - 1),
-                      first = lookup256(_mm512_loadu_si512(bytes + at - 2), tables->first);
+        const __m512i last = valid == 64 ? _mm512_loadu_si512(bytes + at) : _mm512_maskz_loadu_epi8(inside, bytes + at),
+                      middle = valid == 64 ? _mm512_loadu_si512(bytes + at - 1) : _mm512_maskz_loadu_epi8(inside, bytes + at - 1),
+                      first = lookup256(valid == 64 ? _mm512_loadu_si512(bytes + at - 2) : _mm512_maskz_loadu_epi8(inside, bytes + at - 2),
+                                        tables->first);
         __m512i hashes[BOILERSTRIP_FILTER_HASHES];
         for (int k = 0; k < BOILERSTRIP_FILTER_HASHES; k++)
             hashes[k] = _mm512_ternarylogic_epi64(_mm512_gf2p8affine_epi64_epi8(last, _mm512_set1_epi64((long long)matrix[3 * k]), 0),
@@ -134,7 +140,7 @@ KERNEL512 static size_t shift_or_avx512(const uint8_t *bytes, size_t start, size
         // The positions with a bucket open, written: the first two without a branch on how many there are (most
         // blocks of news text have none or one; a loop, or a compress of the three vectors, cost 1.5x the kernel's
         // time), the rest one by one.
-        uint64_t open = _mm512_cmpneq_epi8_mask(_mm512_and_si512(low_open, high_open), closed);
+        uint64_t open = _mm512_cmpneq_epi8_mask(_mm512_and_si512(low_open, high_open), closed) & inside;
         uint8_t lows[64] __attribute__((aligned(64))), highs[64] __attribute__((aligned(64)));
         _mm512_store_si512(lows, low_open);
         _mm512_store_si512(highs, high_open);
@@ -153,7 +159,7 @@ KERNEL512 static size_t shift_or_avx512(const uint8_t *bytes, size_t start, size
         }
         written += n;
     }
-    if (count >= 64) {
+    if (count >= 64 && count % 64 == 0) {
         // The whole state after the last position, as the Swift loop carries it: its reach and the three before, a
         // lane further each.
         uint8_t last[8][64];
@@ -171,7 +177,8 @@ KERNEL512 static size_t shift_or_avx512(const uint8_t *bytes, size_t start, size
 
 size_t boilerstrip_shift_or(const uint8_t *bytes, size_t start, size_t count, size_t length,
                             const boilerstrip_filter_tables *tables, uint64_t *state, uint64_t *out) {
-    if (start < 2 || start + count > length || !boilerstrip_vector_filter_available()) return 0;
+    if (start < 2 || start + count > length || (count % 64 != 0 && start + count != length) || !boilerstrip_vector_filter_available())
+        return 0;
     return shift_or_avx512(bytes, start, count, length, tables, state, out);
 }
 

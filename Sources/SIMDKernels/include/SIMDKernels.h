@@ -68,13 +68,14 @@ uint64_t boilerstrip_filter_hash_lanes(int hash);
 int boilerstrip_vector_filter_available(void);
 
 /// The screen's shift-or filter over the positions `start..<start + count` of the `length` bytes at `bytes` (`count` a
-/// multiple of 64, `start` at least 2: each window reads the two bytes before it), as `LiteralFilter.filter` steps
-/// through them, but each window's reach the or of its reaches under the hashes of `tables` (not the Swift loop's one
-/// table), and the `after_buckets` closed at a position a word byte follows (the byte after the text is none):
-/// `*state` the shift-or state before `start`, and after the call the one after the last position (without the
-/// closed buckets). Writes an entry (the top lane in place | the position) for each position with an open bucket, in
-/// order, into `out`, which has room for `count + 8` entries (entries past the last are written); returns how many.
-/// Returns 0 and does nothing where `boilerstrip_vector_filter_available` is 0.
+/// multiple of 64, or reaching the end of the text; `start` at least 2: each window reads the two bytes before it), as
+/// `LiteralFilter.filter` steps through them, but each window's reach the or of its reaches under the hashes of
+/// `tables` (not the Swift loop's one table), and the `after_buckets` closed at a position a word byte follows (the
+/// byte after the text is none): `*state` the shift-or state before `start`, and after the call the one after the last
+/// position (without the closed buckets) where `count` is a multiple of 64 (else, at the text's end, unchanged).
+/// Writes an entry (the top lane in place | the position) for each position with an open bucket, in order, into `out`,
+/// which has room for `count + 8` entries (entries past the last are written); returns how many. Returns 0 and does
+/// nothing where `boilerstrip_vector_filter_available` is 0.
 size_t boilerstrip_shift_or(const uint8_t *bytes, size_t start, size_t count, size_t length,
                             const boilerstrip_filter_tables *tables, uint64_t *state, uint64_t *out);
 
