@@ -135,14 +135,17 @@ public struct Cleaner: Sendable {
                 evidence = found
             } else {
                 let candidates = catalogue.candidates(in: document, scratch: workspace.screenScratch)
-                if candidates.isEmpty {
-                    return (Decision(document: document, removed: [], flagged: [],
-                                     metadata: Metadata(removed: [], flagged: [], document: document, catalogue: catalogue), failure: nil), true, [])
-                }
-                evidence = try matcher.evidence(in: document, candidates: candidates, scratch: workspace.scratch, timings: workspace.timings)
+                evidence = candidates.isEmpty ? []
+                    : try matcher.evidence(in: document, candidates: candidates, scratch: workspace.scratch, timings: workspace.timings)
             }
         } catch {
             return (Decision(document: document, removed: [], flagged: [], metadata: Metadata(), failure: error), true, [])
+        }
+        // Nothing matched (no candidate line, or PCRE2 found nothing on them: most documents): what scoring and deciding
+        // would give, without their arrays and copies.
+        if evidence.isEmpty {
+            return (Decision(document: document, removed: [], flagged: [],
+                             metadata: Metadata(removed: [], flagged: [], document: document, catalogue: catalogue), failure: nil), true, [])
         }
         var decision = decider.decide(scorer.score(evidence, in: document), in: document)
         extendRepeatedLineEnds(&decision, in: document, workspace: workspace)
