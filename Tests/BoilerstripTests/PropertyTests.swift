@@ -6,17 +6,8 @@ import Testing
 
 /// Properties on generated documents (a seeded generator, so a failure can be replayed by its seed).
 @Suite struct PropertyTests {
-    /// SplitMix64: small, fast, reproducible.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// Small, fast, reproducible: the library's ``SplitMix64``.
+    typealias Generator = SplitMix64
 
     static let prose = [
         "The minister said the plan would be presented to the cabinet next week.",
@@ -762,4 +753,9 @@ extension JSONString {
     static func decodeToken(_ token: [UInt8]) -> [UInt8] {
         Array(token.dropFirst().dropLast()).withUnsafeBufferPointer { decode($0) }
     }
+}
+
+extension SplitMix64 {
+    /// A generator seeded with `state` (the tests' spelling).
+    init(state: UInt64) { self.init(seed: state) }
 }

@@ -13,10 +13,11 @@ public final class RunStats: @unchecked Sendable {
 
     public init(ruleCount: Int) { removedByRule = [Int](repeating: 0, count: ruleCount) }
 
-    /// Which vector kernels this processor runs (``boilerstrip_simd_level``), for comparing rates across machines.
+    /// Which vector kernels this processor runs (``boilerstrip_simd_level``; the screen's filter also needs GFNI), for
+    /// comparing rates across machines.
     public static var vectorKernels: String {
         switch boilerstrip_simd_level() {
-        case 3...: "AVX-512"
+        case 3...: boilerstrip_vector_filter_available() != 0 ? "AVX-512" : "AVX-512 (no GFNI: the filter's loop in Swift)"
         case 2: "AVX2"
         default: "none"
         }

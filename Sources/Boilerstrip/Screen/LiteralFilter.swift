@@ -359,14 +359,8 @@ struct LiteralFilter: Sendable {
         let last: [UInt16], middle: [UInt16], first: [UInt16]
 
         init(seed: UInt64) {
-            var state = seed
-            func next() -> UInt16 {
-                state &+= 0x9E37_79B9_7F4A_7C15
-                var z = state
-                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-                return UInt16(truncatingIfNeeded: z ^ (z >> 31)) & UInt16((1 << slotBits) - 1)
-            }
+            var random = SplitMix64(seed: seed)
+            func next() -> UInt16 { UInt16(truncatingIfNeeded: random.next()) & UInt16((1 << slotBits) - 1) }
             last = (0..<256).map { _ in next() }
             middle = (0..<256).map { _ in next() }
             first = (0..<256).map { _ in next() }

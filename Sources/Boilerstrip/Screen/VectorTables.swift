@@ -108,15 +108,8 @@ final class VectorTables: @unchecked Sendable {
         private let products: [UInt8]
 
         init(seed: UInt64) {
-            var state = seed
-            func next() -> UInt64 {
-                state &+= 0x9E37_79B9_7F4A_7C15
-                var z = state
-                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-                return z ^ (z >> 31)
-            }
-            matrices = (0..<3 * VectorTables.hashes).map { _ in next() & ~0x2020_2020_2020_2020 }
+            var random = SplitMix64(seed: seed)
+            matrices = (0..<3 * VectorTables.hashes).map { _ in random.next() & ~0x2020_2020_2020_2020 }
             let matrices = self.matrices
             products = matrices.flatMap { matrix in (0..<256).map { VectorTables.affine(matrix, UInt8($0)) } }
         }
