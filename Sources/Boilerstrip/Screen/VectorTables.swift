@@ -27,7 +27,8 @@ final class VectorTables: @unchecked Sendable {
     ///   - single: the buckets whose patterns are one window long (top-lane bits), which the choice of matrices weighs.
     ///   - trigramCounts: the common windows of news text, as `windowLanes` spells them, per million.
     ///   - first: each byte as the first of a window (folded, then collapsed).
-    ///   - afterBuckets: the buckets the kernel closes where a word byte follows (``LiteralFilter/afterBuckets``).
+    ///   - afterBuckets: the buckets the kernel closes where a word byte follows: those whose literals are all bounded
+    ///     after and found where they end (not by an anchor inside them).
     init(windowLanes: [(UInt32, UInt64)], dontCare: UInt64, single: UInt64, trigramCounts: [UInt32: Int], first: [UInt8],
          afterBuckets: UInt16) {
         let singles = windowLanes.compactMap { window, lanes -> (UInt32, UInt16)? in
