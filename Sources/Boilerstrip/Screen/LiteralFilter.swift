@@ -247,12 +247,7 @@ struct LiteralFilter: Sendable {
             for window in singleWindows { open[hashes.slot(window)] = true }
             return trigramCounts.reduce(0) { $0 + (open[hashes.slot($1.key)] ? $1.value : 0) }
         }
-        var best = (hashes: Hashes(seed: LiteralFilter.seeds[0]), cost: Int.max)
-        for seed in LiteralFilter.seeds {
-            let hashes = Hashes(seed: seed), value = cost(hashes)
-            if value < best.cost { best = (hashes, value) }
-        }
-        let (hashes, cost) = best
+        let (hashes, cost) = SplitMix64.cheapest(of: LiteralFilter.seeds, Hashes.init(seed:), cost: cost)
         var reach = [UInt64](repeating: ~dontCare, count: 1 << LiteralFilter.slotBits)
         for (window, lanes) in windowLanes { reach[hashes.slot(window)] &= ~lanes }
         let lastSlots = filtered.indices.map { pattern in

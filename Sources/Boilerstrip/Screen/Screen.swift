@@ -323,28 +323,11 @@ public final class Screen: Sendable {
                     // lower-case letter or a digit at the start, took 8 % of the time of text mode looked for in the
                     // whole text, each line with a hyphen found and then turned down).
                     if byteScreened[screened].byLine {
-                        // The line's first byte tested against the rule's set here, but for the first line, whose text
-                        // may begin after a byte order mark (``startsRight(_:_:in:)``): one load and a bit test a line.
-                        let base = Int(rule) << 2
-                        let starts = (lineStarts[base], lineStarts[base + 1], lineStarts[base + 2], lineStarts[base + 3])
                         byteScreened[screened].group._withUnsafeGuaranteedRef { shared in
                         segments.withUnsafeBufferPointer { lines in
-                        for segment in lines {
-                            let lower = segment.content.lowerBound
-                            guard lower < segment.content.upperBound else { continue }  // an empty line begins with nothing
-                            if segment.index == 0 {
-                                guard startsRight(Int(rule), segment, in: bytes) else { continue }
-                            } else {
-                                let first = bytes[lower], bit = UInt64(1) << UInt64(first & 63)
-                                let word = first < 0x80 ? (first < 0x40 ? starts.0 : starts.1) : (first < 0xC0 ? starts.2 : starts.3)
-                                guard word & bit != 0 else { continue }
-                            }
-                            var range = segment.content
-                            if endReach >= 0 {
-                                let text = RuleMatcher.text(of: segment, in: bytes)
-                                range = (text.lowerBound + MatchReach.floor(before: text.count, budget: endReach,
-                                                                             in: UnsafeBufferPointer(rebasing: bytes[text]), lowerBound: 0))..<text.upperBound
-                            }
+                        for segment in lines where startsRight(Int(rule), segment, in: bytes) {
+                            let range = endReach >= 0 ? Screen.endFloor(segment, budget: endReach, in: bytes)..<segment.content.upperBound
+                                : segment.content
                             var first = Int.max
                             Screen.forEachOccurrence(of: shared.value, in: bytes, range) { at in
                                 first = min(first, at)
@@ -365,9 +348,7 @@ public final class Screen: Sendable {
                         let low = segmentIndex(containing: at)
                         if endReach >= 0 {
                             if low != floorSegment {
-                                let text = RuleMatcher.text(of: segments[low], in: bytes)
-                                floor = text.lowerBound + MatchReach.floor(before: text.count, budget: endReach,
-                                                                           in: UnsafeBufferPointer(rebasing: bytes[text]), lowerBound: 0)
+                                floor = Screen.endFloor(segments[low], budget: endReach, in: bytes)
                                 floorSegment = low
                             }
                             if at < floor { return floor }
@@ -429,6 +410,13 @@ public final class Screen: Sendable {
         }
         found.append(candidate)
         return Int32(truncatingIfNeeded: found.count - 1)
+    }
+
+    /// The first byte of a line where a match that ends the line, with at most `budget` non-spacing bytes, can start
+    /// (``MatchReach/floor(before:budget:in:lowerBound:)`` over the line's text, after a byte order mark).
+    static func endFloor(_ segment: Segment, budget: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let text = RuleMatcher.text(of: segment, in: bytes)
+        return text.lowerBound + MatchReach.floor(before: text.count, budget: budget, in: UnsafeBufferPointer(rebasing: bytes[text]), lowerBound: 0)
     }
 
     /// Whether the line begins with a byte the rule's matches can begin with (``Rule/lineStart``): the byte PCRE2's

@@ -14,3 +14,16 @@ public struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+extension SplitMix64 {
+    /// Of the hashes drawn from each of `seeds` (`make`), the one of lowest `cost` (the first of equal ones), with it:
+    /// how the screen's filters choose their hashes.
+    static func cheapest<Hashes>(of seeds: [UInt64], _ make: (UInt64) -> Hashes, cost: (Hashes) -> Int) -> (hashes: Hashes, cost: Int) {
+        var best: (hashes: Hashes, cost: Int)? = nil
+        for seed in seeds {
+            let hashes = make(seed), value = cost(hashes)
+            if best == nil || value < best!.cost { best = (hashes, value) }
+        }
+        return best!
+    }
+}

@@ -64,7 +64,7 @@ typedef struct {
 /// The bits of the 64-bit reach that hash `k` fills: its lanes (the top lane is bits 48-63).
 uint64_t boilerstrip_filter_hash_lanes(int hash);
 
-/// Whether the processor runs `boilerstrip_shift_or`: AVX-512 with byte permutes (level 3), GFNI and BMI.
+/// Whether the processor runs `boilerstrip_shift_or`: AVX-512 with byte permutes (level 3), GFNI, BMI and BMI2.
 int boilerstrip_vector_filter_available(void);
 
 /// The screen's shift-or filter over the positions `start..<start + count` of the `length` bytes at `bytes` (`count` a
