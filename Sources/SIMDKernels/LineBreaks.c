@@ -42,6 +42,10 @@ __attribute__((target("avx512f,avx512bw,bmi,popcnt"))) static size_t line_breaks
                                                                                        size_t capacity, size_t *resume) {
     const __m512i line_feed = _mm512_set1_epi8('\n'), carriage_return = _mm512_set1_epi8('\r');
     size_t found = 0, at = from;
+    if (from == 0) {
+        const size_t ahead = count < 8192 ? count : 8192;
+        for (size_t p = 0; p < ahead; p += 64) __builtin_prefetch(bytes + p);
+    }
     for (; at + 64 <= count; at += 64) {
         if (found + 64 > capacity) {  // a block writes at most 64
             *resume = at;

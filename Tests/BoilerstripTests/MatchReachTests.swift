@@ -8,6 +8,10 @@ import Testing
         MatchReach.bounds(of: try PatternExpander.expand(pattern).pattern).whole
     }
 
+    func reach(_ pattern: String) throws -> Int? {
+        MatchReach.bounds(of: try PatternExpander.expand(pattern).pattern).reach
+    }
+
     /// Non-spacing bytes of a text, as the walk counts them.
     static func cost(_ bytes: some Collection<UInt8>) -> Int {
         bytes.reduce(0) { $0 + (MatchReach.spacing[Int($1)] ? 0 : 1) }
@@ -29,7 +33,15 @@ import Testing
     }
 
     @Test func lookaroundsAndOptions() throws {
-        #expect(try bound("k(?=lmo)") == 4)  // a literal may sit in a lookahead: counted as if consumed
+        // A literal may sit in a lookahead that holds literal text: it counts as if consumed in how far a literal can
+        // be from the start, and in no case in what a match holds.
+        #expect(try reach("k(?=lmo)") == 4)
+        #expect(try bound("k(?=lmo)") == 1)
+        #expect(try reach("k(?=\\p{Lu}\\w+|\\d)") == 1)  // no literal text: no literal sits there
+        #expect(try reach("(?=\\p{Lu}).{1,3}?:") == 13)
+        #expect(try reach("k(?=[^\\n]*\\.)") == nil)  // an escaped period is literal text
+        #expect(try bound("^(?=[^\\n]*Tweet)(?:Share|Tweet){1,3}$") == 15)
+        #expect(try reach("^(?=[^\\n]*Tweet)(?:Share|Tweet){1,3}$") == nil)
         #expect(try bound("(?<=lmn)k") == 1)
         #expect(try bound("(?<!lmn)k(?!lmn)") == 1)
         #expect(try bound("(?<name>kk)") == 2)
@@ -133,9 +145,67 @@ import Testing
             #expect(matcher.hiddenMatches(in: document, scratch: MatchScratch()).isEmpty, "\(text.suffix(30))")
             #expect(try matcher.evidence(in: document, candidates: catalogue.screen.candidates(in: document), scratch: MatchScratch()).count == 1)
         }
-        // A "/" only where no match can start: no candidate; one near the end still is (PCRE2 then says no).
+        // A "/" only where no match can start: no candidate; one near the end still is (PCRE2 then says no), unless a
+        // byte no match holds comes after it (a match is made of letters, "/" and the spacing of `{eos}`).
         #expect(catalogue.screen.candidates(in: Document(early + "Fin.")).isEmpty)
         #expect(catalogue.screen.candidates(in: Document(prose + "à 130 km/h")).count == 1)
+        #expect(catalogue.screen.candidates(in: Document(prose + "à 130 km/h, dit-il.")).isEmpty)
+    }
+
+    /// The bytes a match can be made of: those of what it consumes, not of its lookarounds; any byte for a class the
+    /// analysis does not read, `.` or a Unicode property.
+    @Test func matchBytesAreWhatAMatchConsumes() throws {
+        func bytes(_ pattern: String) throws -> ByteSet? { MatchReach.bounds(of: try PatternExpander.expand(pattern).pattern).matchBytes }
+        #expect(try bytes("[a-c]{2,5}/[a-c]{2}$") == ByteSet("abc/".utf8))
+        #expect(try bytes("(?<=\\.)k(?=\\d)(?!x)l") == ByteSet("kl".utf8))
+        #expect(try bytes("k\\d") == ByteSet("k0123456789".utf8).union(.nonASCII))
+        #expect(try bytes("(?i)k") == ByteSet("kK".utf8).union(.nonASCII))  // the Kelvin sign
+        #expect(try bytes("é-") == ByteSet([0xC3, 0xA9, UInt8(ascii: "-")]))
+        #expect(try bytes("k.l") == nil)
+        #expect(try bytes("k\\p{Lu}") == nil)
+        #expect(try bytes("k[^l]") == nil)
+        // A rule whose matches end their line keeps them (an AFP desk slug: letters, "/", "-", and spacing).
+        let slug = Support.builtin.rules.first { $0.id == "afp-desk-slug-multi" }!
+        #expect(slug.matchEndsLine && slug.matchBytes != nil && !slug.matchBytes!.contains(UInt8(ascii: ".")))
+    }
+
+    /// With target bytes, how far into a match its first target byte can be: what the items before it can hold, up to
+    /// the first item that always holds one; nil where that is unbounded or no consumed item holds one.
+    @Test func beforeTargetBoundsTheFirstTargetByte() throws {
+        func before(_ pattern: String, _ target: String) throws -> Int? {
+            MatchReach.bounds(of: try PatternExpander.expand(pattern).pattern, target: ByteSet(target.utf8)).beforeTarget
+        }
+        #expect(try before("kl-mm", "-") == 2)
+        #expect(try before("k{1,3}(?:-|_)", "-_") == 3)
+        #expect(try before("(?:k-|lll)-", "-") == 3)  // the first "-" in "k-", or after "lll"
+        #expect(try before("(?:k-?){0,4}-", "-") == 8)  // at most four repetitions before the last "-"
+        #expect(try before("k+-", "-") == nil)
+        #expect(try before("(?=k*-)k-", "-") == 1)  // a lookahead consumes nothing
+        #expect(try before("kkk", "-") == nil)
+        #expect(try before("{bos}k[a-z/]-", "-") == 2)  // spacing before "k" is free; the class holds no "-"
+        #expect(try before("^[a-z0-9]{1,30}(?:[-_][a-z0-9]{1,30}){2,12}{eos}", "-_") == 30)
+    }
+
+    /// End to end: a rule whose matches start their line and hold a single-byte literal within a few bytes of its start
+    /// is looked for that far into the lines that begin right (the image slug rule's first "-" or "_": 30 bytes).
+    @Test func aLineStartRuleLooksForItsLiteralNearTheStart() throws {
+        let yaml = Support.ruleFile(id: "t-image", pattern: "^[a-z0-9]{1,30}(?:[-_][a-z0-9]{1,30}){2,12}{eos}", position: "any",
+                                    match: ["pocketstory-digitale-rosinenpicker"], keep: ["la maison est belle"], extra: "    requires: ['-', '_']")
+        let catalogue = try Support.catalogue(yaml)
+        #expect(catalogue.rules[0].literalReach == [30])
+        let slug = "abcdefghijklmnopqrstuvwxyz0123-x-y"  // the first "-" after 30 bytes
+        let texts = ["pocketstory-digitale-rosinenpicker", "la maison, de-ci de-là", "tout le titre corrige le lourd retour trouvé ici, le tiret-de-fin",
+                     slug, "\u{FEFF}a-b_c", "x_y-z"]
+        let matcher = RuleMatcher(catalogue: catalogue)
+        for text in texts {
+            let document = Document(text)
+            #expect(matcher.hiddenMatches(in: document, scratch: MatchScratch()).isEmpty, "\(text)")
+        }
+        #expect(catalogue.screen.candidates(in: Document(texts[0])).count == 1)
+        #expect(catalogue.screen.candidates(in: Document(texts[1])).count == 1)  // "de-ci" is 13 bytes in
+        #expect(catalogue.screen.candidates(in: Document(texts[2])).isEmpty)  // its "-" is 60 bytes in
+        #expect(catalogue.screen.candidates(in: Document(slug)).count == 1)  // 30 bytes in: a match can reach it
+        #expect(catalogue.screen.candidates(in: Document(texts[5])).count == 1)
     }
 
     /// A call of a named group parsed before it counts what that group holds; a call before the group, inside it

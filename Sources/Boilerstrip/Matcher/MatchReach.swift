@@ -8,8 +8,11 @@
 /// after that literal cannot start before the byte the walk stops at, so PCRE2 need not try the starts before it.
 ///
 /// The bound is conservative: a byte of a match counts unless it can only be spacing; in a caseless pattern a letter
-/// counts 3 bytes (`k` matches the Kelvin sign), and a class, `.` or a Unicode property 4; positive lookaheads count as
-/// if consumed, since a literal may sit in one. Lookbehinds count nothing: a pattern with a positive lookbehind that
+/// counts 3 bytes (`k` matches the Kelvin sign), and a class, `.` or a Unicode property 4. A positive lookahead counts
+/// as if consumed where a literal may sit in it (it holds literal text) in how far a literal can be from the start
+/// (`reach`), and never in what a match holds (`whole`): `^(?=[^\n]*Tweet)(?:Share|Tweet)…$` holds at most its
+/// buttons, and `(?=\p{Lu}).{1,300}?` of a Yoast footer's title lets no literal sit further than its 300 characters.
+/// Lookbehinds count nothing: a pattern with a positive lookbehind that
 /// holds literal text (`(?<=&nbsp|…)`, not `(?<=\w)` or `(?<=[.!?])`), where a literal may sit before the match, or
 /// with a construct the analysis does not know, bounds no match start at all (`startBound`). A loop over anything
 /// but spacing, a backreference, a conditional or a subroutine call makes the pattern unbounded (nil), but for a
@@ -35,23 +38,47 @@ public enum MatchReach {
     /// Beyond this, a bound is no use: the pattern counts as unbounded.
     static let ceiling = 1 << 20
 
-    /// The most non-spacing bytes of any match of `pattern` (PCRE2 syntax, tokens expanded) (`whole`), and of its
-    /// part up to its last mandatory item (`lead`): items after it are optional (`(?: …)?`, `\.?`, `{eos}`), and a
-    /// literal that every match holds through a mandatory run cannot be there. Nil where the analysis finds no bound.
+    /// The most non-spacing bytes of any match of `pattern` (PCRE2 syntax, tokens expanded) (`whole`); of a match
+    /// with the lookaheads that may hold a literal counted as consumed (`reach`: how far before a literal of the
+    /// match, or of such a lookahead, it can start); and of that up to its last mandatory item (`lead`): items after it
+    /// are optional (`(?: …)?`, `\.?`, `{eos}`), and a literal that every match holds through a mandatory run cannot
+    /// be there. Nil where the analysis finds no bound.
     /// `startBound`: whether the pattern's literals are text of the match or of a lookahead, so that where they
     /// occur bounds where a match starts. `endsLine`: whether every match ends at the end of the subject (each
     /// alternative ends in `$`, `\z` or `\Z`, as `{eos}` does), so that a match starts no further back from the end
     /// of its line than `whole` allows. `lineStart`: for a pattern whose every match starts at the start of the
     /// subject (each alternative passes a `^` or `\A`) and holds at least one byte, the bytes its first can be; nil
     /// for the others.
-    public static func bounds(of pattern: String) -> (whole: Int?, lead: Int?, startBound: Bool, endsLine: Bool, lineStart: ByteSet?) {
+    ///
+    /// `matchBytes`: the bytes a match can be made of (nil: any), read off what it consumes (not its lookarounds). With
+    /// `target` bytes, `beforeTarget`: the most non-spacing bytes of a match before the first target byte it consumes
+    /// (nil: no bound, or none consumed): `^[a-z0-9]{1,30}(?:[-_]…` has its first "-" or "_" within 30 bytes of its start.
+    public static func bounds(of pattern: String, target: ByteSet? = nil) -> Bounds {
         let bytes = Array(pattern.utf8)
-        var parser = Parser(bytes: bytes, caseless: false,
-                            multiline: LiteralExtractor.hasInlineOption(UInt8(ascii: "m"), in: bytes))
+        let multiline = LiteralExtractor.hasInlineOption(UInt8(ascii: "m"), in: bytes)
+        var parser = Parser(bytes: bytes, caseless: false, multiline: multiline)
         let top = parser.alternation()
-        guard parser.index >= parser.bytes.count, !parser.unknown else { return (nil, nil, false, false, nil) }
+        guard parser.index >= parser.bytes.count, !parser.unknown else { return Bounds() }
+        // The same parse with no lookahead counted: what a match holds.
+        var consumed = Parser(bytes: bytes, caseless: false, multiline: multiline, countsLookaheads: false, target: target)
+        let match = consumed.alternation()
         let lineStart = top.startsLine && !top.nullable ? parser.firstBytes : nil
-        return (top.cost, top.lead, !parser.textBehind, top.endsLine && top.cost != nil, lineStart)
+        return Bounds(whole: match.cost, reach: top.cost, lead: top.lead, startBound: !parser.textBehind,
+                      endsLine: match.endsLine && match.cost != nil, lineStart: lineStart,
+                      matchBytes: consumed.matchBytes == .all ? nil : consumed.matchBytes,
+                      beforeTarget: target != nil && match.hits ? match.before : nil)
+    }
+
+    /// What ``bounds(of:target:)`` finds (all nil or false where the analysis does not know the pattern).
+    public struct Bounds: Sendable {
+        public var whole: Int? = nil
+        public var reach: Int? = nil
+        public var lead: Int? = nil
+        public var startBound = false
+        public var endsLine = false
+        public var lineStart: ByteSet? = nil
+        public var matchBytes: ByteSet? = nil
+        public var beforeTarget: Int? = nil
     }
 
     /// Byte → 1 when it cannot be part of spacing, 0 when it can: the walk's cost of a byte.
@@ -86,11 +113,48 @@ public enum MatchReach {
         return at
     }
 
+    /// Where a match made of `set`'s bytes (``Rule/matchBytes``) that ends at `position` can start: the start of the run
+    /// of such bytes that ends there, no lower than `lowerBound`, moved on to the start of a character. A run longer
+    /// than ``runLimit`` bytes is not walked to its start (`lowerBound`): most lines end in bytes a match cannot hold,
+    /// and the walk over one made of them would cost more than it saves.
+    @inline(__always)
+    static func runStart(before position: Int, of set: ByteSet, in bytes: UnsafeBufferPointer<UInt8>, lowerBound: Int) -> Int {
+        let limit = max(lowerBound, position - runLimit)
+        var at = position
+        while at > limit, set.contains(bytes[at - 1]) { at -= 1 }
+        if at == limit { return lowerBound }  // the run may go on before the limit
+        while at < position, bytes[at] & 0xC0 == 0x80 { at += 1 }
+        return at
+    }
+
+    /// How far ``runStart(before:of:in:lowerBound:)`` walks at most.
+    static let runLimit = 64
+
+    /// A position at or after the last one a match that starts at `position` reaches with at most `budget` bytes other
+    /// than spacing before it, no further than `upperBound`: walks forward over spacing for free and over `budget` other
+    /// bytes, eight a step without a branch on them, and stops at the end of the step that goes beyond (a walk a byte
+    /// at a time there mispredicted a branch at every other byte).
+    static func ceiling(after position: Int, budget: Int, in bytes: UnsafeBufferPointer<UInt8>, upperBound: Int) -> Int {
+        var at = position, left = budget
+        return costs.withUnsafeBufferPointer { costs in
+            while at &+ 8 <= upperBound {
+                var step = 0
+                for ahead in 0..<8 { step &+= Int(costs[Int(bytes[at &+ ahead])]) }
+                if step > left { return at &+ 8 }
+                left &-= step
+                at &+= 8
+            }
+            return upperBound
+        }
+    }
+
     /// What the analysis knows of a part of a pattern: the bound of its non-spacing bytes (`cost`), the bound up to
     /// its last mandatory item (`lead`), whether it is mandatory and can hold text (`holds`: not an anchor, a
     /// negative or behind look, or an optional item), whether it is an assertion that never consumes a byte
     /// (`assertion`), and whether every match of it ends at the end of the subject (`endsLine`); whether a match of
-    /// it can be empty (`nullable`), and whether every match passes a start-of-subject anchor (`startsLine`).
+    /// it can be empty (`nullable`), and whether every match passes a start-of-subject anchor (`startsLine`). With a
+    /// target (``Parser/target``): whether a match of it can consume a target byte (`hits`), whether every match does
+    /// (`alwaysHits`), and the most non-spacing bytes before the first one in a match that consumes one (`before`).
     struct Item {
         var cost: Int?
         var lead: Int?
@@ -99,6 +163,9 @@ public enum MatchReach {
         var endsLine = false
         var nullable = false
         var startsLine = false
+        var hits = false
+        var alwaysHits = false
+        var before: Int? = 0
 
         /// A character, or a run of them that may be empty (`nullable`).
         static func text(_ cost: Int?, nullable: Bool = false) -> Item { Item(cost: cost, lead: cost, holds: true, nullable: nullable) }
@@ -119,6 +186,9 @@ public enum MatchReach {
         var caseless: Bool
         /// Whether `^` can match after a newline inside the subject (then it does not anchor a match at its start).
         let multiline: Bool
+        /// Whether a positive lookahead that holds literal text counts as if consumed (a literal may sit in it); one
+        /// that holds none never does.
+        let countsLookaheads: Bool
         /// ``MatchReach/spacing``, read once.
         let spacing: [Bool]
         var index = 0
@@ -126,6 +196,16 @@ public enum MatchReach {
         /// construct the analysis does not know was met.
         var behind = 0
         var textBehind = false
+        /// How many literal characters (and escapes that may be one) the parse met: a lookahead that adds none holds
+        /// no literal.
+        var literalText = 0
+        /// The bytes whose first occurrence in a match ``Item/before`` bounds the distance to (nil: not asked).
+        let target: ByteSet?
+        /// How many lookarounds the parse is in (what they hold is not consumed), the bytes that the consumed
+        /// characters, classes and escapes can be made of, and those of the last one parsed.
+        var around = 0
+        var matchBytes = ByteSet()
+        var atomBytes = ByteSet()
         var unknown = false
         /// Named groups already parsed, for subroutine calls to them (`(?&name)`); a name given twice is nil.
         var named: [String: Item?] = [:]
@@ -134,10 +214,13 @@ public enum MatchReach {
         var firstBytes = ByteSet()
         var beginsMatch = true
 
-        init(bytes: [UInt8], caseless: Bool, multiline: Bool = true, spacing: [Bool] = MatchReach.spacing) {
+        init(bytes: [UInt8], caseless: Bool, multiline: Bool = true, countsLookaheads: Bool = true, target: ByteSet? = nil,
+             spacing: [Bool] = MatchReach.spacing) {
             self.bytes = bytes
             self.caseless = caseless
             self.multiline = multiline
+            self.countsLookaheads = countsLookaheads
+            self.target = target
             self.spacing = spacing
         }
 
@@ -164,6 +247,7 @@ public enum MatchReach {
         /// Alternatives up to a `)` (not consumed) or the end: the largest; they end (start) the line when each does.
         mutating func alternation() -> Item {
             var result = Item(cost: 0, lead: 0, holds: true, endsLine: true, startsLine: true)
+            var alwaysHits = true
             while true {
                 let branch = sequence()
                 result.cost = Parser.largest(result.cost, branch.cost)
@@ -171,7 +255,15 @@ public enum MatchReach {
                 result.endsLine = result.endsLine && branch.endsLine
                 result.nullable = result.nullable || branch.nullable
                 result.startsLine = result.startsLine && branch.startsLine
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "|") else { return result }
+                if branch.hits {
+                    result.before = result.hits ? Parser.largest(result.before, branch.before) : branch.before
+                    result.hits = true
+                }
+                alwaysHits = alwaysHits && branch.alwaysHits
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "|") else {
+                    result.alwaysHits = result.hits && alwaysHits
+                    return result
+                }
                 index += 1
             }
         }
@@ -182,18 +274,27 @@ public enum MatchReach {
         /// there. An item may begin a match while every item before it may be empty.
         mutating func sequence() -> Item {
             var total: Int? = 0, lead: Int? = 0, endsLine = false, nullable = true, startsLine = false
+            // The first target byte: in the first item that can hold one, or a later one up to the first that always does.
+            var hits = false, alwaysHits = false, before: Int? = 0
             let outer = beginsMatch
             defer { beginsMatch = outer }
             while index < bytes.count, bytes[index] != UInt8(ascii: "|"), bytes[index] != UInt8(ascii: ")") {
                 beginsMatch = outer && nullable
                 let item = quantified(atom())
+                if !alwaysHits, item.hits {
+                    let reached = Parser.sum(total, item.before)
+                    before = hits ? Parser.largest(before, reached) : reached
+                    hits = true
+                    alwaysHits = item.alwaysHits
+                }
                 if item.holds { lead = Parser.sum(total, item.lead) }
                 total = Parser.sum(total, item.cost)
                 if item.endsLine { endsLine = true } else if !item.assertion { endsLine = false }
                 nullable = nullable && item.nullable
                 startsLine = startsLine || item.startsLine
             }
-            return Item(cost: total, lead: lead, holds: true, endsLine: endsLine, nullable: nullable, startsLine: startsLine)
+            return Item(cost: total, lead: lead, holds: true, endsLine: endsLine, nullable: nullable, startsLine: startsLine,
+                        hits: hits, alwaysHits: alwaysHits, before: before)
         }
 
         /// Applies a quantifier after an atom, if there is one. An optional item holds nothing; a repeated one counts
@@ -210,12 +311,14 @@ public enum MatchReach {
                 if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ",") {
                     // `{,n}`: as many repetitions, plus the braces' own text, and still mandatory.
                     let text = bytes[index..<end].reduce(0) { $0 + (spacing[Int($1)] ? 0 : 1) }
+                    let braceText = ByteSet(bytes[index..<end])
                     index = end
                     let cost = atom.cost.flatMap { each in high.flatMap { $0 <= MatchReach.ceiling / max(each, 1) ? each * $0 : nil } }
                     let total = Parser.sum(Parser.largest(cost, atom.cost), text)
                     // Text after the atom, or an optional repetition of it: "{" may come first, and it may be empty.
                     begins(ByteSet([UInt8(ascii: "{")]))
-                    return Item(cost: total, lead: total, holds: true, nullable: true)
+                    let braces = consumed(.text(total), braceText)
+                    return Item(cost: total, lead: total, holds: true, nullable: true, hits: atom.hits || braces.hits, before: nil)
                 }
                 least = low
                 most = high
@@ -228,10 +331,22 @@ public enum MatchReach {
             if let each = atom.cost {
                 if each == 0 { cost = 0 } else if let most, most <= MatchReach.ceiling / each { cost = each * most }
             }
+            // The first target byte: in the first repetition where every one holds one, else in any, after repetitions
+            // without one.
+            var before = atom.before
+            if atom.hits, !atom.alwaysHits, most != 1 {
+                let earlier: Int? = if atom.cost == 0 { 0 } else if let most, let each = atom.cost, most - 1 <= MatchReach.ceiling / each {
+                    each * (most - 1)
+                } else { nil }
+                before = Parser.sum(earlier, atom.before)
+            }
             // An optional item may be left out: it ends and starts nothing. A repeated assertion is still one.
-            if least == 0 { return Item(cost: cost, lead: cost, holds: false, assertion: atom.assertion, nullable: true) }
+            if least == 0 {
+                return Item(cost: cost, lead: cost, holds: false, assertion: atom.assertion, nullable: true, hits: atom.hits, before: before)
+            }
             return Item(cost: cost, lead: most == 1 ? atom.lead : cost, holds: atom.holds, assertion: atom.assertion,
-                        endsLine: atom.endsLine, nullable: atom.nullable, startsLine: atom.startsLine)
+                        endsLine: atom.endsLine, nullable: atom.nullable, startsLine: atom.startsLine,
+                        hits: atom.hits, alwaysHits: atom.alwaysHits, before: before)
         }
 
         /// A `{n}`, `{n,}` or `{n,m}` quantifier at `start`: its bounds (upper nil: none) and where it ends; nil when
@@ -263,22 +378,40 @@ public enum MatchReach {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "("): return group()
-            case UInt8(ascii: "["): return .text(characterClass())
-            case UInt8(ascii: "\\"): return escape()
-            case UInt8(ascii: "."): index += 1; begins(.all); return .text(4)
+            case UInt8(ascii: "["): return consumed(.text(characterClass()), atomBytes)
+            case UInt8(ascii: "\\"):
+                let escape = escape()
+                return escape.assertion ? escape : consumed(escape, atomBytes)
+            case UInt8(ascii: "."): index += 1; begins(.all); return consumed(.text(4), .all)
             case UInt8(ascii: "^"): index += 1; return multiline ? .zeroWidth : .startAnchor
             case UInt8(ascii: "$"): index += 1; return .endAnchor
-            default: return .text(character())
+            default: return consumed(.text(character()), atomBytes)
             }
+        }
+
+        /// A character, class or escape made of `set`'s bytes, which a match consumes unless the parse is in a
+        /// lookaround: noted in ``matchBytes``, and with a target, whether it holds a target byte (the first of its
+        /// bytes when it is one byte: nothing before it; else at most its own cost).
+        mutating func consumed(_ item: Item, _ set: ByteSet) -> Item {
+            guard around == 0 else { return item }
+            matchBytes.formUnion(set)
+            guard let target, set.intersects(target) else { return item }
+            var item = item
+            item.hits = true
+            item.alwaysHits = set.isSubset(of: target)
+            item.before = set.intersects(.nonASCII) ? item.cost : 0
+            return item
         }
 
         /// A literal character (all its UTF-8 bytes).
         mutating func character() -> Int {
             if behind > 0 { textBehind = true }
+            literalText += 1
             let start = index
             index += 1
             while index < bytes.count, bytes[index] & 0xC0 == 0x80 { index += 1 }
             begins(lead: bytes[start])
+            atomBytes = ByteSet(bytes[start..<index]).union(first(lead: bytes[start]))
             return cost(of: bytes[start..<index])
         }
 
@@ -318,10 +451,18 @@ public enum MatchReach {
 
         /// A backslash escape.
         mutating func escape() -> Item {
-            guard index + 1 < bytes.count else { index = bytes.count; begins(ByteSet([bytes[index]])); return .text(1) }
+            guard index + 1 < bytes.count else {  // a backslash at the end: not a pattern PCRE2 compiles
+                index = bytes.count
+                begins(.all)
+                atomBytes = .all
+                return .text(1)
+            }
             let kind = bytes[index + 1]
             // In a lookbehind, an escaped character is literal text; a class escape or an assertion is not.
-            if behind > 0, !"wWsSdDhHvVbBpPX".utf8.contains(kind) { textBehind = true }
+            if !"wWsSdDhHvVbBpPX".utf8.contains(kind) {
+                if behind > 0 { textBehind = true }
+                literalText += 1
+            }
             if kind >= 0x80 {  // an escaped non-ASCII character
                 index += 1
                 return .text(character())
@@ -332,12 +473,15 @@ public enum MatchReach {
                 let outer = beginsMatch
                 defer { beginsMatch = outer }
                 var empty = true
+                var set = ByteSet()
                 while index < bytes.count {
                     if bytes[index] == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "E") { index += 2; break }
                     total += character()
+                    set.formUnion(atomBytes)
                     beginsMatch = false
                     empty = false
                 }
+                atomBytes = set
                 return .text(total, nullable: empty)
             }
             let end = LiteralExtractor.escapeEnd(bytes, from: index, limit: bytes.count)
@@ -345,9 +489,11 @@ public enum MatchReach {
             switch kind {
             case UInt8(ascii: "h"), UInt8(ascii: "s"), UInt8(ascii: "v"):
                 begins(Parser.space)
+                atomBytes = Parser.space
                 return .text(0)
             case UInt8(ascii: "t"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "f"):
-                begins(ByteSet([kind == UInt8(ascii: "t") ? 0x09 : kind == UInt8(ascii: "n") ? 0x0A : kind == UInt8(ascii: "r") ? 0x0D : 0x0C]))
+                atomBytes = ByteSet([kind == UInt8(ascii: "t") ? 0x09 : kind == UInt8(ascii: "n") ? 0x0A : kind == UInt8(ascii: "r") ? 0x0D : 0x0C])
+                begins(atomBytes)
                 return .text(0)
             case UInt8(ascii: "z"), UInt8(ascii: "Z"):
                 return .endAnchor
@@ -359,12 +505,15 @@ public enum MatchReach {
                 return .text(hexCharacterCost(bytes[(index + 2)..<end]))
             case UInt8(ascii: "1")...UInt8(ascii: "9"), UInt8(ascii: "k"), UInt8(ascii: "g"), UInt8(ascii: "X"):
                 begins(.all)
+                atomBytes = .all
                 return .unknown  // backreferences (which may be empty), grapheme clusters
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
-                begins(kind == UInt8(ascii: "d") ? Parser.digits : kind == UInt8(ascii: "w") ? Parser.word : .all)
+                atomBytes = kind == UInt8(ascii: "d") ? Parser.digits : kind == UInt8(ascii: "w") ? Parser.word : .all
+                begins(atomBytes)
                 return .text(4)  // \d \w \p{…} \S \R \N \o{…} \c…: at most one character
             default:
-                begins(ByteSet([kind]))
+                atomBytes = ByteSet([kind])
+                begins(atomBytes)
                 return .text(spacing[Int(kind)] ? 0 : 1)  // an escaped ASCII punctuation character
             }
         }
@@ -374,10 +523,12 @@ public enum MatchReach {
             let hex = digits.filter(LiteralExtractor.isHexDigit)
             guard let value = UInt32(String(decoding: hex, as: UTF8.self), radix: 16), let scalar = Unicode.Scalar(value) else {
                 begins(.all)
+                atomBytes = .all
                 return 4
             }
             let encoded = ArraySlice(String(scalar).utf8)
             begins(lead: encoded.first ?? 0)
+            atomBytes = ByteSet(encoded).union(first(lead: encoded.first ?? 0))
             return cost(of: encoded)
         }
 
@@ -388,7 +539,10 @@ public enum MatchReach {
             let open = index + 1
             var at = open
             index = end
+            // The bytes of its members (``atomBytes``): any, where the analysis does not read them.
+            atomBytes = .all
             if at < end, bytes[at] == UInt8(ascii: "^") { begins(.all); return 4 }
+            var members = ByteSet()
             var largest = 0
             var previousASCII = false
             var previous: UInt8? = nil  // the last member, when it was a plain ASCII character
@@ -403,8 +557,10 @@ public enum MatchReach {
                     largest = max(largest, caseless ? 3 : 1)
                     if let low = previous, low <= bytes[at + 1] {
                         if beginsMatch { for member in low...bytes[at + 1] { sub.begins(lead: member) } }
+                        for member in low...bytes[at + 1] { members.formUnion(first(lead: member)) }
                     } else {
                         begins(.all)  // from an escape: not a range the analysis reads
+                        members = .all
                     }
                     at += 2
                     previous = nil
@@ -416,15 +572,18 @@ public enum MatchReach {
                 if byte == UInt8(ascii: "\\"), at + 1 < end, bytes[at + 1] == UInt8(ascii: "b") {
                     member = 1  // a backspace in a class
                     sub.begins(ByteSet([0x08]))
+                    members.insert(0x08)
                     sub.index = at + 2
                 } else if byte == UInt8(ascii: "\\") {
                     let escape = sub.escape()
                     // A class matches one character: an escape that stands for none (an anchor) is not one the
                     // analysis knows there.
                     if escape.nullable { begins(.all) }
+                    members.formUnion(escape.nullable ? .all : sub.atomBytes)
                     member = escape.cost
                 } else {
                     member = sub.character()
+                    members.formUnion(sub.atomBytes)
                 }
                 guard let member else { begins(.all); return 4 }
                 largest = max(largest, member)
@@ -432,11 +591,13 @@ public enum MatchReach {
                 previous = byte < 0x80 && byte != UInt8(ascii: "\\") ? byte : nil
                 at = sub.index
             }
+            atomBytes = members
             return largest
         }
 
         /// A parenthesised group: its content; nothing for lookbehinds, negative lookaheads, options and comments;
-        /// no bound for conditionals, subroutine calls and verbs. A positive lookahead counts whole, as if consumed.
+        /// no bound for conditionals, subroutine calls and verbs. A positive lookahead counts whole, as if consumed, where
+        /// it holds literal text and the parse counts lookaheads; else nothing.
         mutating func group() -> Item {
             index += 1  // "("
             // An option set inside the group ends with it (below); `(?i)` itself sets it for the rest of the enclosing one.
@@ -509,19 +670,23 @@ public enum MatchReach {
             if lookbehind { behind += 1 }
             // A lookaround consumes nothing: what it holds begins no match.
             let outer = beginsMatch
-            if lookahead || !kind.holds { beginsMatch = false }
+            let look = lookahead || !kind.holds
+            if look { beginsMatch = false; around += 1 }
+            let literalsBefore = literalText
             let content = alternation()
             caseless = outerCaseless
             beginsMatch = outer
             if lookbehind { behind -= 1 }
+            if look { around -= 1 }
             guard index < bytes.count, bytes[index] == UInt8(ascii: ")") else { return unknownGroup() }
             index += 1
-            if !kind.holds { return .zeroWidth }
+            if !kind.holds || (lookahead && (!countsLookaheads || literalText == literalsBefore)) { return .zeroWidth }
             // A literal may be anywhere in a lookahead: its whole cost is its lead. A lookahead consumes nothing
             // (it is an assertion): its `$` ends no match, and its `^` starts none.
             let item = Item(cost: content.cost, lead: lookahead ? content.cost : content.lead, holds: true,
                             assertion: lookahead, endsLine: !lookahead && content.endsLine,
-                            nullable: lookahead || content.nullable, startsLine: !lookahead && content.startsLine)
+                            nullable: lookahead || content.nullable, startsLine: !lookahead && content.startsLine,
+                            hits: !lookahead && content.hits, alwaysHits: !lookahead && content.alwaysHits, before: content.before)
             if let name { named[name] = named[name] == nil ? .some(item) : .some(nil) }
             return item
         }

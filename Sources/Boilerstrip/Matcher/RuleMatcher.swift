@@ -14,8 +14,9 @@ public struct RuleMatcher: Sendable {
     /// Per rule, how far before its first screened literal a match can start (``Screen/literalReaches``, -1: no bound).
     private let reaches: [Int]
     /// Per rule whose matches end their line (``Rule/matchEndsLine``), how far before the end of the line a match can
-    /// start (``Rule/matchReach``; -1: no bound).
+    /// start (``Rule/matchReach``; -1: no bound), and the bytes it is made of (``Rule/matchBytes``; nil: any).
     private let endReaches: [Int]
+    private let endBytes: [ByteSet?]
     /// Per rule, its named captures' group numbers (``Match/firstRange(among:)``, as `Regex.range(named:in:)` reads
     /// them): looked up once, at the rule's first match, not by name in a dictionary for every match.
     private let captureGroups: CaptureGroups
@@ -27,6 +28,7 @@ public struct RuleMatcher: Sendable {
         positions = catalogue.rules.map(\.position)
         reaches = catalogue.screen.literalReaches
         endReaches = catalogue.rules.map { rule in rule.matchEndsLine ? rule.matchReach ?? -1 : -1 }
+        endBytes = catalogue.rules.map { rule in rule.matchEndsLine ? rule.matchBytes : nil }
         captureGroups = CaptureGroups(count: regexes.count)
     }
 
@@ -43,7 +45,8 @@ public struct RuleMatcher: Sendable {
     /// A match holds an occurrence of the rule's first literal group (the screen's candidates say where the first
     /// and the last one start): it starts at or before the last, and no further before the first than the rule's
     /// ``Rule/literalReach`` allows for that group (see ``MatchReach``). A match that ends its line starts no
-    /// further before the end than its ``Rule/matchReach`` allows.
+    /// further before the end than its ``Rule/matchReach`` allows, nor before the run of the bytes it can be made of
+    /// (``Rule/matchBytes``) that ends the line.
     @inline(__always)
     func searchBounds(_ candidate: Candidate, line: UnsafeBufferPointer<UInt8>, base: Int, from: Int) -> (from: Int, limit: Int?)? {
         var from = from, limit: Int? = nil
@@ -59,6 +62,7 @@ public struct RuleMatcher: Sendable {
         }
         let endReach = endReaches[Int(candidate.rule)]
         if endReach >= 0 { from = RuleMatcher.floor(before: line.count, budget: endReach, in: line, from: from) }
+        if let run = endBytes[Int(candidate.rule)] { from = MatchReach.runStart(before: line.count, of: run, in: line, lowerBound: from) }
         if let limit, from > limit { return nil }
         return (from, limit)
     }

@@ -70,6 +70,10 @@ public struct Rule: Sendable {
     /// For a rule whose every match starts its line (each alternative passes `^` or `\A`; ``MatchReach``) and holds
     /// a byte, the bytes a line can begin with to hold one: the screen lets no other line through. Nil for the others.
     public let lineStart: ByteSet?
+    /// For a rule whose every match ends its line, the bytes a match can be made of (what it consumes, not its
+    /// lookarounds; ``MatchReach``), nil when any byte can: a match lies in the run of such bytes that ends its line
+    /// (an AFP desk slug's letters, "/" and "-": most lines end in a period, and none is looked at).
+    public let matchBytes: ByteSet?
     public let matchExamples: [RuleExample]
     public let keepExamples: [RuleExample]
     /// Example variants the rule does not hold under, with the reason.

@@ -164,7 +164,15 @@ public enum RuleLoader {
         // How far before each group's literal a match can start: up to its last mandatory item where the group is
         // tied to one, else across the whole match.
         let reach = MatchReach.bounds(of: expansion.pattern)
-        let literalReach = tied.map { $0 ? reach.lead : reach.whole }
+        var literalReach = tied.map { $0 ? reach.lead : reach.reach }
+        // A group of single bytes ("/", "-" or "_"): a match reaches its first one within as many bytes as the pattern
+        // allows before the first byte of the group it consumes (`^[a-z0-9]{1,30}(?:[-_]…`: 30).
+        for (index, group) in literals.enumerated() where group.allSatisfy({ $0.text.utf8.count == 1 }) {
+            let target = ByteSet((0...255).map(UInt8.init).filter { byte in group.contains { Screen.fold(byte) == $0.text.utf8.first } })
+            if let before = MatchReach.bounds(of: expansion.pattern, target: target).beforeTarget {
+                literalReach[index] = min(literalReach[index] ?? before, before)
+            }
+        }
         // Examples.
         guard let examples = map["examples"]?.mapping.map(fields) else { throw fail("missing 'examples' with 'match' and 'keep' lists") }
         func list(_ key: String, marked: Bool) throws(RuleLoadError) -> [RuleExample] {
@@ -204,7 +212,7 @@ public enum RuleLoader {
             source: map["source"]?.string, pattern: pattern, expandedPattern: expansion.pattern, plainPattern: plain,
             position: position, weight: weight, isCredit: isCredit, extendsToEnd: extendsToEnd, screenLiterals: literals, literalsDeclared: declared,
             matchReach: reach.whole, literalReach: literalReach, literalsBoundStart: reach.startBound, matchEndsLine: reach.endsLine,
-            lineStart: reach.lineStart,
+            lineStart: reach.lineStart, matchBytes: reach.endsLine ? reach.matchBytes : nil,
             matchExamples: matches, keepExamples: keeps, skipVariants: skips,
             location: RuleLocation(file: path, line: at), regex: regex, plainRegex: plainRegex
         )

@@ -54,6 +54,16 @@ public struct ByteSet: Sendable, Hashable {
         return result
     }
 
+    /// Whether a byte is in both sets.
+    public func intersects(_ other: ByteSet) -> Bool {
+        w0 & other.w0 | w1 & other.w1 | w2 & other.w2 | w3 & other.w3 != 0
+    }
+
+    /// Whether every byte of the set is in `other`.
+    public func isSubset(of other: ByteSet) -> Bool {
+        w0 & ~other.w0 | w1 & ~other.w1 | w2 & ~other.w2 | w3 & ~other.w3 == 0
+    }
+
     /// The byte values in the set, in order.
     public var bytes: [UInt8] { (0...255).map { UInt8($0) }.filter(contains) }
 }

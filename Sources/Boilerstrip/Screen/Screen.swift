@@ -34,11 +34,8 @@ public final class Screen: Sendable {
     private let otherStart: [Int32]
     private let otherGroups: [Unmanaged<Shared<LiteralGroup>>]
     private let otherShared: [Shared<LiteralGroup>]
-    /// Rules screened by `memchr` for a group's literals instead of the filter (none fills a window), and for a rule
-    /// whose matches end their line and hold the literal, how far before the end of the line a match can start
-    /// (``Rule/matchReach``; -1: no bound); and whether its lines must begin with some bytes (``Rule/lineStart``): such
-    /// a rule is looked for in the lines that begin right alone, not in the whole text.
-    private let byteScreened: [(rule: Int32, group: Unmanaged<Shared<LiteralGroup>>, endReach: Int, byLine: Bool)]
+    /// Rules screened by `memchr` for a group's literals instead of the filter (none fills a window).
+    private let byteScreened: [ByteScreened]
     /// What keeps the groups of `byteScreened` alive: the loop over them reads each through a reference it does not
     /// count (a copy of a group retained its two arrays, shared by every job: 19 counts a document, from both cores).
     private let byteScreenedGroups: [Shared<LiteralGroup>]
@@ -55,6 +52,22 @@ public final class Screen: Sendable {
     /// Per rule whose every match is a whole line (it starts and ends its line), the most non-spacing bytes a match
     /// holds (``Rule/matchReach``; -1: no bound, or not such a rule): a longer line is no candidate for it.
     private let wholeLineReaches: [Int]
+
+    /// A rule screened by `memchr`, its group read through a reference it does not count (`byteScreenedGroups`).
+    struct ByteScreened {
+        let rule: Int32
+        let group: Unmanaged<Shared<LiteralGroup>>
+        /// For a rule whose matches end their line and hold the literal: how far before the end of the line a match can
+        /// start (``Rule/matchReach``; -1: no bound), and the bytes it is made of (``Rule/matchBytes``).
+        let endReach: Int
+        let endBytes: ByteSet?
+        /// Whether its lines must begin with some bytes (``Rule/lineStart``): such a rule is looked for in the lines
+        /// that begin right alone, not in the whole text, and only as far into them as its first literal can be
+        /// (``Rule/literalReach`` of the group, -1: no bound; and the group's longest literal).
+        let byLine: Bool
+        let lead: Int
+        let longest: Int
+    }
 
     /// Literals of which one must occur, folded.
     struct LiteralGroup: Sendable {
@@ -118,7 +131,7 @@ public final class Screen: Sendable {
         var unscreened: [Int32] = []
         var others: [[LiteralGroup]] = []
         var groupMasks: [UInt8] = []
-        var byteScreened: [(rule: Int32, group: LiteralGroup, endReach: Int)] = []
+        var byteScreened: [(rule: Int32, group: LiteralGroup, endReach: Int, lead: Int)] = []
         var literalReaches: [Int] = []
         for (index, rule) in rules.enumerated() {
             let (groups, filtered) = Screen.groups(of: rule)
@@ -131,7 +144,7 @@ public final class Screen: Sendable {
             else if filtered.isEmpty, let longest = checked.indices.max(by: { checked[$0].shortest < checked[$1].shortest }) {
                 let group = checked.remove(at: longest)
                 let endReach = rule.matchEndsLine && rule.literalsBoundStart ? rule.matchReach ?? -1 : -1
-                byteScreened.append((Int32(index), group, endReach))
+                byteScreened.append((Int32(index), group, endReach, rule.literalReach[group.origin] ?? -1))
                 carried = group
             }
             literalReaches.append(carried.flatMap { rule.literalReach[$0.origin] } ?? -1)
@@ -150,8 +163,12 @@ public final class Screen: Sendable {
         otherStart = flattened(others).start
         self.groupMasks = groupMasks
         byteScreenedGroups = byteScreened.map { Shared($0.group) }
-        self.byteScreened = zip(byteScreened, byteScreenedGroups).map {
-            ($0.rule, Unmanaged.passUnretained($1), $0.endReach, rules[Int($0.rule)].lineStart != nil)
+        self.byteScreened = zip(byteScreened, byteScreenedGroups).map { screened, shared in
+            let rule = rules[Int(screened.rule)]
+            return ByteScreened(rule: screened.rule, group: Unmanaged.passUnretained(shared), endReach: screened.endReach,
+                                endBytes: screened.endReach >= 0 ? rule.matchBytes : nil, byLine: rule.lineStart != nil,
+                                lead: rule.literalsBoundStart ? screened.lead : -1,
+                                longest: screened.group.literals.map(\.bytes.count).max() ?? 0)
         }
         self.literalReaches = literalReaches
 
@@ -317,17 +334,26 @@ public final class Screen: Sendable {
                 // of the tuple, 56.8 K with one of the group, none now; 19 a document).
                 byteScreened.withUnsafeBufferPointer { byteScreened in
                 for screened in byteScreened.indices {
-                    let (rule, endReach) = (byteScreened[screened].rule, byteScreened[screened].endReach)
+                    let (rule, endReach, endBytes) = (byteScreened[screened].rule, byteScreened[screened].endReach, byteScreened[screened].endBytes)
                     // A rule whose lines begin with some bytes only: each line that begins right, for the first occurrence
                     // of each pass (news lines mostly begin with a capital: the image slug rule, "-" or "_" after a
                     // lower-case letter or a digit at the start, took 8 % of the time of text mode looked for in the
                     // whole text, each line with a hyphen found and then turned down).
                     if byteScreened[screened].byLine {
+                        let (lead, longest) = (byteScreened[screened].lead, byteScreened[screened].longest)
                         byteScreened[screened].group._withUnsafeGuaranteedRef { shared in
                         segments.withUnsafeBufferPointer { lines in
                         for segment in lines where startsRight(Int(rule), segment, in: bytes) {
-                            let range = endReach >= 0 ? Screen.endFloor(segment, budget: endReach, in: bytes)..<segment.content.upperBound
+                            var range = endReach >= 0 ? Screen.endFloor(segment, budget: endReach, run: endBytes, in: bytes)..<segment.content.upperBound
                                 : segment.content
+                            // Every match starts at the start of the line's text: its first literal is no further into the
+                            // line than the rule's reach (the image slug's first "-" or "_" within 30 bytes; the rest
+                            // of the line was searched for nothing).
+                            if lead >= 0 {
+                                let text = RuleMatcher.text(of: segment, in: bytes)
+                                let last = MatchReach.ceiling(after: text.lowerBound, budget: lead, in: bytes, upperBound: text.upperBound)
+                                range = range.lowerBound..<max(range.lowerBound, min(range.upperBound, last + longest))
+                            }
                             var first = Int.max
                             Screen.forEachOccurrence(of: shared.value, in: bytes, range) { at in
                                 first = min(first, at)
@@ -348,7 +374,7 @@ public final class Screen: Sendable {
                         let low = segmentIndex(containing: at)
                         if endReach >= 0 {
                             if low != floorSegment {
-                                floor = Screen.endFloor(segments[low], budget: endReach, in: bytes)
+                                floor = Screen.endFloor(segments[low], budget: endReach, run: endBytes, in: bytes)
                                 floorSegment = low
                             }
                             if at < floor { return floor }
@@ -412,11 +438,14 @@ public final class Screen: Sendable {
         return Int32(truncatingIfNeeded: found.count - 1)
     }
 
-    /// The first byte of a line where a match that ends the line, with at most `budget` non-spacing bytes, can start
-    /// (``MatchReach/floor(before:budget:in:lowerBound:)`` over the line's text, after a byte order mark).
-    static func endFloor(_ segment: Segment, budget: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    /// The first byte of a line where a match that ends the line, with at most `budget` non-spacing bytes, made of the
+    /// bytes of `run` (nil: any), can start (``MatchReach/floor(before:budget:in:lowerBound:)`` and
+    /// ``MatchReach/runStart(before:of:in:lowerBound:)`` over the line's text, after a byte order mark).
+    static func endFloor(_ segment: Segment, budget: Int, run: ByteSet?, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
         let text = RuleMatcher.text(of: segment, in: bytes)
-        return text.lowerBound + MatchReach.floor(before: text.count, budget: budget, in: UnsafeBufferPointer(rebasing: bytes[text]), lowerBound: 0)
+        let line = UnsafeBufferPointer(rebasing: bytes[text])
+        let floor = MatchReach.floor(before: text.count, budget: budget, in: line, lowerBound: 0)
+        return text.lowerBound + (run.map { MatchReach.runStart(before: text.count, of: $0, in: line, lowerBound: floor) } ?? floor)
     }
 
     /// Whether the line begins with a byte the rule's matches can begin with (``Rule/lineStart``): the byte PCRE2's
