@@ -208,6 +208,18 @@ import Testing
         #expect(catalogue.screen.candidates(in: Document(texts[5])).count == 1)
     }
 
+    /// A backreference `\1`…`\9` to a group parsed before it counts what that group holds; one before the group,
+    /// inside it, to a group that does not exist, or in a pattern whose groups are numbered otherwise (a branch reset,
+    /// no auto capture) is not known.
+    @Test func backreferencesToEarlierGroups() throws {
+        #expect(try bound("(k{1,3})-\\1") == 7)
+        #expect(try bound("(?<w>kl)(m)\\2\\1") == 6)  // a named group has a number too
+        #expect(try bound("(?:k|(l{2}))\\1?") == 4)
+        for pattern in ["\\1(k)", "(k\\1)", "(k)\\2", "(?|(k)|(ll))\\1", "(?n)(k)(l)\\1", "(k)\\12"] {
+            #expect(try bound(pattern) == nil, "\(pattern)")
+        }
+    }
+
     /// A call of a named group parsed before it counts what that group holds; a call before the group, inside it
     /// (recursion) or to a name given twice is not known.
     @Test func callsOfNamedGroups() throws {
@@ -235,7 +247,7 @@ import Testing
     @Test func unboundedOrUnknownIsNil() throws {
         #expect(try bound("k+") == nil)
         #expect(try bound("title: .+? appeared") == nil)
-        #expect(try bound("(k)\\1") == nil)
+        #expect(try bound("(k+)\\1") == nil)
         #expect(try bound("(?(1)k|l)") == nil)
         #expect(try bound("\\X") == nil)
         #expect(try bound("k{1,}") == nil)

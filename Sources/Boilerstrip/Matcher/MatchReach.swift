@@ -209,6 +209,11 @@ public enum MatchReach {
         var unknown = false
         /// Named groups already parsed, for subroutine calls to them (`(?&name)`); a name given twice is nil.
         var named: [String: Item?] = [:]
+        /// Numbered (capturing) groups by number, once parsed, for backreferences to them (`\1`), and the next number;
+        /// with a branch reset group (`(?|…)`), whose branches number theirs alike, none is known.
+        var captured: [Int: Item] = [:]
+        var nextCapture = 1
+        var branchReset = false
         /// The bytes a match can begin with: those of every character the parse met that may be a match's first
         /// (`beginsMatch`: each item before it in its sequences may be empty, and it is not in a lookaround).
         var firstBytes = ByteSet()
@@ -506,6 +511,12 @@ public enum MatchReach {
             case UInt8(ascii: "1")...UInt8(ascii: "9"), UInt8(ascii: "k"), UInt8(ascii: "g"), UInt8(ascii: "X"):
                 begins(.all)
                 atomBytes = .all
+                // A backreference `\1`…`\9` to a group parsed before it matches what that group matched: at most its
+                // cost (`([\p{Lu}][\w.]{1,20}) is part of the \1 family`); others (and grapheme clusters) are unknown.
+                if end == index + 2, kind != UInt8(ascii: "k"), kind != UInt8(ascii: "g"), kind != UInt8(ascii: "X"), !branchReset,
+                   let group = captured[Int(kind - UInt8(ascii: "0"))] {
+                    return .text(group.cost, nullable: true)
+                }
                 return .unknown  // backreferences (which may be empty), grapheme clusters
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
                 atomBytes = kind == UInt8(ascii: "d") ? Parser.digits : kind == UInt8(ascii: "w") ? Parser.word : .all
@@ -606,10 +617,12 @@ public enum MatchReach {
             var lookahead = false, lookbehind = false
             var name: String? = nil
             if index < bytes.count, bytes[index] == UInt8(ascii: "*") { return unknownGroup() }
+            var capturing = index < bytes.count && bytes[index] != UInt8(ascii: "?")
             if index < bytes.count, bytes[index] == UInt8(ascii: "?") {
                 let next = index + 1 < bytes.count ? bytes[index + 1] : 0
                 switch next {
                 case UInt8(ascii: ":"), UInt8(ascii: ">"), UInt8(ascii: "|"):
+                    if next == UInt8(ascii: "|") { branchReset = true }
                     index += 2
                 case UInt8(ascii: "="):
                     index += 2
@@ -652,6 +665,7 @@ public enum MatchReach {
                         case UInt8(ascii: "-"): on = false
                         case UInt8(ascii: "^"): setsCaseless = false  // unsets imnsx
                         case UInt8(ascii: "i"): setsCaseless = on
+                        case UInt8(ascii: "n"): branchReset = true  // no auto capture: groups are numbered otherwise
                         default: break
                         }
                         at += 1
@@ -667,6 +681,9 @@ public enum MatchReach {
                     if let setsCaseless { caseless = setsCaseless }
                 }
             }
+            if name != nil { capturing = true }
+            let number = capturing ? nextCapture : nil
+            if capturing { nextCapture += 1 }
             if lookbehind { behind += 1 }
             // A lookaround consumes nothing: what it holds begins no match.
             let outer = beginsMatch
@@ -688,6 +705,7 @@ public enum MatchReach {
                             nullable: lookahead || content.nullable, startsLine: !lookahead && content.startsLine,
                             hits: !lookahead && content.hits, alwaysHits: !lookahead && content.alwaysHits, before: content.before)
             if let name { named[name] = named[name] == nil ? .some(item) : .some(nil) }
+            if let number { captured[number] = item }
             return item
         }
 
