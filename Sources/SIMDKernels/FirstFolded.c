@@ -76,6 +76,45 @@ first_folded_avx512(const uint8_t *base, size_t start, size_t last, uint8_t firs
 }
 #endif
 
+// The first of a few bytes in a short range: a line's first bytes, where a rule's single-byte literals can be
+// (`Screen`'s line-by-line search: two calls of `memchr` for "-" and "_" cost more than the bytes they read).
+static size_t first_of_bytes(const uint8_t *base, size_t at, size_t end, const uint8_t *bytes, size_t count) {
+    for (; at < end; at++)
+        for (size_t i = 0; i < count; i++)
+            if (base[at] == bytes[i]) return at;
+    return end;
+}
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+__attribute__((target("avx512f,avx512bw,bmi,bmi2"))) static size_t first_of_avx512(const uint8_t *base, size_t start, size_t end,
+                                                                                 const uint8_t *bytes, size_t count) {
+    __m512i wanted[4];
+    for (size_t i = 0; i < count; i++) wanted[i] = _mm512_set1_epi8((char)bytes[i]);
+    for (size_t at = start; at < end; at += 64) {
+        // The last block is read under a mask: no byte past `end` is touched.
+        const __mmask64 inside = end - at >= 64 ? ~0ULL : _bzhi_u64(~0ULL, (unsigned)(end - at));
+        const __m512i block = _mm512_maskz_loadu_epi8(inside, base + at);
+        __mmask64 found = 0;
+        for (size_t i = 0; i < count; i++) found |= _mm512_mask_cmpeq_epi8_mask(inside, block, wanted[i]);
+        if (found) return at + (size_t)_tzcnt_u64(found);
+    }
+    return end;
+}
+#endif
+
+size_t boilerstrip_first_of_using(int level, const uint8_t *base, size_t start, size_t end, const uint8_t *bytes, size_t count) {
+    if (start >= end || count == 0) return end;
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    if (level >= 3 && count <= 4 && boilerstrip_simd_level() >= 3) return first_of_avx512(base, start, end, bytes, count);
+#endif
+    (void)level;
+    return first_of_bytes(base, start, end, bytes, count);
+}
+
+size_t boilerstrip_first_of(const uint8_t *base, size_t start, size_t end, const uint8_t *bytes, size_t count) {
+    return boilerstrip_first_of_using(boilerstrip_simd_level(), base, start, end, bytes, count);
+}
+
 size_t boilerstrip_first_folded_using(int level, const uint8_t *base, size_t start, size_t last, uint8_t first,
                                       const uint8_t *seconds, size_t count) {
     if (start > last) return last + 1;

@@ -685,6 +685,32 @@ import Testing
         }
     }
 
+    /// The search for the first of a few bytes (``boilerstrip_first_of``), a byte at a time and 64 (with AVX-512,
+    /// where the processor has it), against `firstIndex`: one to four bytes, at any offset and length (empty, under a
+    /// block, over several), in texts where they are frequent or absent.
+    @Test(arguments: 0..<40)
+    func theFirstOfAFewBytesIsFound(seed: UInt64) {
+        var random = Generator(state: seed &* 7_919 &+ 11)
+        let wanted = (0..<Int.random(in: 1...4, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let text = (0..<Int.random(in: 0...(seed % 2 == 0 ? 150 : 700), using: &random)).map { _ in
+            seed % 3 != 0 && Int.random(in: 0..<40, using: &random) == 0 ? wanted.randomElement(using: &random)! : UInt8.random(in: 0...255, using: &random)
+        }
+        let levels = [0] + (boilerstrip_simd_level() >= 3 ? [3] : [])
+        text.withUnsafeBufferPointer { bytes in
+            wanted.withUnsafeBufferPointer { wanted in
+                for _ in 0..<20 {
+                    let start = Int.random(in: 0...text.count, using: &random), end = Int.random(in: start...text.count, using: &random)
+                    let expected = text[start..<end].firstIndex { wanted.contains($0) } ?? end
+                    for level in levels {
+                        let found = boilerstrip_first_of_using(Int32(level), bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!, start, end,
+                                                               wanted.baseAddress!, wanted.count)
+                        #expect(found == expected, "seed \(seed), level \(level): \(Array(wanted)) in \(start)..<\(end)")
+                    }
+                }
+            }
+        }
+    }
+
     /// The byte-level helpers of the metadata against their plain versions: the eight-bytes-at-a-time code point
     /// count (any bytes, any length and offset; runs of continuation bytes longer than a block of its byte lanes),
     /// and scalar trimming against Foundation's.

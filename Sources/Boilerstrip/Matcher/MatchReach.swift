@@ -130,24 +130,6 @@ public enum MatchReach {
     /// How far ``runStart(before:of:in:lowerBound:)`` walks at most.
     static let runLimit = 64
 
-    /// A position at or after the last one a match that starts at `position` reaches with at most `budget` bytes other
-    /// than spacing before it, no further than `upperBound`: walks forward over spacing for free and over `budget` other
-    /// bytes, eight a step without a branch on them, and stops at the end of the step that goes beyond (a walk a byte
-    /// at a time there mispredicted a branch at every other byte).
-    static func ceiling(after position: Int, budget: Int, in bytes: UnsafeBufferPointer<UInt8>, upperBound: Int) -> Int {
-        var at = position, left = budget
-        return costs.withUnsafeBufferPointer { costs in
-            while at &+ 8 <= upperBound {
-                var step = 0
-                for ahead in 0..<8 { step &+= Int(costs[Int(bytes[at &+ ahead])]) }
-                if step > left { return at &+ 8 }
-                left &-= step
-                at &+= 8
-            }
-            return upperBound
-        }
-    }
-
     /// What the analysis knows of a part of a pattern: the bound of its non-spacing bytes (`cost`), the bound up to
     /// its last mandatory item (`lead`), whether it is mandatory and can hold text (`holds`: not an anchor, a
     /// negative or behind look, or an optional item), whether it is an assertion that never consumes a byte
