@@ -685,6 +685,24 @@ import Testing
         }
     }
 
+    /// A set of bytes answers as a `Set<UInt8>` of the same bytes: membership of every byte (the word read at its
+    /// offset), union, intersection and inclusion, for sets from empty to full.
+    @Test(arguments: 0..<20)
+    func byteSetsAgreeWithSets(seed: UInt64) {
+        var random = Generator(state: seed &* 104_729 &+ 3)
+        func randomSet() -> Set<UInt8> {
+            let density = Double(seed % 5) / 4
+            return Set((0...255).map(UInt8.init).filter { _ in Double.random(in: 0..<1, using: &random) < density })
+        }
+        let (a, b) = (randomSet(), randomSet())
+        let (x, y) = (ByteSet(a), ByteSet(b))
+        for byte in 0...255 { #expect(x.contains(UInt8(byte)) == a.contains(UInt8(byte)), "seed \(seed): \(byte)") }
+        #expect(x.union(y).bytes == a.union(b).sorted())
+        #expect(x.intersects(y) == !a.isDisjoint(with: b))
+        #expect(x.isSubset(of: y) == a.isSubset(of: b))
+        #expect(x.isSubset(of: x.union(y)) && ByteSet().isSubset(of: x) && !ByteSet.all.intersects(ByteSet()))
+    }
+
     /// The search for the first of a few bytes (``boilerstrip_first_of``), a byte at a time and 64 (with AVX-512,
     /// where the processor has it), against `firstIndex`: one to four bytes, at any offset and length (empty, under a
     /// block, over several), in texts where they are frequent or absent.
