@@ -92,7 +92,7 @@ public enum MatchReach {
         var at = position, left = budget
         // Eight bytes a step while they cost no more than is left: their costs are added without a branch on the
         // bytes (a branch per byte on whether it is spacing mispredicted often and made this walk a tenth of the
-        // whole run). The last, partly affordable step is taken a byte at a time.
+        // whole run). The last, partly affordable step is taken as far as the budget goes.
         costs.withUnsafeBufferPointer { costs in
             while at &- 8 >= lowerBound {
                 var step = 0
@@ -101,13 +101,14 @@ public enum MatchReach {
                 left &-= step
                 at &-= 8
             }
-            while at > lowerBound {
-                if costs[Int(bytes[at - 1])] != 0 {
-                    if left == 0 { break }
-                    left -= 1
-                }
-                at -= 1
+            // The bytes of the last step whose running cost stays within what is left (the running cost only grows:
+            // they are the ones before the first that would exceed it), counted without a branch on them either.
+            var cost = 0, taken = 0
+            for back in 0..<min(8, at &- lowerBound) {
+                cost &+= Int(costs[Int(bytes[at &- 1 &- back])])
+                taken &+= cost <= left ? 1 : 0
             }
+            at &-= taken
         }
         while at > lowerBound, at < bytes.count, bytes[at] & 0xC0 == 0x80 { at -= 1 }
         return at
