@@ -12,11 +12,11 @@
 /// as if consumed where a literal may sit in it (it holds literal text) in how far a literal can be from the start
 /// (`reach`), and never in what a match holds (`whole`): `^(?=[^\n]*Tweet)(?:Share|Tweet)…$` holds at most its
 /// buttons, and `(?=\p{Lu}).{1,300}?` of a Yoast footer's title lets no literal sit further than its 300 characters.
-/// Lookbehinds count nothing: a pattern with a positive lookbehind that
-/// holds literal text (`(?<=&nbsp|…)`, not `(?<=\w)` or `(?<=[.!?])`), where a literal may sit before the match, or
-/// with a construct the analysis does not know, bounds no match start at all (`startBound`). A loop over anything
-/// but spacing, a backreference, a conditional or a subroutine call makes the pattern unbounded (nil), but for a
-/// call of a named group parsed before it (`(?<box>…)(?&box)?`), which counts as that group.
+/// Lookbehinds count nothing: a pattern with a positive lookbehind that holds literal text (`(?<=&nbsp|…)`, not
+/// `(?<=\w)` or `(?<=[.!?])`), where a literal may sit before the match, or with a construct the analysis does not
+/// know, bounds no match start at all (`startBound`). A loop over anything but spacing, a backreference, a conditional
+/// or a subroutine call makes the pattern unbounded (nil), but for a call of a named group parsed before it
+/// (`(?<box>…)(?&box)?`) and a backreference `\1`–`\9` to a group parsed before it, which count as that group.
 public enum MatchReach {
     /// The characters of spacing: `\h` and `\s` (as PCRE2 with UCP knows them), U+200B and U+FEFF.
     static let spacingScalars: [Unicode.Scalar] = [
@@ -193,10 +193,11 @@ public enum MatchReach {
         /// Named groups already parsed, for subroutine calls to them (`(?&name)`); a name given twice is nil.
         var named: [String: Item?] = [:]
         /// Numbered (capturing) groups by number, once parsed, for backreferences to them (`\1`), and the next number;
-        /// with a branch reset group (`(?|…)`), whose branches number theirs alike, none is known.
+        /// with a branch reset group (`(?|…)`), whose branches number theirs alike, or no auto capture (`(?n)`), the
+        /// numbers are not known (`unknownNumbers`).
         var captured: [Int: Item] = [:]
         var nextCapture = 1
-        var branchReset = false
+        var unknownNumbers = false
         /// The bytes a match can begin with: those of every character the parse met that may be a match's first
         /// (`beginsMatch`: each item before it in its sequences may be empty, and it is not in a lookaround).
         var firstBytes = ByteSet()
@@ -496,7 +497,7 @@ public enum MatchReach {
                 atomBytes = .all
                 // A backreference `\1`…`\9` to a group parsed before it matches what that group matched: at most its
                 // cost (`([\p{Lu}][\w.]{1,20}) is part of the \1 family`); others (and grapheme clusters) are unknown.
-                if end == index + 2, kind != UInt8(ascii: "k"), kind != UInt8(ascii: "g"), kind != UInt8(ascii: "X"), !branchReset,
+                if end == index + 2, kind != UInt8(ascii: "k"), kind != UInt8(ascii: "g"), kind != UInt8(ascii: "X"), !unknownNumbers,
                    let group = captured[Int(kind - UInt8(ascii: "0"))] {
                     return .text(group.cost, nullable: true)
                 }
@@ -605,7 +606,7 @@ public enum MatchReach {
                 let next = index + 1 < bytes.count ? bytes[index + 1] : 0
                 switch next {
                 case UInt8(ascii: ":"), UInt8(ascii: ">"), UInt8(ascii: "|"):
-                    if next == UInt8(ascii: "|") { branchReset = true }
+                    if next == UInt8(ascii: "|") { unknownNumbers = true }
                     index += 2
                 case UInt8(ascii: "="):
                     index += 2
@@ -648,7 +649,7 @@ public enum MatchReach {
                         case UInt8(ascii: "-"): on = false
                         case UInt8(ascii: "^"): setsCaseless = false  // unsets imnsx
                         case UInt8(ascii: "i"): setsCaseless = on
-                        case UInt8(ascii: "n"): branchReset = true  // no auto capture: groups are numbered otherwise
+                        case UInt8(ascii: "n"): unknownNumbers = true  // no auto capture: groups are numbered otherwise
                         default: break
                         }
                         at += 1

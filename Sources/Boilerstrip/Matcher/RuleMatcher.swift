@@ -28,7 +28,7 @@ public struct RuleMatcher: Sendable {
         positions = catalogue.rules.map(\.position)
         reaches = catalogue.screen.literalReaches
         endReaches = catalogue.rules.map { rule in rule.matchEndsLine ? rule.matchReach ?? -1 : -1 }
-        endBytes = catalogue.rules.map { rule in rule.matchEndsLine ? rule.matchBytes : nil }
+        endBytes = catalogue.rules.map(\.matchBytes)  // nil for a rule that does not end its line
         captureGroups = CaptureGroups(count: regexes.count)
     }
 

@@ -63,9 +63,8 @@ public final class Screen: Sendable {
         let endBytes: ByteSet?
         /// Whether its lines must begin with some bytes (``Rule/lineStart``): such a rule is looked for in the lines
         /// that begin right alone, not in the whole text, and a line counts only where its first literal is as near its
-        /// start as a match's can be (``Rule/literalReach`` of the group, -1: no bound).
+        /// start as a match's can be (`literalReaches`, where its literals bound the start).
         let byLine: Bool
-        let lead: Int
         /// For a group of single bytes that are not letters, without boundaries or spellings ("-", "_"): its bytes, the
         /// first in the low byte (looked for in one pass, ``boilerstrip_first_of``), and how many (0: not such a group).
         let singles: UInt32
@@ -134,7 +133,7 @@ public final class Screen: Sendable {
         var unscreened: [Int32] = []
         var others: [[LiteralGroup]] = []
         var groupMasks: [UInt8] = []
-        var byteScreened: [(rule: Int32, group: LiteralGroup, endReach: Int, lead: Int)] = []
+        var byteScreened: [(rule: Int32, group: LiteralGroup, endReach: Int)] = []
         var literalReaches: [Int] = []
         for (index, rule) in rules.enumerated() {
             let (groups, filtered) = Screen.groups(of: rule)
@@ -147,7 +146,7 @@ public final class Screen: Sendable {
             else if filtered.isEmpty, let longest = checked.indices.max(by: { checked[$0].shortest < checked[$1].shortest }) {
                 let group = checked.remove(at: longest)
                 let endReach = rule.matchEndsLine && rule.literalsBoundStart ? rule.matchReach ?? -1 : -1
-                byteScreened.append((Int32(index), group, endReach, rule.literalReach[group.origin] ?? -1))
+                byteScreened.append((Int32(index), group, endReach))
                 carried = group
             }
             literalReaches.append(carried.flatMap { rule.literalReach[$0.origin] } ?? -1)
@@ -172,7 +171,6 @@ public final class Screen: Sendable {
             let single = literals.count <= 4 && literals.allSatisfy { $0.bytes.count == 1 && !Screen.isLetter($0.bytes[0]) && !$0.before && !$0.after && $0.exact == nil }
             return ByteScreened(rule: screened.rule, group: Unmanaged.passUnretained(shared), endReach: screened.endReach,
                                 endBytes: screened.endReach >= 0 ? rule.matchBytes : nil, byLine: rule.lineStart != nil,
-                                lead: rule.literalsBoundStart ? screened.lead : -1,
                                 singles: single ? literals.reversed().reduce(0) { $0 << 8 | UInt32($1.bytes[0]) } : 0,
                                 singleCount: single ? literals.count : 0)
         }
@@ -346,7 +344,7 @@ public final class Screen: Sendable {
                     // lower-case letter or a digit at the start, took 8 % of the time of text mode looked for in the
                     // whole text, each line with a hyphen found and then turned down).
                     if byteScreened[screened].byLine {
-                        let lead = byteScreened[screened].lead
+                        let lead = bounding[Int(rule)] ? literalReaches[Int(rule)] : -1
                         var singles = byteScreened[screened].singles
                         let singleCount = byteScreened[screened].singleCount
                         byteScreened[screened].group._withUnsafeGuaranteedRef { shared in
