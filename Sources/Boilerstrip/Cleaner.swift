@@ -47,7 +47,13 @@ public struct Cleaner: Sendable {
 
     /// Cleans one document.
     public func clean(_ bytes: [UInt8], in workspace: Workspace) -> Decision {
-        clean(Document(bytes: bytes), in: workspace)
+        clean(document(bytes), in: workspace)
+    }
+
+    /// The document of `bytes` as ``clean(_:in:)`` splits it: noting, in the pass that finds its lines, where
+    /// it holds the bytes the screen would otherwise search the whole text for (``Screen/marking``).
+    public func document(_ bytes: [UInt8]) -> Document {
+        Document(bytes: bytes, marking: catalogue.screen.marking)
     }
 
     /// Cleans one document.

@@ -70,7 +70,11 @@ enum FuzzTarget {
 
     static func checkScreen(_ bytes: [UInt8]) {
         let catalogue = cleaner.catalogue
-        if let hidden = cleaner.matcher.hiddenMatches(in: Document(bytes: bytes), scratch: scratch).first {
+        // As the cleaner splits it (its marked bytes read, not searched for) and without the marks.
+        let marked = cleaner.document(bytes)
+        precondition(catalogue.screen.candidates(in: marked) == catalogue.screen.candidates(in: Document(bytes: bytes)),
+                     "the screen's candidates differ with the document's marks")
+        if let hidden = cleaner.matcher.hiddenMatches(in: marked, scratch: scratch).first {
             preconditionFailure("the screen hid a match of \(catalogue.rules[hidden.rule].id) at \(hidden.match) in line \(hidden.segment)")
         }
     }

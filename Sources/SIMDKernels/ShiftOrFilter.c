@@ -1,9 +1,9 @@
-// The screen's shift-or filter 64 bytes a step with AVX-512 (F, BW, VBMI) and GFNI, chosen at run time, over reach
-// tables of its own: where `LiteralFilter.filter` (the Swift loop) hashes each window to one of 4,096 slots and loads
-// its reach from memory (a gather element a byte: 40 % of the time of the vector kernel this one replaced), this one
-// hashes each window five times to one of 128 slots, each hash a GF(2) matrix product of the window's bytes
-// (`gf2p8affineqb`), and takes each byte of the reach from a 128-byte table by a byte permute (`vpermi2b`), 64
-// windows at once. A bit is closed where any hash's table closes it, as in a Bloom filter: five hashes of 128 slots
+// The screen's shift-or filter with AVX-512 (F, BW, VBMI) and GFNI, chosen at run time, over reach tables of its own:
+// where `LiteralFilter.filter` (the Swift loop) hashes each window to one of 4,096 slots and loads its reach from
+// memory (a gather element a byte: 40 % of the time of the vector kernel this one replaced), this one hashes each
+// window five times to one of 128 slots, each hash a GF(2) matrix product of the window's bytes (`gf2p8affineqb`), and
+// takes each byte of the reach from a 128-byte table by a byte permute (`vpermi2b`), 64 windows at once, two blocks
+// of them a step. A bit is closed where any hash's table closes it, as in a Bloom filter: five hashes of 128 slots
 // let through about as many positions of news text as one of 4,096 (1.4 % against 1.6 % of the positions of 8 MB of
 // the corpus), and the kernel filters 2.2x as fast (4.4 against 2.0 GB/s on Zen 5). The reach stays transposed
 // (vector `j` holds byte `j` of the 64 windows' reaches): the shift of the state is a shift of bytes between
@@ -63,20 +63,95 @@ KERNEL512 static inline __m512i lookup256(__m512i x, const uint8_t *table) {
     return _mm512_mask_blend_epi8(_mm512_movepi8_mask(x), low, high);
 }
 
-// Byte `j` of the reach of the 64 windows whose hashes are `hashes`: the or of the tables of the hashes that fill its
-// lane.
-#define REACH_BYTE(j)                                                                                                  \
-    ({                                                                                                                 \
-        __m512i byte = _mm512_setzero_si512();                                                                         \
-        for (int k = 0; k < BOILERSTRIP_FILTER_HASHES; k++) {                                                          \
-            if (hash_lanes[k] >> ((j) / 2) & 1) {                                                                      \
-                const uint8_t *table = reach_tables + (size_t)(8 * k + (j)) * 128;                                     \
-                byte = _mm512_or_si512(byte, _mm512_permutex2var_epi8(_mm512_loadu_si512(table), hashes[k],            \
-                                                                      _mm512_loadu_si512(table + 64)));                \
-            }                                                                                                          \
-        }                                                                                                              \
-        byte;                                                                                                          \
-    })
+// The hashes of the 64 windows ending at `at`…`at + 63` (`inside`: the positions in the text, the bytes of the others
+// loaded as zeros): each window's last and middle bytes as they are (the matrices ignore bit 5, the one folding sets),
+// its first folded and collapsed (`LiteralFilter`'s first-byte table).
+KERNEL512 static inline void block_hashes(const uint8_t *bytes, size_t at, size_t valid, __mmask64 inside,
+                                          const boilerstrip_filter_tables *tables, const uint64_t *matrix, __m512i *hashes) {
+    const __m512i last = valid == 64 ? _mm512_loadu_si512(bytes + at) : _mm512_maskz_loadu_epi8(inside, bytes + at),
+                  middle = valid == 64 ? _mm512_loadu_si512(bytes + at - 1) : _mm512_maskz_loadu_epi8(inside, bytes + at - 1),
+                  first = lookup256(valid == 64 ? _mm512_loadu_si512(bytes + at - 2) : _mm512_maskz_loadu_epi8(inside, bytes + at - 2),
+                                    tables->first);
+    for (int k = 0; k < BOILERSTRIP_FILTER_HASHES; k++)
+        hashes[k] = _mm512_ternarylogic_epi64(_mm512_gf2p8affine_epi64_epi8(last, _mm512_set1_epi64((long long)matrix[3 * k]), 0),
+                                              _mm512_gf2p8affine_epi64_epi8(middle, _mm512_set1_epi64((long long)matrix[3 * k + 1]), 0),
+                                              _mm512_gf2p8affine_epi64_epi8(first, _mm512_set1_epi64((long long)matrix[3 * k + 2]), 0), 0x96);
+}
+
+// The reaches of two blocks of 64 windows, whose hashes are `a` and `b` (byte `j` of each: the or of the tables of
+// the hashes that fill its lane). Each table is loaded once for both: the permute takes its two halves from registers,
+// and loading them was what bounded the kernel, a block at a time (two loads a permute, 68 a block).
+KERNEL512 static inline void block_reaches(const uint8_t *reach_tables, const __m512i *a, const __m512i *b,
+                                           __m512i *reach_a, __m512i *reach_b) {
+    for (int j = 0; j < 8; j++) {
+        __m512i byte_a = _mm512_setzero_si512(), byte_b = _mm512_setzero_si512();
+        for (int k = 0; k < BOILERSTRIP_FILTER_HASHES; k++) {
+            if (hash_lanes[k] >> (j / 2) & 1) {
+                const uint8_t *table = reach_tables + (size_t)(8 * k + j) * 128;
+                const __m512i low = _mm512_loadu_si512(table), high = _mm512_loadu_si512(table + 64);
+                byte_a = _mm512_or_si512(byte_a, _mm512_permutex2var_epi8(low, a[k], high));
+                byte_b = _mm512_or_si512(byte_b, _mm512_permutex2var_epi8(low, b[k], high));
+            }
+        }
+        reach_a[j] = byte_a, reach_b[j] = byte_b;
+    }
+}
+
+// The top lane of each position's state in a block whose reaches are `reach`, after the block whose reaches were
+// `before` (its bytes 0-5): its own lane 3, lane 2 of the position before, lane 1 of the second before, lane 0 of the
+// third (buckets 0-7 in `low`, 8-15 in `high`).
+KERNEL512 static inline void top_lane(const __m512i *before, const __m512i *reach, __m512i *low, __m512i *high) {
+    const __m512i shift1 = _mm512_load_si512(shift_index[0]), shift2 = _mm512_load_si512(shift_index[1]),
+                  shift3 = _mm512_load_si512(shift_index[2]);
+    *low = _mm512_ternarylogic_epi64(
+        reach[6], _mm512_permutex2var_epi8(before[4], shift1, reach[4]),
+        _mm512_or_si512(_mm512_permutex2var_epi8(before[2], shift2, reach[2]), _mm512_permutex2var_epi8(before[0], shift3, reach[0])), 0xFE);
+    *high = _mm512_ternarylogic_epi64(
+        reach[7], _mm512_permutex2var_epi8(before[5], shift1, reach[5]),
+        _mm512_or_si512(_mm512_permutex2var_epi8(before[3], shift2, reach[3]), _mm512_permutex2var_epi8(before[1], shift3, reach[1])), 0xFE);
+}
+
+// Writes an entry at `out` for each position of the block at `at` (`inside` the text) with a bucket open in its top
+// lane (`low`, `high`), the `after` buckets closed where a word byte follows; returns how many. The first two are
+// written without a branch on how many there are (most blocks of news text have none or one; a loop, or a compress of
+// the three vectors, cost 1.5x the kernel's time), the rest one by one.
+KERNEL512 static inline size_t block_entries(const uint8_t *bytes, size_t at, size_t length, __mmask64 inside, __m512i low,
+                                             __m512i high, __m512i after_low, __m512i after_high, uint64_t *out) {
+    const __m512i closed = _mm512_set1_epi8(-1);
+    // The positions a word byte follows (past the text's end, none: masked out of the load).
+    const __m512i next = at + 65 <= length ? _mm512_loadu_si512(bytes + at + 1)
+                                           : _mm512_maskz_loadu_epi8(_bzhi_u64(~0ULL, (unsigned)(length - at - 1)), bytes + at + 1);
+    const __mmask64 followed = _mm512_test_epi8_mask(_mm512_permutex2var_epi8(_mm512_load_si512(word_bytes), next,
+                                                                              _mm512_load_si512(word_bytes + 64)), closed) &
+                               ~_mm512_movepi8_mask(next);
+    const __m512i low_open = _mm512_mask_blend_epi8(followed, low, _mm512_or_si512(low, after_low)),
+                  high_open = _mm512_mask_blend_epi8(followed, high, _mm512_or_si512(high, after_high));
+    uint64_t open = _mm512_cmpneq_epi8_mask(_mm512_and_si512(low_open, high_open), closed) & inside;
+    const size_t n = (size_t)__builtin_popcountll(open);
+    // _tzcnt_u64(0) is 64: the entries past the last open position are written (of position 0) and not counted.
+    const unsigned first_open = (unsigned)_tzcnt_u64(open) & 63;
+    open = _blsr_u64(open);
+    const unsigned second_open = (unsigned)_tzcnt_u64(open) & 63;
+    open = _blsr_u64(open);
+    // Their top lanes picked out of the vectors in registers, four bytes by one permute (a store of the vectors and a
+    // load of a byte of each waited for the store: a third of the kernel's samples).
+    const uint32_t pick = first_open | (first_open + 64) << 8 | second_open << 16 | (second_open + 64) << 24;
+    const uint32_t picked = (uint32_t)_mm_cvtsi128_si32(
+        _mm512_castsi512_si128(_mm512_permutex2var_epi8(low_open, _mm512_set1_epi32((int)pick), high_open)));
+    out[0] = (at + first_open) | (uint64_t)(picked & 0xFFFF) << 48;
+    out[1] = (at + second_open) | (uint64_t)(picked >> 16) << 48;
+    if (open) {
+        uint8_t lows[64] __attribute__((aligned(64))), highs[64] __attribute__((aligned(64)));
+        _mm512_store_si512(lows, low_open);
+        _mm512_store_si512(highs, high_open);
+        for (size_t k = 2; open; k++) {
+            const unsigned position = (unsigned)_tzcnt_u64(open);
+            out[k] = (at + position) | (uint64_t)lows[position] << 48 | (uint64_t)highs[position] << 56;
+            open = _blsr_u64(open);
+        }
+    }
+    return n;
+}
 
 KERNEL512 static size_t shift_or_avx512(const uint8_t *bytes, size_t start, size_t count, size_t length,
                                         const boilerstrip_filter_tables *tables, uint64_t *state, uint64_t *out) {
@@ -86,20 +161,18 @@ KERNEL512 static size_t shift_or_avx512(const uint8_t *bytes, size_t start, size
     // from before it, its lane 1 all the second takes, its lane 0 all the third, so each goes in the last byte of
     // its vectors (an open bit is 0, the or's identity).
     const uint64_t carried = *state;
-    __m512i previous[6];
-    for (int j = 0; j < 6; j++) previous[j] = _mm512_maskz_set1_epi8(1ULL << 63, (char)(carried >> (8 * j)));
-    const __m512i shift1 = _mm512_load_si512(shift_index[0]), shift2 = _mm512_load_si512(shift_index[1]),
-                  shift3 = _mm512_load_si512(shift_index[2]), closed = _mm512_set1_epi8(-1);
+    __m512i previous[8];
+    for (int j = 0; j < 8; j++) previous[j] = _mm512_maskz_set1_epi8(1ULL << 63, (char)(carried >> (8 * j)));
     // The buckets closed where a word byte follows.
     const __m512i after_low = _mm512_set1_epi8((char)tables->after_buckets),
                   after_high = _mm512_set1_epi8((char)(tables->after_buckets >> 8));
-    __m512i reach[8];
-    for (int j = 0; j < 8; j++) reach[j] = _mm512_setzero_si512();
-    size_t written = 0;
-    for (size_t at = start; at < start + count; at += 64) {
-        // A last block that ends the text short of 64 bytes: its bytes loaded with the rest zero, and the positions past
-        // the text's end never written.
+    size_t written = 0, at = start;
+    // Two blocks a step (their hashes in registers, each table loaded once for both), then a last block, whole or
+    // short of 64 bytes where the call ends the text (its bytes loaded with the rest zero, and the positions past the
+    // text's end never written).
+    while (at < start + count) {
         const size_t valid = start + count - at < 64 ? start + count - at : 64;
+        const int pair = start + count - at >= 128;
         const __mmask64 inside = _bzhi_u64(~0ULL, (unsigned)valid);
         // The tables and matrices are read from memory in each step: hoisted out of the loop, they did not fit in the
         // registers, and the compiler copied all of them to the stack at every call (one a document: the kernel took
@@ -107,63 +180,28 @@ KERNEL512 static size_t shift_or_avx512(const uint8_t *bytes, size_t start, size
         const uint8_t *reach_tables = tables->reach;
         const uint64_t *matrix = tables->matrices;
         __asm__("" : "+r"(reach_tables), "+r"(matrix));
-        // Each window's hashes: its last and middle bytes as they are (the matrices ignore bit 5, the one folding
-        // sets), its first folded and collapsed (`LiteralFilter`'s first-byte table).
-        const __m512i last = valid == 64 ? _mm512_loadu_si512(bytes + at) : _mm512_maskz_loadu_epi8(inside, bytes + at),
-                      middle = valid == 64 ? _mm512_loadu_si512(bytes + at - 1) : _mm512_maskz_loadu_epi8(inside, bytes + at - 1),
-                      first = lookup256(valid == 64 ? _mm512_loadu_si512(bytes + at - 2) : _mm512_maskz_loadu_epi8(inside, bytes + at - 2),
-                                        tables->first);
-        __m512i hashes[BOILERSTRIP_FILTER_HASHES];
-        for (int k = 0; k < BOILERSTRIP_FILTER_HASHES; k++)
-            hashes[k] = _mm512_ternarylogic_epi64(_mm512_gf2p8affine_epi64_epi8(last, _mm512_set1_epi64((long long)matrix[3 * k]), 0),
-                                                  _mm512_gf2p8affine_epi64_epi8(middle, _mm512_set1_epi64((long long)matrix[3 * k + 1]), 0),
-                                                  _mm512_gf2p8affine_epi64_epi8(first, _mm512_set1_epi64((long long)matrix[3 * k + 2]), 0), 0x96);
-        reach[0] = REACH_BYTE(0), reach[1] = REACH_BYTE(1), reach[2] = REACH_BYTE(2), reach[3] = REACH_BYTE(3);
-        reach[4] = REACH_BYTE(4), reach[5] = REACH_BYTE(5), reach[6] = REACH_BYTE(6), reach[7] = REACH_BYTE(7);
-        // The top lane of each position's state: its own lane 3, lane 2 of the position before, lane 1 of the
-        // second before, lane 0 of the third (buckets 0-7 in the low byte, 8-15 in the high one).
-        const __m512i low = _mm512_ternarylogic_epi64(
-            reach[6], _mm512_permutex2var_epi8(previous[4], shift1, reach[4]),
-            _mm512_or_si512(_mm512_permutex2var_epi8(previous[2], shift2, reach[2]), _mm512_permutex2var_epi8(previous[0], shift3, reach[0])), 0xFE);
-        const __m512i high = _mm512_ternarylogic_epi64(
-            reach[7], _mm512_permutex2var_epi8(previous[5], shift1, reach[5]),
-            _mm512_or_si512(_mm512_permutex2var_epi8(previous[3], shift2, reach[3]), _mm512_permutex2var_epi8(previous[1], shift3, reach[1])), 0xFE);
-        for (int j = 0; j < 6; j++) previous[j] = reach[j];
-        // The positions a word byte follows (past the text's end, none: masked out of the load).
-        const __m512i next = at + 65 <= length ? _mm512_loadu_si512(bytes + at + 1)
-                                               : _mm512_maskz_loadu_epi8(_bzhi_u64(~0ULL, (unsigned)(length - at - 1)), bytes + at + 1);
-        const __mmask64 followed = _mm512_test_epi8_mask(_mm512_permutex2var_epi8(_mm512_load_si512(word_bytes), next,
-                                                                                  _mm512_load_si512(word_bytes + 64)), closed) &
-                                   ~_mm512_movepi8_mask(next);
-        const __m512i low_open = _mm512_mask_blend_epi8(followed, low, _mm512_or_si512(low, after_low)),
-                      high_open = _mm512_mask_blend_epi8(followed, high, _mm512_or_si512(high, after_high));
-        // The positions with a bucket open, written: the first two without a branch on how many there are (most
-        // blocks of news text have none or one; a loop, or a compress of the three vectors, cost 1.5x the kernel's
-        // time), the rest one by one.
-        uint64_t open = _mm512_cmpneq_epi8_mask(_mm512_and_si512(low_open, high_open), closed) & inside;
-        uint8_t lows[64] __attribute__((aligned(64))), highs[64] __attribute__((aligned(64)));
-        _mm512_store_si512(lows, low_open);
-        _mm512_store_si512(highs, high_open);
-        const size_t n = (size_t)__builtin_popcountll(open);
-        // _tzcnt_u64(0) is 64: the entries past the last open position are written (of position 0) and not counted.
-        const unsigned first_open = (unsigned)_tzcnt_u64(open) & 63;
-        open = _blsr_u64(open);
-        const unsigned second_open = (unsigned)_tzcnt_u64(open) & 63;
-        open = _blsr_u64(open);
-        out[written] = (at + first_open) | (uint64_t)lows[first_open] << 48 | (uint64_t)highs[first_open] << 56;
-        out[written + 1] = (at + second_open) | (uint64_t)lows[second_open] << 48 | (uint64_t)highs[second_open] << 56;
-        for (size_t k = 2; open; k++) {
-            const unsigned position = (unsigned)_tzcnt_u64(open);
-            out[written + k] = (at + position) | (uint64_t)lows[position] << 48 | (uint64_t)highs[position] << 56;
-            open = _blsr_u64(open);
+        __m512i hashes_a[BOILERSTRIP_FILTER_HASHES], hashes_b[BOILERSTRIP_FILTER_HASHES], reach_a[8], reach_b[8];
+        block_hashes(bytes, at, valid, inside, tables, matrix, hashes_a);
+        if (pair) block_hashes(bytes, at + 64, 64, ~0ULL, tables, matrix, hashes_b);
+        block_reaches(reach_tables, hashes_a, pair ? hashes_b : hashes_a, reach_a, reach_b);
+        __m512i low, high;
+        top_lane(previous, reach_a, &low, &high);
+        written += block_entries(bytes, at, length, inside, low, high, after_low, after_high, out + written);
+        if (pair) {
+            top_lane(reach_a, reach_b, &low, &high);
+            written += block_entries(bytes, at + 64, length, ~0ULL, low, high, after_low, after_high, out + written);
+            for (int j = 0; j < 8; j++) previous[j] = reach_b[j];
+            at += 128;
+        } else {
+            for (int j = 0; j < 8; j++) previous[j] = reach_a[j];
+            at += 64;
         }
-        written += n;
     }
     if (count >= 64 && count % 64 == 0) {
         // The whole state after the last position, as the Swift loop carries it: its reach and the three before, a
         // lane further each.
         uint8_t last[8][64];
-        for (int j = 0; j < 8; j++) _mm512_storeu_si512(last[j], reach[j]);
+        for (int j = 0; j < 8; j++) _mm512_storeu_si512(last[j], previous[j]);
         uint64_t result = 0;
         for (int back = 0; back < 4; back++) {
             uint64_t value = 0;

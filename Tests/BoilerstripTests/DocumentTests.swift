@@ -2,6 +2,34 @@
 import Testing
 
 @Suite struct DocumentTests {
+    /// A marking takes at most four bytes, neither a line feed nor a carriage return, no two with the same low six
+    /// bits (the kernel finds them by one 64-byte table); it marks those bytes and no other.
+    @Test func aMarkingTakesFewBytesThatItCanTellApart() {
+        #expect(Marking([0x0A]) == nil)
+        #expect(Marking([0x2F, 0x0D]) == nil)
+        #expect(Marking([0x26, 0x66]) == nil)  // "&" and "f": 0x26 and 0x66
+        #expect(Marking([0x21, 0x22, 0x23, 0x24, 0x25]) == nil)
+        let marking = Marking([0x26, 0x2F, 0xC2])
+        #expect(marking.map { m in (0...255).filter { m.marks(UInt8($0)) } } == [0x26, 0x2F, 0xC2])
+        #expect(Marking([]).map { m in (0...255).filter { m.marks(UInt8($0)) } } == [])
+        // The built-in screen marks the bytes that its rules looked for in the whole text begin with.
+        #expect(Support.builtin.screen.marking != nil)
+    }
+
+    /// A split with a marking notes where its bytes are, at most eight of them; past eight, it holds none, and the
+    /// screen searches the text.
+    @Test func aMarkedSplitNotesWhereTheBytesAre() {
+        let marking = Marking([0x26, 0x2F, 0xC2])!
+        let text = Array("a/b\r\n© x & y\n/".utf8)
+        let document = Document(bytes: text, marking: marking)
+        #expect(document.segments == Document(bytes: text).segments)
+        #expect(document.marks.hold(marking) && !document.marks.hold(Marking([0x26])))
+        #expect((0..<document.marks.count).map { document.marks.positions[$0] } == [1, 5, 10, 14])
+        #expect(!Document(bytes: text).marks.hold(marking))
+        let many = Document(bytes: Array(String(repeating: "a/", count: 9).utf8), marking: marking)
+        #expect(many.marks.count == 9 && !many.marks.hold(marking))
+    }
+
     @Test func splitsOnEveryKindOfLineBreak() {
         let document = Document("a\nbb\r\nc\rd")
         #expect(document.segments.map(\.content) == [0..<1, 2..<4, 6..<7, 8..<9])

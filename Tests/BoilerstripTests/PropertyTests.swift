@@ -567,10 +567,71 @@ import Testing
             }
         }
         if start < text.count || expected.isEmpty { expected.append(start..<text.count); ends.append(text.count) }
-        let segments = Document.split(text)
+        let segments = Document.split(text).segments
         #expect(segments.map(\.content) == expected, "seed \(seed)")
         #expect(segments.map(\.end) == ends, "seed \(seed)")
         #expect(segments.map(\.index) == Array(segments.indices), "seed \(seed)")
+    }
+
+    /// `boilerstrip_line_breaks` at every level against a walk a byte at a time: the positions of the line feeds, the
+    /// carriage returns and the marked bytes ("©"'s lead byte, "&", "/"), in order, among bytes that share a marked
+    /// byte's low six bits ("f", "o", 0x82), with room for 64 positions a call, so that calls resume mid-text.
+    @Test(arguments: 0..<40)
+    func lineBreaksAndMarkedBytesAreFoundAsAWalkFindsThem(seed: UInt64) {
+        var random = Generator(state: seed &* 1_000_003 &+ 5)
+        let marked: [UInt8] = [0xC2, 0x26, 0x2F]
+        let pieces: [[UInt8]] = [Array("abc ".utf8), [0x0A], [0x0D], [0x0D, 0x0A], [0xC2, 0xA9], [0x26], [0x2F], [0x66], [0x6F],
+                                 [0xE2, 0x80, 0x82], Array("&copy; ".utf8), Array("a/b//c".utf8)]
+        var text: [UInt8] = []
+        let length = Int.random(in: 0...2500, using: &random)
+        while text.count < length { text += pieces.randomElement(using: &random)! }
+        var marks = boilerstrip_marks()
+        #expect(boilerstrip_marks_init(&marks, marked, marked.count) == 1)
+        let expected = text.indices.filter { text[$0] == 0x0A || text[$0] == 0x0D || marked.contains(text[$0]) }
+        for level in [0, 2, 3] {
+            var found: [Int] = []
+            var positions = [Int](repeating: -1, count: 64)
+            var from = 0
+            while from < text.count {
+                var resume = 0
+                let count = text.withUnsafeBufferPointer { bytes in
+                    positions.withUnsafeMutableBufferPointer {
+                        boilerstrip_line_breaks_using(Int32(level), bytes.baseAddress!, from, bytes.count, &marks, $0.baseAddress!, 64, &resume)
+                    }
+                }
+                found += positions[0..<count]
+                #expect(resume > from || resume == text.count, "seed \(seed), level \(level): no progress")
+                if resume <= from { break }
+                from = resume
+            }
+            #expect(found == expected, "seed \(seed), level \(level)")
+        }
+    }
+
+    /// A document split with the screen's marking holds its lines as one split without, and where every marked byte is
+    /// (while there are at most eight of them); the screen finds the same candidates in it, reading the marks, as in
+    /// the unmarked one, where it searches the whole text: copyright lines ("©", "&copy;"), desk slugs and URLs ("/"),
+    /// in any number, among prose with other bytes that begin with 0xC2 ("«", NBSP).
+    @Test(arguments: 0..<60)
+    func aMarkedDocumentHasTheLinesAndCandidatesOfAnUnmarkedOne(seed: UInt64) {
+        var random = Generator(state: seed &* 6_700_417 &+ 3)
+        let screen = Support.builtin.screen
+        let pieces = PropertyTests.prose + ["© 2025 Agence France-Presse. Tous droits réservés.", "&copy; Le Monde", "Copyright © AFP",
+                                            "lxb/ab/jp", "AFP/ab-cd/xyz", "https://example.com/a/b", "« Il a dit » et\u{00A0}puis", "1/2",
+                                            "\n", "\n\n", "\r\n"]
+        var text = ""
+        for _ in 0..<Int.random(in: 0...30, using: &random) { text += pieces.randomElement(using: &random)! + " " }
+        let bytes = Array(text.utf8)
+        let plain = Document(bytes: bytes), marked = Support.cleaner.document(bytes)
+        #expect(marked.segments == plain.segments, "seed \(seed)")
+        guard let marking = screen.marking else { Issue.record("the built-in screen marks no bytes"); return }
+        let positions = bytes.indices.filter { marking.marks(bytes[$0]) }
+        #expect(marked.marks.count == positions.count, "seed \(seed)")
+        #expect(marked.marks.hold(screen.marking) == (positions.count <= ByteMarks.capacity), "seed \(seed)")
+        if positions.count <= ByteMarks.capacity {
+            #expect((0..<positions.count).map { Int(marked.marks.positions[$0]) } == positions, "seed \(seed)")
+        }
+        #expect(screen.candidates(in: marked) == screen.candidates(in: plain), "seed \(seed): \(text.debugDescription)")
     }
 
     /// A JSON string encoded into a ``ByteWriter`` (the metadata's spans, titles and sites) is the one encoded into an

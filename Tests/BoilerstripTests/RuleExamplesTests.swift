@@ -36,6 +36,11 @@ import Testing
                 texts.append(example.text + String(repeating: " \u{00A0}\t&nbsp; ", count: 40))
                 texts.append(example.text + String(repeating: "\u{200B} \u{FEFF}", count: 60))
                 for text in texts {
+                    // The screen finds the same where the cleaner's split noted the bytes it looks for in the whole text.
+                    let candidates = catalogue.screen.candidates(in: Document(text))
+                    if catalogue.screen.candidates(in: Support.cleaner.document(Array(text.utf8))) != candidates {
+                        Issue.record("\(rule.id): the candidates differ with the document's marks on \(text.debugDescription)")
+                    }
                     let hidden = matcher.hiddenMatches(in: Document(text), checked: index..<(index + 1), scratch: scratch)
                     for match in hidden { Issue.record("\(rule.id) hidden by the screen or its plain form at \(match.match) on \(text.debugDescription)") }
                 }

@@ -15,27 +15,42 @@ public struct Document: Sendable {
     /// The lines of the document, in order.
     public let segments: [Segment]
 
+    /// Where the bytes of a ``Marking`` occur, noted while splitting (``init(bytes:marking:)``); ``ByteMarks/none``
+    /// otherwise.
+    let marks: ByteMarks
+
     /// Splits `bytes` into lines.
     public init(bytes: [UInt8]) {
+        self.init(bytes: bytes, marking: nil)
+    }
+
+    /// Splits `bytes` into lines, noting where `marking`'s bytes occur in the same pass (for the screen).
+    init(bytes: [UInt8], marking: Marking?) {
         self.bytes = bytes
-        self.segments = Document.split(bytes)
+        (segments, marks) = Document.split(bytes, marking: marking)
     }
 
     /// Splits a text into lines.
     public init(_ text: String) { self.init(bytes: Array(text.utf8)) }
 
-    /// A text whose lines are known: `segments` must be what ``split(_:)`` gives (``JSONString/decodeDocument(_:)``
-    /// finds them while decoding).
+    /// A text whose lines are known: `segments` must be what ``split(_:marking:)`` gives
+    /// (``JSONString/decodeDocument(_:)`` finds them while decoding). It notes no bytes.
     init(bytes: [UInt8], segments: [Segment]) {
         self.bytes = bytes
         self.segments = segments
+        marks = .none
     }
 
-    /// The lines of a text: every LF and CR comes from `boilerstrip_line_breaks` in bulk (32 bytes a step with AVX2),
-    /// a CR LF pair is one break. (`memchr` once a line, then a byte loop for a text with a CR, spent more on its calls
-    /// than on scanning: news text's lines, paragraphs and the blank lines between them, are short.)
-    static func split(_ bytes: [UInt8]) -> [Segment] {
+    /// The lines of a text, and where `marking`'s bytes are: every LF and CR, and every marked byte, comes from
+    /// `boilerstrip_line_breaks` in bulk (64 bytes a step with AVX-512), a CR LF pair is one break. (`memchr` once a line,
+    /// then a byte loop for a text with a CR, spent more on its calls than on scanning: news text's lines, paragraphs
+    /// and the blank lines between them, are short.)
+    static func split(_ bytes: [UInt8], marking: Marking? = nil) -> (segments: [Segment], marks: ByteMarks) {
         var lines = Lines(forBytes: bytes.count)
+        var marks = SIMD8<Int32>(), markCount = 0
+        // Positions are kept in 32 bits: a text of 2 GiB or more notes none.
+        let marking = bytes.count < Int(Int32.max) ? marking : nil
+        withUnsafePointer(to: marking?.kernel ?? Marking.nothing) { kernel in
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
             let count = buffer.count
@@ -45,10 +60,16 @@ public struct Document: Sendable {
                 var taken = -1  // the LF of a CR LF pair, broken at its CR
                 while from < count {
                     var resume = 0
-                    let found = boilerstrip_line_breaks(base, from, count, positions.baseAddress!, positions.count, &resume)
+                    let found = boilerstrip_line_breaks(base, from, count, kernel, positions.baseAddress!, positions.count, &resume)
                     for index in positions[0..<found] where index != taken {
+                        let byte = base[index]
+                        guard byte == 0x0A || byte == 0x0D else {  // a marked byte
+                            if markCount < ByteMarks.capacity { marks[markCount] = Int32(truncatingIfNeeded: index) }
+                            markCount += 1
+                            continue
+                        }
                         var next = index + 1
-                        if base[index] == 0x0D && next < count && base[next] == 0x0A {
+                        if byte == 0x0D && next < count && base[next] == 0x0A {
                             taken = next
                             next += 1
                         }
@@ -57,11 +78,12 @@ public struct Document: Sendable {
                     from = resume
                 }
             }
-        }
-        return lines.finish(count: bytes.count)
+        }}
+        let noted = marking.map { ByteMarks(key: $0.key, count: markCount, positions: markCount <= ByteMarks.capacity ? marks : SIMD8()) }
+        return (lines.finish(count: bytes.count), noted ?? .none)
     }
 
-    /// Segments built one line break at a time: by ``split(_:)``, and by the JSON decoding, which meets every line feed
+    /// Segments built one line break at a time: by ``split(_:marking:)``, and by the JSON decoding, which meets every line feed
     /// of a record's text as an escape (``JSONString/decodeDocument(_:)``).
     struct Lines {
         private(set) var segments: [Segment] = []

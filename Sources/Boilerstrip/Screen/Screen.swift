@@ -52,6 +52,10 @@ public final class Screen: Sendable {
     /// Per rule whose every match is a whole line (it starts and ends its line), the most non-spacing bytes a match
     /// holds (``Rule/matchReach``; -1: no bound, or not such a rule): a longer line is no candidate for it.
     private let wholeLineReaches: [Int]
+    /// The bytes that the rules looked for by `memchr` in the whole text begin with ("©" and "&copy;", an AFP desk
+    /// slug's "/"), for documents to note in the pass that splits them (``Document/init(bytes:marking:)``); nil where
+    /// there are none, or they do not fit a marking.
+    let marking: Marking?
 
     /// A rule screened by `memchr`, its group read through a reference it does not count (`byteScreenedGroups`).
     struct ByteScreened {
@@ -69,6 +73,9 @@ public final class Screen: Sendable {
         /// first in the low byte (looked for in one pass, ``boilerstrip_first_of``), and how many (0: not such a group).
         let singles: UInt32
         let singleCount: Int
+        /// Whether the bytes its group's literals begin with are the screen's ``Screen/marking``'s: where a document
+        /// noted them, its occurrences are looked for only there.
+        let marked: Bool
     }
 
     /// Literals of which one must occur, folded.
@@ -165,6 +172,19 @@ public final class Screen: Sendable {
         otherStart = flattened(others).start
         self.groupMasks = groupMasks
         byteScreenedGroups = byteScreened.map { Shared($0.group) }
+        // The bytes that the groups looked for in the whole text begin with, rule by rule while they fit a marking:
+        // first bytes that are not letters (those are looked for by `memchr` alone).
+        var markedBytes: [UInt8] = [], markedRules = Set<Int32>()
+        for screened in byteScreened where rules[Int(screened.rule)].lineStart == nil {
+            let firsts = screened.group.byFirstByte.map(\.first)
+            guard !firsts.isEmpty, !firsts.contains(where: Screen.isLetter) else { continue }
+            let union = (markedBytes + firsts).sortedUnique()
+            if Marking(union) != nil {
+                markedBytes = union
+                markedRules.insert(screened.rule)
+            }
+        }
+        marking = markedRules.isEmpty ? nil : Marking(markedBytes)
         self.byteScreened = zip(byteScreened, byteScreenedGroups).map { screened, shared in
             let rule = rules[Int(screened.rule)]
             let literals = screened.group.literals
@@ -172,7 +192,7 @@ public final class Screen: Sendable {
             return ByteScreened(rule: screened.rule, group: Unmanaged.passUnretained(shared), endReach: screened.endReach,
                                 endBytes: screened.endReach >= 0 ? rule.matchBytes : nil, byLine: rule.lineStart != nil,
                                 singles: single ? literals.reversed().reduce(0) { $0 << 8 | UInt32($1.bytes[0]) } : 0,
-                                singleCount: single ? literals.count : 0)
+                                singleCount: single ? literals.count : 0, marked: markedRules.contains(screened.rule))
         }
         self.literalReaches = literalReaches
 
@@ -380,10 +400,12 @@ public final class Screen: Sendable {
                         }}
                         continue
                     }
-                    var lastSegment = -1
                     var floorSegment = -1, floor = 0  // the line whose floor was walked, once
+                    // The document's marks where it noted the group's first bytes (a search of the whole text for each
+                    // otherwise).
+                    let marks = byteScreened[screened].marked && document.marks.hold(marking) ? document.marks : nil
                     byteScreened[screened].group._withUnsafeGuaranteedRef { shared in
-                    Screen.forEachOccurrence(of: shared.value, in: bytes, 0..<bytes.count) { at in
+                    Screen.forEachOccurrence(of: shared.value, in: bytes, 0..<bytes.count, marks: marks) { at in
                         let low = segmentIndex(containing: at)
                         if endReach >= 0 {
                             if low != floorSegment {
@@ -392,12 +414,12 @@ public final class Screen: Sendable {
                             }
                             if at < floor { return floor }
                         }
-                        if low != lastSegment {
-                            met(Int(rule), low, literals: positional && bounding[Int(rule)] ? (Int32(truncatingIfNeeded: at), Candidate.anywhere) : nil,
-                                in: bytes, segments, into: &found)
-                        }
-                        lastSegment = low
-                        return segments[low].end  // the line is settled
+                        // The line's first occurrence (from its floor) in this pass: the search goes on after the line. A
+                        // line met again in a later pass (the "&copy;" before a "©") keeps the earlier occurrence (the
+                        // candidates' merge): a match may hold that one alone.
+                        met(Int(rule), low, literals: positional && bounding[Int(rule)] ? (Int32(truncatingIfNeeded: at), Candidate.anywhere) : nil,
+                            in: bytes, segments, into: &found)
+                        return segments[low].end
                     }
                     }
                 }}
@@ -514,9 +536,10 @@ public final class Screen: Sendable {
 
     /// Calls `body` with the start of each occurrence of the group's literals in `range` (folded, with their
     /// boundaries), once per start, the literals that share a first byte in one pass; `body` says where to go on
-    /// looking in that pass (nil: stop).
+    /// looking in that pass (nil: stop). With `marks` that hold every occurrence of the bytes the literals begin with
+    /// (which are not letters), only those places are looked at, in order, and `body` says where to go on looking.
     static func forEachOccurrence(of group: LiteralGroup, in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
-                                  _ body: (Int) -> Int?) {
+                                  marks: ByteMarks? = nil, _ body: (Int) -> Int?) {
         guard let base = bytes.baseAddress else { return }
         // The group's arrays are read through pointers: the group is the screen's, shared by every job, and a copy of
         // a literal's bytes at every place its first byte occurred wrote a reference count from both cores each time.
@@ -524,6 +547,20 @@ public final class Screen: Sendable {
         group.passLiterals.withUnsafeBufferPointer { members in
         group.passSeconds.withUnsafeBufferPointer { seconds in
         group.byFirstByte.withUnsafeBufferPointer { passes in
+            if let marks {
+                var next = range.lowerBound
+                for index in 0..<marks.count {
+                    let start = Int(marks.positions[index])
+                    guard start >= next else { continue }
+                    guard start < range.upperBound else { return }
+                    guard let pass = passes.first(where: { $0.first == bytes[start] }),
+                          Screen.startsLiteral(at: start, UnsafeBufferPointer(rebasing: members[pass.literals]), literals, in: bytes, end: range.upperBound)
+                    else { continue }
+                    guard let resume = body(start) else { return }
+                    next = max(resume, start + 1)
+                }
+                return
+            }
             for pass in passes {
                 if search(pass.first, UnsafeBufferPointer(rebasing: members[pass.literals]), UnsafeBufferPointer(rebasing: seconds[pass.seconds]),
                           shortest: pass.shortest, literals, in: bytes, base, range, body) { return }
@@ -531,9 +568,31 @@ public final class Screen: Sendable {
         }}}}
     }
 
-    /// One pass of ``forEachOccurrence(of:in:_:_:)``: the literals `members` of `literals`, which begin with `first`,
-    /// whose second bytes are `seconds` and the shortest of which has `shortest` bytes. Returns whether `body` stopped
-    /// the search.
+    /// Whether one of the literals `members` (of `literals`), whose first byte the text has at `start` (folded), occurs
+    /// there and ends by `end`: its other bytes folded, in its exact spelling where it has one, and with no word byte
+    /// next to it where it is bounded.
+    @inline(__always)
+    private static func startsLiteral(at start: Int, _ members: UnsafeBufferPointer<Int>,
+                                      _ literals: UnsafeBufferPointer<(bytes: [UInt8], before: Bool, after: Bool, exact: [UInt8]?)>,
+                                      in bytes: UnsafeBufferPointer<UInt8>, end: Int) -> Bool {
+        for member in members {
+            let literal = literals.baseAddress! + member
+            let fits = literal.pointee.bytes.withUnsafeBufferPointer { needle -> Bool in
+                guard start + needle.count <= end else { return false }
+                for offset in 1..<max(1, needle.count) where Screen.fold(bytes[start + offset]) != needle[offset] { return false }
+                return true
+            }
+            guard fits else { continue }
+            if let exact = literal.pointee.exact, !exact.withUnsafeBufferPointer({ spelled($0, in: bytes, at: start) }) { continue }
+            let length = literal.pointee.bytes.count
+            if bounded(bytes, end: start + length, length: length, before: literal.pointee.before, after: literal.pointee.after) { return true }
+        }
+        return false
+    }
+
+    /// One pass of ``forEachOccurrence(of:in:_:marks:_:)``: the literals `members` of `literals`, which begin with
+    /// `first`, whose second bytes are `seconds` and the shortest of which has `shortest` bytes. Returns whether `body`
+    /// stopped the search.
     @inline(__always)
     private static func search(_ first: UInt8, _ members: UnsafeBufferPointer<Int>, _ seconds: UnsafeBufferPointer<UInt8>,
                                shortest: Int, _ literals: UnsafeBufferPointer<(bytes: [UInt8], before: Bool, after: Bool, exact: [UInt8]?)>,
@@ -555,23 +614,7 @@ public final class Screen: Sendable {
                 start = boilerstrip_first_folded(base, start, last, first, seconds.baseAddress, seconds.count)
                 if start > last { break }
             }
-            var found = false
-            for member in members {
-                let literal = literals.baseAddress! + member
-                let fits = literal.pointee.bytes.withUnsafeBufferPointer { needle -> Bool in
-                    guard start + needle.count <= range.upperBound else { return false }
-                    for offset in 1..<max(1, needle.count) where Screen.fold(bytes[start + offset]) != needle[offset] { return false }
-                    return true
-                }
-                guard fits else { continue }
-                if let exact = literal.pointee.exact, !exact.withUnsafeBufferPointer({ spelled($0, in: bytes, at: start) }) { continue }
-                let length = literal.pointee.bytes.count
-                if bounded(bytes, end: start + length, length: length, before: literal.pointee.before, after: literal.pointee.after) {
-                    found = true
-                    break
-                }
-            }
-            if found {
+            if startsLiteral(at: start, members, literals, in: bytes, end: range.upperBound) {
                 guard let resume = body(start) else { return true }
                 start = max(resume, start + 1)
             } else {

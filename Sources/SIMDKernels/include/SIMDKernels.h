@@ -37,11 +37,28 @@ size_t boilerstrip_copy_run(uint8_t *target, const uint8_t *source, size_t count
 /// The same at a given level (0, 2 or 3; at most the processor's), for tests.
 size_t boilerstrip_copy_run_using(int level, uint8_t *target, const uint8_t *source, size_t count);
 
-/// The positions of the line feeds and carriage returns in `bytes[from..<count]`, in order, written to `positions`
-/// (room for `capacity`, at least 32); returns how many, and in `*resume` where the search stopped: `count`, or the
-/// first byte it had no room left to look at. Any level (a byte at a time below level 2).
-size_t boilerstrip_line_breaks(const uint8_t *bytes, size_t from, size_t count, size_t *positions, size_t capacity,
-                               size_t *resume);
+/// A few bytes that `boilerstrip_line_breaks` notes with the line breaks: at most four, neither LF nor CR, no two
+/// with the same low six bits. `table[b & 63] == b` exactly for them; `bytes` holds them, the rest LF.
+typedef struct {
+    uint8_t table[64];
+    uint8_t bytes[4];
+    uint8_t count;
+} boilerstrip_marks;
+
+/// Fills `marks` with the `count` distinct `bytes`; returns 0, with none marked, when they are more than four, LF or
+/// CR, or two share their low six bits.
+int boilerstrip_marks_init(boilerstrip_marks *marks, const uint8_t *bytes, size_t count);
+
+/// The positions of the line feeds, the carriage returns and the bytes of `marks` (NULL: none) in
+/// `bytes[from..<count]`, in order, written to `positions` (room for `capacity`, at least 64); returns how many, and in
+/// `*resume` where the search stopped: `count`, or the first byte it had no room left to look at. Any level (a byte at
+/// a time below level 2).
+size_t boilerstrip_line_breaks(const uint8_t *bytes, size_t from, size_t count, const boilerstrip_marks *marks,
+                               size_t *positions, size_t capacity, size_t *resume);
+
+/// The same with the kernel of a given level (0, 2 or 3; at most the processor's), for tests.
+size_t boilerstrip_line_breaks_using(int level, const uint8_t *bytes, size_t from, size_t count,
+                                     const boilerstrip_marks *marks, size_t *positions, size_t capacity, size_t *resume);
 
 /// How many hashes the vector filter takes of each window (`boilerstrip_shift_or`).
 #define BOILERSTRIP_FILTER_HASHES 5
