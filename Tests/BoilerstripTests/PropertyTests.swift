@@ -634,6 +634,39 @@ import Testing
         #expect(screen.candidates(in: marked) == screen.candidates(in: plain), "seed \(seed): \(text.debugDescription)")
     }
 
+    /// A group whose literals begin with two to four bytes that are not letters is looked for in one search of those
+    /// bytes (``Screen/LiteralGroup/firsts``): it finds every start that a pass a first byte finds, on texts of the
+    /// built-in groups' literals (in both cases, run together and apart) among prose and their first bytes alone.
+    @Test(arguments: 0..<30)
+    func oneSearchOfAGroupsFirstBytesFindsWhatAPassEachFinds(seed: UInt64) {
+        var random = Generator(state: seed &* 2_654_435_761 &+ 11)
+        let groups = Support.builtin.rules.flatMap { rule in rule.screenLiterals.filter { !$0.isEmpty }.enumerated().map { Screen.LiteralGroup($0.element, origin: $0.offset) } }
+            .filter { $0.firsts != 0 }
+        #expect(!groups.isEmpty)
+        for group in groups {
+            let literals = group.literals.map { String(decoding: $0.bytes, as: UTF8.self) }
+            let firsts = group.byFirstByte.map { String(decoding: [$0.first], as: UTF8.self) }
+            var text = ""
+            for _ in 0..<Int.random(in: 1...40, using: &random) {
+                switch Int.random(in: 0..<4, using: &random) {
+                case 0: text += literals.randomElement(using: &random)!.uppercased()
+                case 1: text += literals.randomElement(using: &random)!
+                case 2: text += firsts.randomElement(using: &random)!
+                default: text += PropertyTests.prose.randomElement(using: &random)! + " "
+                }
+            }
+            let bytes = Array(text.utf8)
+            func starts(combined: Bool) -> [Int] {
+                var found: [Int] = []
+                bytes.withUnsafeBufferPointer { buffer in
+                    Screen.forEachOccurrence(of: group, in: buffer, 0..<buffer.count, combined: combined) { found.append($0); return $0 + 1 }
+                }
+                return found.sorted()
+            }
+            #expect(starts(combined: true) == starts(combined: false), "seed \(seed), group \(literals): \(text.debugDescription)")
+        }
+    }
+
     /// A JSON string encoded into a ``ByteWriter`` (the metadata's spans, titles and sites) is the one encoded into an
     /// array, across the writer's move to the heap: quotes, backslashes, controls, surrogates and invalid UTF-8.
     @Test(arguments: 0..<30)

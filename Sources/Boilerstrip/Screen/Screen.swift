@@ -92,6 +92,10 @@ public final class Screen: Sendable {
         /// reference count at every search).
         let passLiterals: [Int]
         let passSeconds: [UInt8]
+        /// For two to four passes whose first bytes are not letters ("…", "...", "»", "&hellip;" after a German
+        /// teaser's "mehr"): those bytes, the first in the low byte, looked for in one pass (``boilerstrip_first_of``)
+        /// rather than one `memchr` pass each; 0 for the other groups.
+        let firsts: UInt32
         /// Its index in the rule's ``Rule/screenLiterals``.
         let origin: Int
         var shortest: Int { literals.map { $0.bytes.count }.min() ?? 0 }
@@ -129,6 +133,8 @@ public final class Screen: Sendable {
             }
             self.passLiterals = passLiterals
             self.passSeconds = passSeconds
+            let combined = (2...4).contains(byFirst.count) && !byFirst.contains { Screen.isLetter($0.first) }
+            firsts = combined ? byFirst.reversed().reduce(0) { $0 << 8 | UInt32($1.first) } : 0
         }
     }
 
@@ -537,9 +543,11 @@ public final class Screen: Sendable {
     /// Calls `body` with the start of each occurrence of the group's literals in `range` (folded, with their
     /// boundaries), once per start, the literals that share a first byte in one pass; `body` says where to go on
     /// looking in that pass (nil: stop). With `marks` that hold every occurrence of the bytes the literals begin with
-    /// (which are not letters), only those places are looked at, in order, and `body` says where to go on looking.
+    /// (which are not letters), only those places are looked at, in order, and `body` says where to go on looking; so
+    /// are the places of a group's ``LiteralGroup/firsts``, found in one search.
+    /// (`combined` false: a pass a first byte all the same, for tests.)
     static func forEachOccurrence(of group: LiteralGroup, in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
-                                  marks: ByteMarks? = nil, _ body: (Int) -> Int?) {
+                                  marks: ByteMarks? = nil, combined: Bool = true, _ body: (Int) -> Int?) {
         guard let base = bytes.baseAddress else { return }
         // The group's arrays are read through pointers: the group is the screen's, shared by every job, and a copy of
         // a literal's bytes at every place its first byte occurred wrote a reference count from both cores each time.
@@ -558,6 +566,25 @@ public final class Screen: Sendable {
                     else { continue }
                     guard let resume = body(start) else { return }
                     next = max(resume, start + 1)
+                }
+                return
+            }
+            if group.firsts != 0, combined {
+                // The passes' first bytes in one search, their places in order.
+                var firsts = group.firsts
+                var start = range.lowerBound
+                while start < range.upperBound {
+                    start = withUnsafeBytes(of: &firsts) {
+                        boilerstrip_first_of(base, start, range.upperBound, $0.baseAddress!.assumingMemoryBound(to: UInt8.self), passes.count)
+                    }
+                    guard start < range.upperBound else { return }
+                    if let pass = passes.first(where: { $0.first == bytes[start] }),
+                       Screen.startsLiteral(at: start, UnsafeBufferPointer(rebasing: members[pass.literals]), literals, in: bytes, end: range.upperBound) {
+                        guard let resume = body(start) else { return }
+                        start = max(resume, start + 1)
+                    } else {
+                        start += 1
+                    }
                 }
                 return
             }
