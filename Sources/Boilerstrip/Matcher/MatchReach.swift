@@ -1,14 +1,17 @@
 /// How far before one of its literals a rule's match can start.
 ///
-/// ``bounds(of:)`` reads a compiled (expanded) pattern and bounds the bytes of any match that are not *spacing*: the
-/// bytes that `\h`, `\s`, the zero-width space, the byte order mark and the `&nbsp;`-style entities of loose
-/// spacing are made of. Loops over spacing (every `{sp}`, `{bos}` and `{eos}`) cost nothing, so most rules are
-/// bounded although their spaces are not. ``floor(before:budget:in:lowerBound:)`` then walks back from a literal
-/// the screen found: over spacing for free and over at most `budget` other bytes. A match that holds text at or
-/// after that literal cannot start before the byte the walk stops at, so PCRE2 need not try the starts before it.
+/// ``bounds(of:)`` reads a compiled (expanded) pattern and bounds the characters of any match that are not *spacing*:
+/// those whose first byte cannot begin one of the characters that `\h`, `\s`, the zero-width space, the byte order mark
+/// and the `&nbsp;`-style entities of loose spacing are made of. Loops over spacing (every `{sp}`, `{bos}` and `{eos}`)
+/// cost nothing, so most rules are bounded although their spaces are not. ``floor(before:budget:in:lowerBound:)`` then
+/// walks back from a literal the screen found: over spacing and over the bytes that continue a character for free, and
+/// over at most `budget` other bytes (a character's first). A match that holds text at or after that literal cannot
+/// start before the byte the walk stops at, so PCRE2 need not try the starts before it.
 ///
-/// The bound is conservative: a byte of a match counts unless it can only be spacing; in a caseless pattern a letter
-/// counts 3 bytes (`k` matches the Kelvin sign), and a class, `.` or a Unicode property 4. A positive lookahead counts
+/// The bound is conservative: a character of a match counts unless its first byte can only begin spacing; a class,
+/// `.`, a Unicode property or a letter in a caseless pattern counts as one (the most any character costs), whatever
+/// its bytes: a Yoast footer's title `.{1,300}` counts 300, not the 1,200 bytes that four a character made of it (which
+/// kept the walk off most of the long lines that such rules are tried on). A positive lookahead counts
 /// as if consumed where a literal may sit in it (it holds literal text) in how far a literal can be from the start
 /// (`reach`), and never in what a match holds (`whole`): `^(?=[^\n]*Tweet)(?:Share|Tweet)…$` holds at most its
 /// buttons, and `(?=\p{Lu}).{1,300}?` of a Yoast footer's title lets no literal sit further than its 300 characters.
@@ -81,12 +84,13 @@ public enum MatchReach {
         public var beforeTarget: Int? = nil
     }
 
-    /// Byte → 1 when it cannot be part of spacing, 0 when it can: the walk's cost of a byte.
-    static let costs: [UInt8] = spacing.map { $0 ? 0 : 1 }
+    /// Byte → 0 when it can be part of spacing or continues a character (0x80–0xBF), else 1: the walk's cost of a
+    /// byte, so that a character costs what its first byte does.
+    static let costs: [UInt8] = spacing.enumerated().map { byte, spacing in spacing || (0x80...0xBF).contains(byte) ? 0 : 1 }
 
-    /// The lowest start of a match that has at most `budget` non-spacing bytes and reaches `position`: walks back
-    /// from `position`, no further than `lowerBound`, over spacing for free and over `budget` other bytes, then back
-    /// to the start of the character it stopped in.
+    /// The lowest start of a match that has at most `budget` non-spacing characters and reaches `position`: walks back
+    /// from `position`, no further than `lowerBound`, over spacing and the bytes that continue a character for free
+    /// and over `budget` other bytes, then back to the start of the character it stopped in.
     @inline(__always)
     static func floor(before position: Int, budget: Int, in bytes: UnsafeBufferPointer<UInt8>, lowerBound: Int) -> Int {
         var at = position, left = budget
@@ -371,7 +375,7 @@ public enum MatchReach {
             case UInt8(ascii: "\\"):
                 let escape = escape()
                 return escape.assertion ? escape : consumed(escape, atomBytes)
-            case UInt8(ascii: "."): index += 1; begins(.all); return consumed(.text(4), .all)
+            case UInt8(ascii: "."): index += 1; begins(.all); return consumed(.text(1), .all)
             case UInt8(ascii: "^"): index += 1; return multiline ? .zeroWidth : .startAnchor
             case UInt8(ascii: "$"): index += 1; return .endAnchor
             default: return consumed(.text(character()), atomBytes)
@@ -426,16 +430,13 @@ public enum MatchReach {
         static let word = letters.union(digits).union(ByteSet([0x5F]))
         static let space = ByteSet([0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20]).union(.nonASCII)
 
-        /// The non-spacing bytes of one literal character; more for a letter in a caseless pattern.
+        /// The cost of one literal character: what the walk counts for its first byte (0 where it can begin spacing,
+        /// else 1); 1 for a letter or a non-ASCII character in a caseless pattern, whose other forms may begin
+        /// otherwise (`k` matches the Kelvin sign).
         func cost(of character: ArraySlice<UInt8>) -> Int {
             guard let first = character.first else { return 0 }
-            if caseless {
-                if first >= 0x80 { return 4 }
-                if (0x41...0x5A).contains(first) || (0x61...0x7A).contains(first) { return 3 }
-            }
-            var total = 0
-            for byte in character where !spacing[Int(byte)] { total += 1 }
-            return total
+            if caseless, first >= 0x80 || (0x41...0x5A).contains(first) || (0x61...0x7A).contains(first) { return 1 }
+            return spacing[Int(first)] ? 0 : 1
         }
 
         /// A backslash escape.
@@ -505,7 +506,7 @@ public enum MatchReach {
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
                 atomBytes = kind == UInt8(ascii: "d") ? Parser.digits : kind == UInt8(ascii: "w") ? Parser.word : .all
                 begins(atomBytes)
-                return .text(4)  // \d \w \p{…} \S \R \N \o{…} \c…: at most one character
+                return .text(1)  // \d \w \p{…} \S \R \N \o{…} \c…: at most one character
             default:
                 atomBytes = ByteSet([kind])
                 begins(atomBytes)
@@ -519,7 +520,7 @@ public enum MatchReach {
             guard let value = UInt32(String(decoding: hex, as: UTF8.self), radix: 16), let scalar = Unicode.Scalar(value) else {
                 begins(.all)
                 atomBytes = .all
-                return 4
+                return 1
             }
             let encoded = ArraySlice(String(scalar).utf8)
             begins(lead: encoded.first ?? 0)
@@ -527,7 +528,7 @@ public enum MatchReach {
             return cost(of: encoded)
         }
 
-        /// A bracketed class: the largest cost of its members (4 when negated or holding a POSIX class or a range
+        /// A bracketed class: the largest cost of its members (1 when negated or holding a POSIX class or a range
         /// beyond ASCII). The bytes it begins with are its members' (any, for those).
         mutating func characterClass() -> Int? {
             let end = LiteralExtractor.classEnd(bytes, from: index, limit: bytes.count)
@@ -536,7 +537,7 @@ public enum MatchReach {
             index = end
             // The bytes of its members (``atomBytes``): any, where the analysis does not read them.
             atomBytes = .all
-            if at < end, bytes[at] == UInt8(ascii: "^") { begins(.all); return 4 }
+            if at < end, bytes[at] == UInt8(ascii: "^") { begins(.all); return 1 }
             var members = ByteSet()
             var largest = 0
             var previousASCII = false
@@ -546,10 +547,10 @@ public enum MatchReach {
             defer { begins(sub.firstBytes) }
             while at < end - 1 {
                 let byte = bytes[at]
-                if byte == UInt8(ascii: "["), at + 1 < end, bytes[at + 1] == UInt8(ascii: ":") { begins(.all); return 4 }  // POSIX
+                if byte == UInt8(ascii: "["), at + 1 < end, bytes[at + 1] == UInt8(ascii: ":") { begins(.all); return 1 }  // POSIX
                 if byte == UInt8(ascii: "-"), previousASCII, at + 1 < end - 1, bytes[at + 1] < 0x80, bytes[at + 1] != UInt8(ascii: "\\") {
-                    // An ASCII range: each member is one byte (three in a caseless pattern).
-                    largest = max(largest, caseless ? 3 : 1)
+                    // An ASCII range: each member one character.
+                    largest = max(largest, 1)
                     if let low = previous, low <= bytes[at + 1] {
                         if beginsMatch { for member in low...bytes[at + 1] { sub.begins(lead: member) } }
                         for member in low...bytes[at + 1] { members.formUnion(first(lead: member)) }
@@ -561,7 +562,7 @@ public enum MatchReach {
                     previous = nil
                     continue
                 }
-                if byte == UInt8(ascii: "-"), at > open, at + 1 < end - 1 { begins(.all); return 4 }  // a range beyond ASCII or to an escape
+                if byte == UInt8(ascii: "-"), at > open, at + 1 < end - 1 { begins(.all); return 1 }  // a range beyond ASCII or to an escape
                 sub.index = at
                 let member: Int?
                 if byte == UInt8(ascii: "\\"), at + 1 < end, bytes[at + 1] == UInt8(ascii: "b") {
@@ -580,7 +581,7 @@ public enum MatchReach {
                     member = sub.character()
                     members.formUnion(sub.atomBytes)
                 }
-                guard let member else { begins(.all); return 4 }
+                guard let member else { begins(.all); return 1 }
                 largest = max(largest, member)
                 previousASCII = byte < 0x80
                 previous = byte < 0x80 && byte != UInt8(ascii: "\\") ? byte : nil

@@ -19,7 +19,7 @@ import PCRE2
 /// patterns, in the order ``write(_:fingerprint:)`` gives. Readable in a diff: a rule edit shows what it changed in
 /// the screen's literals and bounds.
 public enum CatalogueSnapshot {
-    static let header = "{\"boilerstrip_catalogue_snapshot\":2,\"fingerprint\":\""
+    static let header = "{\"boilerstrip_catalogue_snapshot\":3,\"fingerprint\":\""
 
     /// A 64-bit fingerprint of rule files (paths and texts, in order), eight bytes a step.
     public static func fingerprint(of files: [(path: String, text: String)]) -> UInt64 {
