@@ -2,7 +2,7 @@
 // where `LiteralFilter.filter` (the Swift loop) hashes each window to one of 4,096 slots and loads its reach from
 // memory (a gather element a byte: 40 % of the time of the vector kernel this one replaced), this one hashes each
 // window five times to one of 128 slots, each hash a GF(2) matrix product of the window's bytes (`gf2p8affineqb`), and
-// takes each byte of the reach from a 128-byte table by a byte permute (`vpermi2b`), 64 windows at once, two blocks
+// takes each byte of the reach from a 128-byte table by a byte permute (`vpermi2b`), 64 windows at once, three blocks
 // of them a step. A bit is closed where any hash's table closes it, as in a Bloom filter: five hashes of 128 slots
 // let through about as many positions of news text as one of 4,096 (1.4 % against 1.6 % of the positions of 8 MB of
 // the corpus), and the kernel filters 2.2x as fast (4.4 against 2.0 GB/s on Zen 5). The reach stays transposed
@@ -78,22 +78,24 @@ KERNEL512 static inline void block_hashes(const uint8_t *bytes, size_t at, size_
                                               _mm512_gf2p8affine_epi64_epi8(first, _mm512_set1_epi64((long long)matrix[3 * k + 2]), 0), 0x96);
 }
 
-// The reaches of two blocks of 64 windows, whose hashes are `a` and `b` (byte `j` of each: the or of the tables of
-// the hashes that fill its lane). Each table is loaded once for both: the permute takes its two halves from registers,
-// and loading them was what bounded the kernel, a block at a time (two loads a permute, 68 a block).
-KERNEL512 static inline void block_reaches(const uint8_t *reach_tables, const __m512i *a, const __m512i *b,
-                                           __m512i *reach_a, __m512i *reach_b) {
+// The reaches of three blocks of 64 windows, whose hashes are `a`, `b` and `c` (byte `j` of each: the or of the tables
+// of the hashes that fill its lane). Each table is loaded once for the three: the permute takes its two halves from
+// registers, and loading them was what bounded the kernel a block at a time (two loads a permute, 68 a block; two
+// blocks a step took 0.73 times as long, three 0.73 times as long again, four no less than three).
+KERNEL512 static inline void block_reaches(const uint8_t *reach_tables, const __m512i *a, const __m512i *b, const __m512i *c,
+                                           __m512i *reach_a, __m512i *reach_b, __m512i *reach_c) {
     for (int j = 0; j < 8; j++) {
-        __m512i byte_a = _mm512_setzero_si512(), byte_b = _mm512_setzero_si512();
+        __m512i byte_a = _mm512_setzero_si512(), byte_b = _mm512_setzero_si512(), byte_c = _mm512_setzero_si512();
         for (int k = 0; k < BOILERSTRIP_FILTER_HASHES; k++) {
             if (hash_lanes[k] >> (j / 2) & 1) {
                 const uint8_t *table = reach_tables + (size_t)(8 * k + j) * 128;
                 const __m512i low = _mm512_loadu_si512(table), high = _mm512_loadu_si512(table + 64);
                 byte_a = _mm512_or_si512(byte_a, _mm512_permutex2var_epi8(low, a[k], high));
                 byte_b = _mm512_or_si512(byte_b, _mm512_permutex2var_epi8(low, b[k], high));
+                byte_c = _mm512_or_si512(byte_c, _mm512_permutex2var_epi8(low, c[k], high));
             }
         }
-        reach_a[j] = byte_a, reach_b[j] = byte_b;
+        reach_a[j] = byte_a, reach_b[j] = byte_b, reach_c[j] = byte_c;
     }
 }
 
@@ -167,35 +169,51 @@ KERNEL512 static size_t shift_or_avx512(const uint8_t *bytes, size_t start, size
     const __m512i after_low = _mm512_set1_epi8((char)tables->after_buckets),
                   after_high = _mm512_set1_epi8((char)(tables->after_buckets >> 8));
     size_t written = 0, at = start;
-    // Two blocks a step (their hashes in registers, each table loaded once for both), then a last block, whole or
-    // short of 64 bytes where the call ends the text (its bytes loaded with the rest zero, and the positions past the
-    // text's end never written).
-    while (at < start + count) {
-        const size_t valid = start + count - at < 64 ? start + count - at : 64;
-        const int pair = start + count - at >= 128;
-        const __mmask64 inside = _bzhi_u64(~0ULL, (unsigned)valid);
+    // Three whole blocks a step: their hashes in registers, each table loaded once for the three. (The steps written
+    // for any number of blocks, their vectors in arrays indexed at run time, took as long as two blocks a step.)
+    while (start + count - at >= 192) {
         // The tables and matrices are read from memory in each step: hoisted out of the loop, they did not fit in the
         // registers, and the compiler copied all of them to the stack at every call (one a document: the kernel took
         // a fifth longer on the benchmark's documents than on one long text).
         const uint8_t *reach_tables = tables->reach;
         const uint64_t *matrix = tables->matrices;
         __asm__("" : "+r"(reach_tables), "+r"(matrix));
-        __m512i hashes_a[BOILERSTRIP_FILTER_HASHES], hashes_b[BOILERSTRIP_FILTER_HASHES], reach_a[8], reach_b[8];
+        __m512i hashes_a[BOILERSTRIP_FILTER_HASHES], hashes_b[BOILERSTRIP_FILTER_HASHES], hashes_c[BOILERSTRIP_FILTER_HASHES];
+        __m512i reach_a[8], reach_b[8], reach_c[8], low, high;
+        block_hashes(bytes, at, 64, ~0ULL, tables, matrix, hashes_a);
+        block_hashes(bytes, at + 64, 64, ~0ULL, tables, matrix, hashes_b);
+        block_hashes(bytes, at + 128, 64, ~0ULL, tables, matrix, hashes_c);
+        block_reaches(reach_tables, hashes_a, hashes_b, hashes_c, reach_a, reach_b, reach_c);
+        top_lane(previous, reach_a, &low, &high);
+        written += block_entries(bytes, at, length, ~0ULL, low, high, after_low, after_high, out + written);
+        top_lane(reach_a, reach_b, &low, &high);
+        written += block_entries(bytes, at + 64, length, ~0ULL, low, high, after_low, after_high, out + written);
+        top_lane(reach_b, reach_c, &low, &high);
+        written += block_entries(bytes, at + 128, length, ~0ULL, low, high, after_low, after_high, out + written);
+        for (int j = 0; j < 8; j++) previous[j] = reach_c[j];
+        at += 192;
+    }
+    // The last one or two blocks, the last short of 64 bytes where the call ends the text (its bytes loaded with the
+    // rest zero, and the positions past the text's end never written); the reaches of a third block taken and unread.
+    while (at < start + count) {
+        const size_t valid = start + count - at < 64 ? start + count - at : 64;
+        const int pair = start + count - at >= 128;
+        const __mmask64 inside = _bzhi_u64(~0ULL, (unsigned)valid);
+        const uint8_t *reach_tables = tables->reach;
+        const uint64_t *matrix = tables->matrices;
+        __asm__("" : "+r"(reach_tables), "+r"(matrix));
+        __m512i hashes_a[BOILERSTRIP_FILTER_HASHES], hashes_b[BOILERSTRIP_FILTER_HASHES], reach_a[8], reach_b[8], unread[8], low, high;
         block_hashes(bytes, at, valid, inside, tables, matrix, hashes_a);
         if (pair) block_hashes(bytes, at + 64, 64, ~0ULL, tables, matrix, hashes_b);
-        block_reaches(reach_tables, hashes_a, pair ? hashes_b : hashes_a, reach_a, reach_b);
-        __m512i low, high;
+        block_reaches(reach_tables, hashes_a, pair ? hashes_b : hashes_a, hashes_a, reach_a, reach_b, unread);
         top_lane(previous, reach_a, &low, &high);
         written += block_entries(bytes, at, length, inside, low, high, after_low, after_high, out + written);
         if (pair) {
             top_lane(reach_a, reach_b, &low, &high);
             written += block_entries(bytes, at + 64, length, ~0ULL, low, high, after_low, after_high, out + written);
-            for (int j = 0; j < 8; j++) previous[j] = reach_b[j];
-            at += 128;
-        } else {
-            for (int j = 0; j < 8; j++) previous[j] = reach_a[j];
-            at += 64;
         }
+        for (int j = 0; j < 8; j++) previous[j] = pair ? reach_b[j] : reach_a[j];
+        at += pair ? 128 : 64;
     }
     if (count >= 64 && count % 64 == 0) {
         // The whole state after the last position, as the Swift loop carries it: its reach and the three before, a
