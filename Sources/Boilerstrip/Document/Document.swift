@@ -42,9 +42,9 @@ public struct Document: Sendable {
     }
 
     /// The lines of a text, and where `marking`'s bytes are: every LF and CR, and every marked byte, comes from
-    /// `boilerstrip_line_breaks` in bulk (64 bytes a step with AVX-512), a CR LF pair is one break. (`memchr` once a line,
-    /// then a byte loop for a text with a CR, spent more on its calls than on scanning: news text's lines, paragraphs
-    /// and the blank lines between them, are short.)
+    /// `boilerstrip_line_breaks` in bulk (64 bytes a step with AVX-512), a CR LF pair is one break. (`memchr` once a
+    /// line, then a byte loop for a text with a CR, spent more on its calls than on scanning: news text's lines,
+    /// paragraphs and the blank lines between them, are short.)
     static func split(_ bytes: [UInt8], marking: Marking? = nil) -> (segments: [Segment], marks: ByteMarks) {
         var lines = Lines(forBytes: bytes.count)
         var marks = SIMD8<Int32>(), markCount = 0
@@ -83,8 +83,8 @@ public struct Document: Sendable {
         return (lines.finish(count: bytes.count), noted ?? .none)
     }
 
-    /// Segments built one line break at a time: by ``split(_:marking:)``, and by the JSON decoding, which meets every line feed
-    /// of a record's text as an escape (``JSONString/decodeDocument(_:)``).
+    /// Segments built one line break at a time: by ``split(_:marking:)``, and by the JSON decoding, which meets every
+    /// line feed of a record's text as an escape (``JSONString/decodeDocument(_:)``).
     struct Lines {
         private(set) var segments: [Segment] = []
         /// Where the line after the last break starts.

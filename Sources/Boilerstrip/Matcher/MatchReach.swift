@@ -41,21 +41,21 @@ public enum MatchReach {
     /// Beyond this, a bound is no use: the pattern counts as unbounded.
     static let ceiling = 1 << 20
 
-    /// The most non-spacing bytes of any match of `pattern` (PCRE2 syntax, tokens expanded) (`whole`); of a match
-    /// with the lookaheads that may hold a literal counted as consumed (`reach`: how far before a literal of the
-    /// match, or of such a lookahead, it can start); and of that up to its last mandatory item (`lead`): items after it
-    /// are optional (`(?: …)?`, `\.?`, `{eos}`), and a literal that every match holds through a mandatory run cannot
-    /// be there. Nil where the analysis finds no bound.
-    /// `startBound`: whether the pattern's literals are text of the match or of a lookahead, so that where they
-    /// occur bounds where a match starts. `endsLine`: whether every match ends at the end of the subject (each
-    /// alternative ends in `$`, `\z` or `\Z`, as `{eos}` does), so that a match starts no further back from the end
-    /// of its line than `whole` allows. `lineStart`: for a pattern whose every match starts at the start of the
-    /// subject (each alternative passes a `^` or `\A`) and holds at least one byte, the bytes its first can be; nil
-    /// for the others.
+    /// The most non-spacing characters of any match of `pattern` (PCRE2 syntax, tokens expanded) (`whole`); of a match
+    /// with the lookaheads that may hold a literal counted as consumed (`reach`: how far before a literal of the match,
+    /// or of such a lookahead, it can start); and of that up to its last mandatory item (`lead`): items after it are
+    /// optional (`(?: …)?`, `\.?`, `{eos}`), and a literal that every match holds through a mandatory run cannot be
+    /// there. Nil where the analysis finds no bound. `startBound`: whether the pattern's literals are text of the match
+    /// or of a lookahead, so that where they occur bounds where a match starts. `endsLine`: whether every match ends at
+    /// the end of the subject (each alternative ends in `$`, `\z` or `\Z`, as `{eos}` does), so that a match starts no
+    /// further back from the end of its line than `whole` allows. `lineStart`: for a pattern whose every match starts
+    /// at the start of the subject (each alternative passes a `^` or `\A`) and holds at least one byte, the bytes its
+    /// first can be; nil for the others.
     ///
     /// `matchBytes`: the bytes a match can be made of (nil: any), read off what it consumes (not its lookarounds). With
-    /// `target` bytes, `beforeTarget`: the most non-spacing bytes of a match before the first target byte it consumes
-    /// (nil: no bound, or none consumed): `^[a-z0-9]{1,30}(?:[-_]…` has its first "-" or "_" within 30 bytes of its start.
+    /// `target` bytes, `beforeTarget`: the most non-spacing characters of a match before the first target byte it
+    /// consumes (nil: no bound, or none consumed): `^[a-z0-9]{1,30}(?:[-_]…` has its first "-" or "_" within 30 bytes
+    /// of its start.
     public static func bounds(of pattern: String, target: ByteSet? = nil) -> Bounds {
         let bytes = Array(pattern.utf8)
         let multiline = LiteralExtractor.hasInlineOption(UInt8(ascii: "m"), in: bytes)
@@ -135,13 +135,14 @@ public enum MatchReach {
     /// How far ``runStart(before:of:in:lowerBound:)`` walks at most.
     static let runLimit = 64
 
-    /// What the analysis knows of a part of a pattern: the bound of its non-spacing bytes (`cost`), the bound up to
-    /// its last mandatory item (`lead`), whether it is mandatory and can hold text (`holds`: not an anchor, a
+    /// What the analysis knows of a part of a pattern: the bound of its non-spacing characters (`cost`), the bound up
+    /// to its last mandatory item (`lead`), whether it is mandatory and can hold text (`holds`: not an anchor, a
     /// negative or behind look, or an optional item), whether it is an assertion that never consumes a byte
-    /// (`assertion`), and whether every match of it ends at the end of the subject (`endsLine`); whether a match of
-    /// it can be empty (`nullable`), and whether every match passes a start-of-subject anchor (`startsLine`). With a
+    /// (`assertion`), and whether every match of it ends at the end of the subject (`endsLine`); whether a match of it
+    /// can be empty (`nullable`), and whether every match passes a start-of-subject anchor (`startsLine`). With a
     /// target (``Parser/target``): whether a match of it can consume a target byte (`hits`), whether every match does
-    /// (`alwaysHits`), and the most non-spacing bytes before the first one in a match that consumes one (`before`).
+    /// (`alwaysHits`), and the most non-spacing characters before the first one in a match that consumes one
+    /// (`before`).
     struct Item {
         var cost: Int?
         var lead: Int?

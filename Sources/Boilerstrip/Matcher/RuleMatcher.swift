@@ -67,7 +67,7 @@ public struct RuleMatcher: Sendable {
         return (from, limit)
     }
 
-    /// The first start from `from` on of a match that reaches `position` with at most `budget` non-spacing bytes
+    /// The first start from `from` on of a match that reaches `position` with at most `budget` non-spacing characters
     /// (``MatchReach/floor(before:budget:in:lowerBound:)``), walked only where the walk saves PCRE2 more than it costs:
     /// `position` more than ``walkRatio`` times the budget past `from`; else `from`. (The screen asks it too, of rules
     /// whose matches are whole lines.)

@@ -56,10 +56,10 @@ public struct Rule: Sendable {
     public var literals: [[String]] { screenLiterals.map { group in group.map(\.text) } }
     /// Whether the literals were declared (`requires`) rather than derived from the pattern.
     public let literalsDeclared: Bool
-    /// The most bytes other than spacing that a match holds (``MatchReach``), nil when unbounded.
+    /// The most characters other than spacing that a match holds (``MatchReach``), nil when unbounded.
     public let matchReach: Int?
-    /// Per group of ``screenLiterals``, the most bytes other than spacing before the group's literal in a match, nil
-    /// when unbounded: how far before the literal the matcher looks for a match start.
+    /// Per group of ``screenLiterals``, the most characters other than spacing before the group's literal in a match,
+    /// nil when unbounded: how far before the literal the matcher looks for a match start.
     public let literalReach: [Int?]
     /// Whether the literals are text of the match or of a lookahead (not of a lookbehind, ``MatchReach``), so that
     /// the last occurrence on a line bounds where a match starts, and the first one with ``literalReach``.

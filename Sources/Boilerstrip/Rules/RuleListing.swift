@@ -4,7 +4,7 @@ import PCRE2
 public enum RuleListing {
     /// One rule as a JSON object: id, family, language, position, weight, credit, to_end, description, file, literals
     /// (as the screen checks them: `\b` on the sides it checks, the spelling where it is exact), match_reach (the
-    /// most non-spacing bytes a match holds, null when unbounded; see ``MatchReach``), literal_reach (per literal
+    /// most non-spacing characters a match holds, null when unbounded; see ``MatchReach``), literal_reach (per literal
     /// group, the most before its literal), ends_line (whether every match ends its line), starts_line (whether
     /// every match starts its line, so that only lines beginning with one of ``Rule/lineStart`` are tried),
     /// match_examples, keep_examples.

@@ -43,14 +43,14 @@ public final class Screen: Sendable {
     public let unscreened: [Int32]
     /// Per rule, whether its first filtered group bounds where a match starts (``Rule/literalsBoundStart``).
     private let bounding: [Bool]
-    /// Per rule, how far before an occurrence of its first filtered group a match can start, in non-spacing bytes
+    /// Per rule, how far before an occurrence of its first filtered group a match can start, in non-spacing characters
     /// (``Rule/literalReach``; -1: no bound): the group whose first occurrence ``Candidate/firstLiteral`` gives.
     public let literalReaches: [Int]
     /// Per rule, four words of the bytes its lines can begin with (``Rule/lineStart``; all of them for a rule whose
     /// matches may start anywhere): a line that begins with another byte is no candidate for it.
     private let lineStarts: [UInt64]
-    /// Per rule whose every match is a whole line (it starts and ends its line), the most non-spacing bytes a match
-    /// holds (``Rule/matchReach``; -1: no bound, or not such a rule): a longer line is no candidate for it.
+    /// Per rule whose every match is a whole line (it starts and ends its line), the most non-spacing characters a
+    /// match holds (``Rule/matchReach``; -1: no bound, or not such a rule): a longer line is no candidate for it.
     private let wholeLineReaches: [Int]
     /// The bytes that the rules looked for by `memchr` in the whole text begin with ("©" and "&copy;", an AFP desk
     /// slug's "/"), for documents to note in the pass that splits them (``Document/init(bytes:marking:)``); nil where
@@ -479,8 +479,8 @@ public final class Screen: Sendable {
         return Int32(truncatingIfNeeded: found.count - 1)
     }
 
-    /// The first byte of a line where a match that ends the line, with at most `budget` non-spacing bytes, made of the
-    /// bytes of `run` (nil: any), can start (``MatchReach/floor(before:budget:in:lowerBound:)`` and
+    /// The first byte of a line where a match that ends the line, with at most `budget` non-spacing characters, made of
+    /// the bytes of `run` (nil: any), can start (``MatchReach/floor(before:budget:in:lowerBound:)`` and
     /// ``MatchReach/runStart(before:of:in:lowerBound:)`` over the line's text, after a byte order mark).
     static func endFloor(_ segment: Segment, budget: Int, run: ByteSet?, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
         let text = RuleMatcher.text(of: segment, in: bytes)
@@ -501,11 +501,12 @@ public final class Screen: Sendable {
     }
 
     /// Whether a match of a rule whose matches are whole lines can span the line: a line no longer than the rule's
-    /// reach, or one that the walk back from its end over that reach (``MatchReach/floor(before:budget:in:lowerBound:)``)
-    /// crosses. A section label ("Politique", "Sport": 11 characters at most) otherwise made a candidate of every prose
-    /// line that names one: on the corpus 11 K candidate lines, each a PCRE2 call. (The walk is taken on any longer
-    /// line, not only where the matcher would take it, four times the reach: an author card's 353 characters let
-    /// through 2,872 prose lines of the harness's runs, each a PCRE2 call of 2,300 cycles.)
+    /// reach, or one that the walk back from its end over that reach
+    /// (``MatchReach/floor(before:budget:in:lowerBound:)``) crosses. A section label ("Politique", "Sport": 11
+    /// characters at most) otherwise made a candidate of every prose line that names one: on the corpus 11 K candidate
+    /// lines, each a PCRE2 call. (The walk is taken on any longer line, not only where the matcher would take it, four
+    /// times the reach: an author card's 353 characters let through 2,872 prose lines of the harness's runs, each a
+    /// PCRE2 call of 2,300 cycles.)
     @inline(__always)
     func fitsWholeLine(_ rule: Int, _ segment: Segment, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let reach = wholeLineReaches[rule]
