@@ -411,7 +411,7 @@ public final class Screen: Sendable {
                     // otherwise).
                     let marks = byteScreened[screened].marked && document.marks.hold(marking) ? document.marks : nil
                     byteScreened[screened].group._withUnsafeGuaranteedRef { shared in
-                    Screen.forEachOccurrence(of: shared.value, in: bytes, 0..<bytes.count, marks: marks) { at in
+                    Screen.forEachOccurrence(of: shared.value, in: bytes, 0..<bytes.count, marks: marks, combined: false) { at in
                         let low = segmentIndex(containing: at)
                         if endReach >= 0 {
                             if low != floorSegment {
@@ -515,6 +515,11 @@ public final class Screen: Sendable {
         return text.count <= reach || MatchReach.floor(before: text.count, budget: reach, in: UnsafeBufferPointer(rebasing: bytes[text]), lowerBound: 0) == 0
     }
 
+    /// Whether a group's ``LiteralGroup/firsts`` are looked for in one search: where ``boilerstrip_first_of`` takes 64
+    /// bytes a step (AVX-512). Eight bytes a step, it took more instructions than a `memchr` pass a byte (5.7 a byte of
+    /// the corpus as JSONL, under valgrind).
+    static let searchesFirstsAtOnce = boilerstrip_simd_level() >= 3
+
     /// Whether the literal ending at `end` has no word byte on the sides its pattern bounds.
     @inline(__always)
     static func bounded(_ bytes: UnsafeBufferPointer<UInt8>, end: Int, length: Int, before: Bool, after: Bool) -> Bool {
@@ -548,7 +553,8 @@ public final class Screen: Sendable {
     /// looking in that pass (nil: stop). With `marks` that hold every occurrence of the bytes the literals begin with
     /// (which are not letters), only those places are looked at, in order, and `body` says where to go on looking; so
     /// are the places of a group's ``LiteralGroup/firsts``, found in one search.
-    /// (`combined` false: a pass a first byte all the same, for tests.)
+    /// (`combined` false: a pass a first byte all the same: over a whole text, where `memchr` stops at rare bytes faster
+    /// than one search stops at any of them, and for tests.)
     static func forEachOccurrence(of group: LiteralGroup, in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
                                   marks: ByteMarks? = nil, combined: Bool = true, _ body: (Int) -> Int?) {
         guard let base = bytes.baseAddress else { return }
@@ -572,7 +578,7 @@ public final class Screen: Sendable {
                 }
                 return
             }
-            if group.firsts != 0, combined {
+            if group.firsts != 0, combined, Screen.searchesFirstsAtOnce {
                 // The passes' first bytes in one search, their places in order.
                 var firsts = group.firsts
                 var start = range.lowerBound
