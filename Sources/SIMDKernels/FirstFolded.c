@@ -110,6 +110,54 @@ __attribute__((target("avx512f,avx512bw,bmi,bmi2"))) static size_t first_of_avx5
 }
 #endif
 
+// The first of a few bytes, each followed by a given byte where one is given (not 0): a group's passes in one search,
+// "..." found at its first two periods rather than at every period of a line.
+static size_t first_of_followed_bytes(const uint8_t *base, size_t at, size_t end, const uint8_t *bytes, const uint8_t *seconds,
+                                      size_t count) {
+    for (; at < end; at++)
+        for (size_t i = 0; i < count; i++)
+            if (base[at] == bytes[i] && (seconds[i] == 0 || (at + 1 < end && base[at + 1] == seconds[i]))) return at;
+    return end;
+}
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+__attribute__((target("avx512f,avx512bw,bmi,bmi2"))) static size_t
+first_of_followed_avx512(const uint8_t *base, size_t start, size_t end, const uint8_t *bytes, const uint8_t *seconds, size_t count) {
+    __m512i wanted[4], next_wanted[4];
+    for (size_t i = 0; i < count; i++) wanted[i] = _mm512_set1_epi8((char)bytes[i]), next_wanted[i] = _mm512_set1_epi8((char)seconds[i]);
+    for (size_t at = start; at < end; at += 64) {
+        // Both blocks are read under masks: no byte past `end` is touched (a position whose next byte is past it
+        // has none to compare, and holds no literal of two bytes or more).
+        const __mmask64 inside = end - at >= 64 ? ~0ULL : _bzhi_u64(~0ULL, (unsigned)(end - at));
+        const __mmask64 followed = end - at - 1 >= 64 ? ~0ULL : _bzhi_u64(~0ULL, (unsigned)(end - at - 1));
+        const __m512i block = _mm512_maskz_loadu_epi8(inside, base + at), next = _mm512_maskz_loadu_epi8(followed, base + at + 1);
+        __mmask64 found = 0;
+        for (size_t i = 0; i < count; i++) {
+            __mmask64 here = _mm512_mask_cmpeq_epi8_mask(inside, block, wanted[i]);
+            if (seconds[i]) here &= _mm512_mask_cmpeq_epi8_mask(followed, next, next_wanted[i]);
+            found |= here;
+        }
+        if (found) return at + (size_t)_tzcnt_u64(found);
+    }
+    return end;
+}
+#endif
+
+size_t boilerstrip_first_of_followed_using(int level, const uint8_t *base, size_t start, size_t end, const uint8_t *bytes,
+                                           const uint8_t *seconds, size_t count) {
+    if (start >= end || count == 0) return end;
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    if (level >= 3 && count <= 4 && boilerstrip_simd_level() >= 3) return first_of_followed_avx512(base, start, end, bytes, seconds, count);
+#endif
+    (void)level;
+    return first_of_followed_bytes(base, start, end, bytes, seconds, count);
+}
+
+size_t boilerstrip_first_of_followed(const uint8_t *base, size_t start, size_t end, const uint8_t *bytes, const uint8_t *seconds,
+                                     size_t count) {
+    return boilerstrip_first_of_followed_using(boilerstrip_simd_level(), base, start, end, bytes, seconds, count);
+}
+
 size_t boilerstrip_first_of_using(int level, const uint8_t *base, size_t start, size_t end, const uint8_t *bytes, size_t count) {
     if (start >= end || count == 0) return end;
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))

@@ -823,6 +823,33 @@ import Testing
         }
     }
 
+    /// The same search with a byte that must follow some of them (``boilerstrip_first_of_followed``: a group's first
+    /// bytes, "..." found at its first two periods), against a walk a byte at a time: texts of those bytes and a few
+    /// others, a follower at the range's end counting as none.
+    @Test(arguments: 0..<40)
+    func theFirstOfAFewBytesFollowedAsGivenIsFound(seed: UInt64) {
+        var random = Generator(state: seed &* 104_723 &+ 5)
+        let count = Int.random(in: 1...4, using: &random)
+        let wanted = (0..<count).map { _ in UInt8.random(in: 1...255, using: &random) }
+        let seconds = (0..<count).map { _ in Bool.random(using: &random) ? 0 : UInt8.random(in: 1...255, using: &random) }
+        let alphabet = wanted + seconds.filter { $0 != 0 } + [0x20, 0x61, 0x2E]
+        let text = (0..<Int.random(in: 0...(seed % 2 == 0 ? 150 : 700), using: &random)).map { _ in alphabet.randomElement(using: &random)! }
+        let levels = [0] + (boilerstrip_simd_level() >= 3 ? [3] : [])
+        text.withUnsafeBufferPointer { bytes in
+            for _ in 0..<20 {
+                let start = Int.random(in: 0...text.count, using: &random), end = Int.random(in: start...text.count, using: &random)
+                let expected = (start..<end).first { at in
+                    (0..<count).contains { wanted[$0] == text[at] && (seconds[$0] == 0 || (at + 1 < end && text[at + 1] == seconds[$0])) }
+                } ?? end
+                for level in levels {
+                    let found = boilerstrip_first_of_followed_using(Int32(level), bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!, start, end,
+                                                                    wanted, seconds, count)
+                    #expect(found == expected, "seed \(seed), level \(level): \(wanted) then \(seconds) in \(start)..<\(end)")
+                }
+            }
+        }
+    }
+
     /// The byte-level helpers of the metadata against their plain versions: the eight-bytes-at-a-time code point
     /// count (any bytes, any length and offset; runs of continuation bytes longer than a block of its byte lanes),
     /// and scalar trimming against Foundation's.

@@ -96,6 +96,10 @@ public final class Screen: Sendable {
         /// teaser's "mehr"): those bytes, the first in the low byte, looked for in one pass (``boilerstrip_first_of``)
         /// rather than one `memchr` pass each; 0 for the other groups.
         let firsts: UInt32
+        /// For each of `firsts`, the second byte every literal of its pass has, where they share one that only itself
+        /// folds to (the period after the period of "..."), else 0: the search stops only where it follows (a line's
+        /// periods stopped it at each sentence's end).
+        let followers: UInt32
         /// Its index in the rule's ``Rule/screenLiterals``.
         let origin: Int
         var shortest: Int { literals.map { $0.bytes.count }.min() ?? 0 }
@@ -135,6 +139,13 @@ public final class Screen: Sendable {
             self.passSeconds = passSeconds
             let combined = (2...4).contains(byFirst.count) && !byFirst.contains { Screen.isLetter($0.first) }
             firsts = combined ? byFirst.reversed().reduce(0) { $0 << 8 | UInt32($1.first) } : 0
+            let followers = byFirst.map { _, members -> UInt8 in
+                let seconds = members.map { literals[$0].bytes.count > 1 ? literals[$0].bytes[1] : 0 }.sortedUnique()
+                guard seconds.count == 1, let second = seconds.first, second != 0, !Screen.isLetter(second)
+                else { return 0 }
+                return second
+            }
+            self.followers = combined ? followers.reversed().reduce(0) { $0 << 8 | UInt32($1) } : 0
         }
     }
 
@@ -580,11 +591,14 @@ public final class Screen: Sendable {
             }
             if group.firsts != 0, combined, Screen.searchesFirstsAtOnce {
                 // The passes' first bytes in one search, their places in order.
-                var firsts = group.firsts
+                var firsts = group.firsts, followers = group.followers
                 var start = range.lowerBound
                 while start < range.upperBound {
-                    start = withUnsafeBytes(of: &firsts) {
-                        boilerstrip_first_of(base, start, range.upperBound, $0.baseAddress!.assumingMemoryBound(to: UInt8.self), passes.count)
+                    start = withUnsafeBytes(of: &firsts) { firsts in
+                        withUnsafeBytes(of: &followers) { followers in
+                            boilerstrip_first_of_followed(base, start, range.upperBound, firsts.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                                          followers.baseAddress!.assumingMemoryBound(to: UInt8.self), passes.count)
+                        }
                     }
                     guard start < range.upperBound else { return }
                     if let pass = passes.first(where: { $0.first == bytes[start] }),
