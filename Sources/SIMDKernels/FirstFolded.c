@@ -76,9 +76,11 @@ first_folded_avx512(const uint8_t *base, size_t start, size_t last, uint8_t firs
 }
 #endif
 
-// The first of a few bytes in a short range: a line's first bytes, where a rule's single-byte literals can be
-// (`Screen`'s line-by-line search: two calls of `memchr` for "-" and "_" cost more than the bytes they read).
-// Eight positions a step (any processor), as `first_folded_words` tests them; the last few one at a time.
+// The first of a few bytes, each followed by a given byte where one is given (not 0): a line's first bytes, where a
+// rule's single-byte literals can be (`Screen`'s line-by-line search: two calls of `memchr` for "-" and "_" cost more
+// than the bytes they read), and a group's passes in one search ("..." found at its first two periods rather than at
+// every period of a line). Without AVX-512: eight positions a step where none is followed, as `first_folded_words`
+// tests them, else one at a time.
 static size_t first_of_words(const uint8_t *base, size_t at, size_t end, const uint8_t *bytes, size_t count) {
     const uint64_t ones = 0x0101010101010101ULL;
     for (; at + 8 <= end; at += 8) {
@@ -93,25 +95,6 @@ static size_t first_of_words(const uint8_t *base, size_t at, size_t end, const u
     return end;
 }
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-__attribute__((target("avx512f,avx512bw,bmi,bmi2"))) static size_t first_of_avx512(const uint8_t *base, size_t start, size_t end,
-                                                                                 const uint8_t *bytes, size_t count) {
-    __m512i wanted[4];
-    for (size_t i = 0; i < count; i++) wanted[i] = _mm512_set1_epi8((char)bytes[i]);
-    for (size_t at = start; at < end; at += 64) {
-        // The last block is read under a mask: no byte past `end` is touched.
-        const __mmask64 inside = end - at >= 64 ? ~0ULL : _bzhi_u64(~0ULL, (unsigned)(end - at));
-        const __m512i block = _mm512_maskz_loadu_epi8(inside, base + at);
-        __mmask64 found = 0;
-        for (size_t i = 0; i < count; i++) found |= _mm512_mask_cmpeq_epi8_mask(inside, block, wanted[i]);
-        if (found) return at + (size_t)_tzcnt_u64(found);
-    }
-    return end;
-}
-#endif
-
-// The first of a few bytes, each followed by a given byte where one is given (not 0): a group's passes in one search,
-// "..." found at its first two periods rather than at every period of a line.
 static size_t first_of_followed_bytes(const uint8_t *base, size_t at, size_t end, const uint8_t *bytes, const uint8_t *seconds,
                                       size_t count) {
     for (; at < end; at++)
@@ -150,25 +133,14 @@ size_t boilerstrip_first_of_followed_using(int level, const uint8_t *base, size_
     if (level >= 3 && count <= 4 && boilerstrip_simd_level() >= 3) return first_of_followed_avx512(base, start, end, bytes, seconds, count);
 #endif
     (void)level;
-    return first_of_followed_bytes(base, start, end, bytes, seconds, count);
+    for (size_t i = 0; i < count; i++)
+        if (seconds[i]) return first_of_followed_bytes(base, start, end, bytes, seconds, count);
+    return first_of_words(base, start, end, bytes, count);
 }
 
 size_t boilerstrip_first_of_followed(const uint8_t *base, size_t start, size_t end, const uint8_t *bytes, const uint8_t *seconds,
                                      size_t count) {
     return boilerstrip_first_of_followed_using(boilerstrip_simd_level(), base, start, end, bytes, seconds, count);
-}
-
-size_t boilerstrip_first_of_using(int level, const uint8_t *base, size_t start, size_t end, const uint8_t *bytes, size_t count) {
-    if (start >= end || count == 0) return end;
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    if (level >= 3 && count <= 4 && boilerstrip_simd_level() >= 3) return first_of_avx512(base, start, end, bytes, count);
-#endif
-    (void)level;
-    return first_of_words(base, start, end, bytes, count);
-}
-
-size_t boilerstrip_first_of(const uint8_t *base, size_t start, size_t end, const uint8_t *bytes, size_t count) {
-    return boilerstrip_first_of_using(boilerstrip_simd_level(), base, start, end, bytes, count);
 }
 
 size_t boilerstrip_first_folded_using(int level, const uint8_t *base, size_t start, size_t last, uint8_t first,

@@ -69,10 +69,6 @@ public final class Screen: Sendable {
         /// that begin right alone, not in the whole text, and a line counts only where its first literal is as near its
         /// start as a match's can be (`literalReaches`, where its literals bound the start).
         let byLine: Bool
-        /// For a group of single bytes that are not letters, without boundaries or spellings ("-", "_"): its bytes, the
-        /// first in the low byte (looked for in one pass, ``boilerstrip_first_of``), and how many (0: not such a group).
-        let singles: UInt32
-        let singleCount: Int
         /// Whether the bytes its group's literals begin with are the screen's ``Screen/marking``'s: where a document
         /// noted them, its occurrences are looked for only there.
         let marked: Bool
@@ -93,8 +89,10 @@ public final class Screen: Sendable {
         let passLiterals: [Int]
         let passSeconds: [UInt8]
         /// For two to four passes whose first bytes are not letters ("…", "...", "»", "&hellip;" after a German
-        /// teaser's "mehr"): those bytes, the first in the low byte, looked for in one pass (``boilerstrip_first_of``)
-        /// rather than one `memchr` pass each; 0 for the other groups.
+        /// teaser's "mehr"; the image slug's "-" and "_"): those bytes, the first in the low byte, looked for in one
+        /// search (``boilerstrip_first_of_followed``) rather than one `memchr` pass each; 0 for the other groups, and
+        /// where the search would take a byte at a time (no AVX-512, and a pass with a follower: under valgrind such a
+        /// search took more instructions than a `memchr` pass a first byte).
         let firsts: UInt32
         /// For each of `firsts`, the second byte every literal of its pass has, where they share one that only itself
         /// folds to (the period after the period of "..."), else 0: the search stops only where it follows (a line's
@@ -137,14 +135,15 @@ public final class Screen: Sendable {
             }
             self.passLiterals = passLiterals
             self.passSeconds = passSeconds
-            let combined = (2...4).contains(byFirst.count) && !byFirst.contains { Screen.isLetter($0.first) }
-            firsts = combined ? byFirst.reversed().reduce(0) { $0 << 8 | UInt32($1.first) } : 0
             let followers = byFirst.map { _, members -> UInt8 in
                 let seconds = members.map { literals[$0].bytes.count > 1 ? literals[$0].bytes[1] : 0 }.sortedUnique()
                 guard seconds.count == 1, let second = seconds.first, second != 0, !Screen.isLetter(second)
                 else { return 0 }
                 return second
             }
+            let combined = (2...4).contains(byFirst.count) && !byFirst.contains { Screen.isLetter($0.first) }
+                && (boilerstrip_simd_level() >= 3 || followers.allSatisfy { $0 == 0 })
+            firsts = combined ? byFirst.reversed().reduce(0) { $0 << 8 | UInt32($1.first) } : 0
             self.followers = combined ? followers.reversed().reduce(0) { $0 << 8 | UInt32($1) } : 0
         }
     }
@@ -204,12 +203,9 @@ public final class Screen: Sendable {
         marking = markedRules.isEmpty ? nil : Marking(markedBytes)
         self.byteScreened = zip(byteScreened, byteScreenedGroups).map { screened, shared in
             let rule = rules[Int(screened.rule)]
-            let literals = screened.group.literals
-            let single = literals.count <= 4 && literals.allSatisfy { $0.bytes.count == 1 && !Screen.isLetter($0.bytes[0]) && !$0.before && !$0.after && $0.exact == nil }
             return ByteScreened(rule: screened.rule, group: Unmanaged.passUnretained(shared), endReach: screened.endReach,
                                 endBytes: screened.endReach >= 0 ? rule.matchBytes : nil, byLine: rule.lineStart != nil,
-                                singles: single ? literals.reversed().reduce(0) { $0 << 8 | UInt32($1.bytes[0]) } : 0,
-                                singleCount: single ? literals.count : 0, marked: markedRules.contains(screened.rule))
+                                marked: markedRules.contains(screened.rule))
         }
         self.literalReaches = literalReaches
 
@@ -382,26 +378,17 @@ public final class Screen: Sendable {
                     // whole text, each line with a hyphen found and then turned down).
                     if byteScreened[screened].byLine {
                         let lead = bounding[Int(rule)] ? literalReaches[Int(rule)] : -1
-                        var singles = byteScreened[screened].singles
-                        let singleCount = byteScreened[screened].singleCount
                         byteScreened[screened].group._withUnsafeGuaranteedRef { shared in
                         segments.withUnsafeBufferPointer { lines in
                         for segment in lines where startsRight(Int(rule), segment, in: bytes) {
                             let range = endReach >= 0 ? Screen.endFloor(segment, budget: endReach, run: endBytes, in: bytes)..<segment.content.upperBound
                                 : segment.content
+                            // The line's first occurrence ("-" or "_": one search of both, two `memchr` calls a line cost
+                            // more; the first of each pass where the group's first bytes are not searched at once).
                             var first = Int.max
-                            if singleCount > 0 {
-                                // Single bytes: the first of them in one pass (two `memchr` calls a line cost more).
-                                let at = withUnsafeBytes(of: &singles) {
-                                    boilerstrip_first_of(bytes.baseAddress!, range.lowerBound, range.upperBound,
-                                                         $0.baseAddress!.assumingMemoryBound(to: UInt8.self), singleCount)
-                                }
-                                if at < range.upperBound { first = at }
-                            } else {
-                                Screen.forEachOccurrence(of: shared.value, in: bytes, range) { at in
-                                    first = min(first, at)
-                                    return range.upperBound  // the pass's first is all this line needs
-                                }
+                            Screen.forEachOccurrence(of: shared.value, in: bytes, range) { at in
+                                first = min(first, at)
+                                return range.upperBound  // the pass's first is all this line needs
                             }
                             guard first < Int.max else { continue }
                             // Every match starts at the start of the line's text: its first literal is no further into the
@@ -526,11 +513,6 @@ public final class Screen: Sendable {
         return text.count <= reach || MatchReach.floor(before: text.count, budget: reach, in: UnsafeBufferPointer(rebasing: bytes[text]), lowerBound: 0) == 0
     }
 
-    /// Whether a group's ``LiteralGroup/firsts`` are looked for in one search: where ``boilerstrip_first_of`` takes 64
-    /// bytes a step (AVX-512). Eight bytes a step, it took more instructions than a `memchr` pass a byte (5.7 a byte of
-    /// the corpus as JSONL, under valgrind).
-    static let searchesFirstsAtOnce = boilerstrip_simd_level() >= 3
-
     /// Whether the literal ending at `end` has no word byte on the sides its pattern bounds.
     @inline(__always)
     static func bounded(_ bytes: UnsafeBufferPointer<UInt8>, end: Int, length: Int, before: Bool, after: Bool) -> Bool {
@@ -575,22 +557,26 @@ public final class Screen: Sendable {
         group.passLiterals.withUnsafeBufferPointer { members in
         group.passSeconds.withUnsafeBufferPointer { seconds in
         group.byFirstByte.withUnsafeBufferPointer { passes in
+            // A place where one of the passes' first bytes is, in order: whether a literal starts there, and where to go
+            // on looking (nil: stop).
+            func visit(_ start: Int) -> Int? {
+                guard let pass = passes.first(where: { $0.first == bytes[start] }),
+                      Screen.startsLiteral(at: start, UnsafeBufferPointer(rebasing: members[pass.literals]), literals, in: bytes, end: range.upperBound)
+                else { return start + 1 }
+                return body(start).map { max($0, start + 1) }
+            }
             if let marks {
                 var next = range.lowerBound
                 for index in 0..<marks.count {
                     let start = Int(marks.positions[index])
                     guard start >= next else { continue }
-                    guard start < range.upperBound else { return }
-                    guard let pass = passes.first(where: { $0.first == bytes[start] }),
-                          Screen.startsLiteral(at: start, UnsafeBufferPointer(rebasing: members[pass.literals]), literals, in: bytes, end: range.upperBound)
-                    else { continue }
-                    guard let resume = body(start) else { return }
-                    next = max(resume, start + 1)
+                    guard start < range.upperBound, let resume = visit(start) else { return }
+                    next = resume
                 }
                 return
             }
-            if group.firsts != 0, combined, Screen.searchesFirstsAtOnce {
-                // The passes' first bytes in one search, their places in order.
+            if group.firsts != 0, combined {
+                // The passes' first bytes in one search.
                 var firsts = group.firsts, followers = group.followers
                 var start = range.lowerBound
                 while start < range.upperBound {
@@ -600,14 +586,8 @@ public final class Screen: Sendable {
                                                           followers.baseAddress!.assumingMemoryBound(to: UInt8.self), passes.count)
                         }
                     }
-                    guard start < range.upperBound else { return }
-                    if let pass = passes.first(where: { $0.first == bytes[start] }),
-                       Screen.startsLiteral(at: start, UnsafeBufferPointer(rebasing: members[pass.literals]), literals, in: bytes, end: range.upperBound) {
-                        guard let resume = body(start) else { return }
-                        start = max(resume, start + 1)
-                    } else {
-                        start += 1
-                    }
+                    guard start < range.upperBound, let resume = visit(start) else { return }
+                    start = resume
                 }
                 return
             }

@@ -171,22 +171,15 @@ size_t boilerstrip_confirm(const uint8_t *bytes, size_t count, const uint64_t *f
 size_t boilerstrip_first_folded(const uint8_t *base, size_t start, size_t last, uint8_t first, const uint8_t *seconds,
                                 size_t count);
 
-/// The first position in `start..<end` whose byte is one of the `count` `bytes`; `end` when none. Any level: 64
-/// positions a step at level 3 (up to four bytes; the last step under a mask), one at a time below.
-size_t boilerstrip_first_of(const uint8_t *base, size_t start, size_t end, const uint8_t *bytes, size_t count);
-
 /// The first position in `start..<end` whose byte is one of the `count` `bytes`, `bytes[i]` followed (before `end`) by
-/// `seconds[i]` where that is not 0; `end` when none. Any level: 64 positions a step at level 3 (up to four bytes),
-/// one at a time below.
+/// `seconds[i]` where that is not 0; `end` when none. Any level: 64 positions a step at level 3 (up to four bytes; the
+/// last step under a mask), eight below where no byte is followed, else one at a time.
 size_t boilerstrip_first_of_followed(const uint8_t *base, size_t start, size_t end, const uint8_t *bytes, const uint8_t *seconds,
                                      size_t count);
 
 /// The same with the kernel of a given level (0 or 3; at most the processor's), for tests.
 size_t boilerstrip_first_of_followed_using(int level, const uint8_t *base, size_t start, size_t end, const uint8_t *bytes,
                                            const uint8_t *seconds, size_t count);
-
-/// The same with the kernel of a given level (0 or 3; at most the processor's), for tests.
-size_t boilerstrip_first_of_using(int level, const uint8_t *base, size_t start, size_t end, const uint8_t *bytes, size_t count);
 
 /// The same with the kernel of a given level (0 or 3; at most the processor's), for tests.
 size_t boilerstrip_first_folded_using(int level, const uint8_t *base, size_t start, size_t last, uint8_t first,
