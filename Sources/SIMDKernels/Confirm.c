@@ -6,8 +6,8 @@
 //      bytes hash as the text's there and whose last window has the slot of the text's (most positions let through
 //      have none: their windows only share slots with a literal's, and they go no further; the vector filter's
 //      slots are not the confirmation's, and its open buckets may have no list in the window's slot);
-//   1. for the others, whether a word byte follows, and the range of the entries of their buckets;
-//   2. every (position, entry) pair in one flat loop, the hit written each time and kept when the entry's bucket is
+//   1. for the others, whether a word byte follows, and a (position, entry) pair for each entry of their buckets;
+//   2. every pair in one flat loop, the hit written each time and kept when the entry's bucket is
 //      open, its last eight bytes are the text's (in their exact spelling where it has one), it fits before the
 //      position and no word byte stands next to it where it is bounded (before, after);
 //   3. the hits of literals longer than eight bytes checked one by one for the bytes before their last eight, and
@@ -87,24 +87,153 @@ static inline uint64_t suffix_buckets(uint64_t tail, const boilerstrip_confirm_t
 
 // Whether a literal ending at `end` (its start in the text) has its folded bytes, and its exact ones where it has them,
 // all but its last `known` (the entry compared them: its last eight for a longer literal; none for an anchored one,
-// whose entry compared its bytes up to the anchor).
-static int fits(const uint8_t *bytes, size_t end, size_t pattern, int exact_case, size_t known,
+// whose entry compared its bytes up to the anchor). Eight bytes a step, the last step under a mask: a byte at a time
+// took a fifth of the confirmation's time in its last pass. `pattern_bytes` has eight bytes after its last pattern.
+static int fits(const uint8_t *bytes, size_t count, size_t end, size_t pattern, int exact_case, size_t known,
                 const boilerstrip_confirm_tables *tables) {
     const int32_t from = tables->pattern_start[pattern], exact = tables->exact_start[pattern];
-    const size_t length = (size_t)(exact - from), start = end + 1 - length;
-    for (size_t offset = 0; offset + known < length; offset++) {
-        if (tables->fold[bytes[start + offset]] != tables->pattern_bytes[(size_t)from + offset]) return 0;
-        if (exact_case && bytes[start + offset] != tables->pattern_bytes[(size_t)exact + offset]) return 0;
+    const size_t length = (size_t)(exact - from), start = end + 1 - length, compared = length - known;
+    for (size_t offset = 0; offset < compared; offset += 8) {
+        const size_t left = compared - offset;
+        const uint64_t mask = left >= 8 ? ~0ULL : (1ULL << (8 * left)) - 1;
+        uint64_t text = 0, folded, spelled;
+        if (start + offset + 8 <= count) {
+            memcpy(&text, bytes + start + offset, 8);
+        } else {  // an anchored literal at the end of the text
+            for (size_t k = 0; k < left && k < 8; k++) text |= (uint64_t)bytes[start + offset + k] << (8 * k);
+        }
+        memcpy(&folded, tables->pattern_bytes + (size_t)from + offset, 8);
+        memcpy(&spelled, tables->pattern_bytes + (size_t)exact + offset, 8);
+        if (((fold8(text) ^ folded) & mask) != 0 || (exact_case && ((text ^ spelled) & mask) != 0)) return 0;
     }
     return 1;
 }
 
+// 2. Every (position, entry) pair of the `total` written into `hits` (with eight words of room past them) by the pass before, with no branch and no load that
+// waits on the pair before: kept when the entry's bucket is open, its last eight bytes are the text's (folded, and as
+// they are for an exact spelling), it fits before the position and no word byte stands before (after) it where it is
+// bounded before (after). The filter's front window does not make sure of the byte before: it is hashed, and a long
+// literal's front is out of its reach. Each hit is written over the pairs already read; returns how many.
+// (Walking the lists position by position, the next entry waited on the end of the list before.)
+typedef struct {
+    const uint64_t *ats, *opens, *tails, *raws, *afters;
+} position_facts;
+
+static inline __attribute__((always_inline)) uint64_t hit_of(uint64_t entry, uint64_t at) {
+    return (entry & 0xFFFFF) << 40 | at | (entry & (BOILERSTRIP_CONFIRM_LONG | BOILERSTRIP_CONFIRM_EXACT)) << 24 |
+           (entry & BOILERSTRIP_CONFIRM_ANCHORED) << 37;
+}
+
+static inline __attribute__((always_inline)) size_t
+check_pairs(const uint8_t *bytes, const boilerstrip_confirm_tables *tables, position_facts facts, uint64_t *hits, size_t total) {
+    const uint64_t *entries = tables->entries;
+    size_t written = 0;
+    for (size_t pair = 0; pair < total; pair++) {
+        const uint64_t both = hits[pair];
+        const size_t position = (size_t)(both >> 32), index = (size_t)(both & 0xFFFFFFFF);
+        const uint64_t entry = entries[3 * index], last = entries[3 * index + 1], spelled = entries[3 * index + 2];
+        const uint64_t length = (entry >> 24) & 0xFF, at = facts.ats[position];
+        const uint64_t mask = length >= 8 ? ~0ULL : (1ULL << (8 * length)) - 1;
+        const uint64_t exact = (entry & BOILERSTRIP_CONFIRM_EXACT) != 0, after = (entry & BOILERSTRIP_CONFIRM_AFTER) != 0,
+                       before = (entry & BOILERSTRIP_CONFIRM_BEFORE) != 0;
+        // The byte before the literal, when one stands there (its own last byte otherwise, read and not used).
+        const uint64_t has_front = length < at + 1;
+        const uint64_t word_before = has_front & is_word_byte(bytes[has_front ? at - length : at]);
+        const uint64_t fits = (facts.opens[position] >> ((entry >> 32) & 0xF) & 1) & ((facts.tails[position] & mask) == last) &
+                              (length <= at + 1) & ((exact ^ 1) | ((facts.raws[position] & mask) == spelled)) &
+                              ((after & facts.afters[position]) ^ 1) & ((before & word_before) ^ 1);
+        hits[written] = hit_of(entry, at);
+        written += fits;
+    }
+    return written;
+}
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+
+#define CONFIRM512 __attribute__((target("avx512f,popcnt,lzcnt,bmi,bmi2")))
+
+// The same eight pairs a step (AVX-512F): their entries and their positions' facts gathered, the tests as masks, the
+// hits kept packed to the front of a vector (a compress in a register: to memory it is slow on AMD's cores) and
+// stored whole, over pairs already read. The byte before each
+// literal is read as the top byte of the four ending there; where fewer than four bytes stand before it, a byte at a
+// time. A text shorter than eight bytes takes the loop above.
+static CONFIRM512 size_t check_pairs_avx512(const uint8_t *bytes, size_t count, const boilerstrip_confirm_tables *tables, position_facts facts,
+                   uint64_t *hits, size_t total) {
+    if (count < 8) return check_pairs(bytes, tables, facts, hits, total);
+    const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF), byte = _mm512_set1_epi64(0xFF), one = _mm512_set1_epi64(1),
+                  eight = _mm512_set1_epi64(8), ones = _mm512_set1_epi64(-1), sixty_four = _mm512_set1_epi64(64),
+                  bucket_bits = _mm512_set1_epi64(0xF), three = _mm512_set1_epi64(3),
+                  exact_flag = _mm512_set1_epi64((long long)BOILERSTRIP_CONFIRM_EXACT),
+                  after_flag = _mm512_set1_epi64((long long)BOILERSTRIP_CONFIRM_AFTER),
+                  before_flag = _mm512_set1_epi64((long long)BOILERSTRIP_CONFIRM_BEFORE),
+                  pattern_bits = _mm512_set1_epi64(0xFFFFF),
+                  flags24 = _mm512_set1_epi64((long long)(BOILERSTRIP_CONFIRM_LONG | BOILERSTRIP_CONFIRM_EXACT)),
+                  anchored_flag = _mm512_set1_epi64((long long)BOILERSTRIP_CONFIRM_ANCHORED),
+                  space = _mm512_set1_epi64(0x20), small_a = _mm512_set1_epi64('a'), letters = _mm512_set1_epi64(26),
+                  zero_digit = _mm512_set1_epi64('0'), digits = _mm512_set1_epi64(10), underscore = _mm512_set1_epi64('_');
+    const long long *entries = (const long long *)tables->entries;
+    size_t written = 0;
+    for (size_t pair = 0; pair < total; pair += 8) {
+        const __mmask8 live = total - pair >= 8 ? 0xFF : (__mmask8)((1u << (total - pair)) - 1);
+        const __m512i both = _mm512_maskz_loadu_epi64(live, hits + pair);
+        const __m512i position = _mm512_srli_epi64(both, 32), index = _mm512_and_si512(both, low32);
+        const __m512i slot = _mm512_add_epi64(_mm512_slli_epi64(index, 1), index);
+        const __m512i zero = _mm512_setzero_si512();
+        const __m512i entry = _mm512_mask_i64gather_epi64(zero, live, slot, entries, 8);
+        const __m512i last = _mm512_mask_i64gather_epi64(zero, live, slot, entries + 1, 8);
+        const __m512i spelled = _mm512_mask_i64gather_epi64(zero, live, slot, entries + 2, 8);
+        const __m512i at = _mm512_mask_i64gather_epi64(zero, live, position, (const long long *)facts.ats, 8);
+        const __m512i open = _mm512_mask_i64gather_epi64(zero, live, position, (const long long *)facts.opens, 8);
+        const __m512i tail = _mm512_mask_i64gather_epi64(zero, live, position, (const long long *)facts.tails, 8);
+        const __m512i raw = _mm512_mask_i64gather_epi64(zero, live, position, (const long long *)facts.raws, 8);
+        const __m512i follows = _mm512_mask_i64gather_epi64(zero, live, position, (const long long *)facts.afters, 8);
+        const __m512i length = _mm512_and_si512(_mm512_srli_epi64(entry, 24), byte);
+        // The last `length` bytes (all eight for a longer literal): ones shifted down by 64 - 8 * min(length, 8).
+        const __m512i mask = _mm512_srlv_epi64(ones, _mm512_sub_epi64(sixty_four, _mm512_slli_epi64(_mm512_min_epu64(length, eight), 3)));
+        const __m512i at_next = _mm512_add_epi64(at, one);
+        __mmask8 fits = live & _mm512_test_epi64_mask(_mm512_srlv_epi64(open, _mm512_and_si512(_mm512_srli_epi64(entry, 32), bucket_bits)), one);
+        fits &= _mm512_cmpeq_epi64_mask(_mm512_and_si512(tail, mask), last);
+        fits &= _mm512_cmple_epu64_mask(length, at_next);
+        fits &= ~_mm512_test_epi64_mask(entry, exact_flag) | _mm512_cmpeq_epi64_mask(_mm512_and_si512(raw, mask), spelled);
+        fits &= ~(_mm512_test_epi64_mask(entry, after_flag) & _mm512_test_epi64_mask(follows, follows));
+        // The byte before the literal, where it is bounded before and a byte stands there (at - length >= 0).
+        const __mmask8 bounded = fits & _mm512_test_epi64_mask(entry, before_flag) & _mm512_cmplt_epu64_mask(length, at_next);
+        if (bounded) {
+            const __m512i front = _mm512_sub_epi64(at, length);  // the byte before the literal
+            const __mmask8 room = _mm512_cmpge_epu64_mask(front, three);
+            __m512i before = _mm512_cvtepu32_epi64(
+                _mm512_mask_i64gather_epi32(_mm256_setzero_si256(), bounded & room, _mm512_sub_epi64(front, three), (const int *)bytes, 1));
+            before = _mm512_srli_epi64(before, 24);
+            if (bounded & ~room) {  // a literal one to three bytes into the text
+                uint64_t fronts[8], values[8];
+                _mm512_storeu_si512(fronts, front);
+                _mm512_storeu_si512(values, before);
+                for (unsigned lane = 0; lane < 8; lane++)
+                    if ((bounded & ~room) >> lane & 1) values[lane] = bytes[fronts[lane]];
+                before = _mm512_loadu_si512(values);
+            }
+            const __mmask8 letter = _mm512_cmplt_epu64_mask(_mm512_sub_epi64(_mm512_or_si512(before, space), small_a), letters);
+            const __mmask8 digit = _mm512_cmplt_epu64_mask(_mm512_sub_epi64(before, zero_digit), digits);
+            const __mmask8 word = letter | digit | _mm512_cmpeq_epi64_mask(before, underscore);
+            fits &= ~(bounded & word);
+        }
+        const __m512i hit = _mm512_or_si512(
+            _mm512_or_si512(_mm512_slli_epi64(_mm512_and_si512(entry, pattern_bits), 40), at),
+            _mm512_or_si512(_mm512_slli_epi64(_mm512_and_si512(entry, flags24), 24), _mm512_slli_epi64(_mm512_and_si512(entry, anchored_flag), 37)));
+        _mm512_storeu_si512(hits + written, _mm512_maskz_compress_epi64(fits, hit));
+        written += (size_t)__builtin_popcount((unsigned)fits);
+    }
+    return written;
+}
+#endif
+
 // The three passes over at most BOILERSTRIP_CONFIRM_CHUNK positions.
 static inline __attribute__((always_inline)) size_t
 confirm_chunk(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n, const boilerstrip_confirm_tables *tables,
-              uint64_t *work, uint64_t *hits, size_t room, size_t *consumed) {
+              uint64_t *work, uint64_t *hits, size_t room, size_t *consumed, int vector) {
     uint64_t *ats = work, *opens = work + n, *tails = work + 2 * n, *raws = work + 3 * n, *afters = work + 4 * n,
-             *starts = work + 5 * n, *ends = work + 6 * n + 1, *inputs = work + 7 * n + 1;
+             *starts = work + 5 * n, *inputs = work + 6 * n;
     // 0. The positions whose open buckets have a literal that ends as the text does there, as far as their hashes
     // tell, and a list in the slot of the window there, one after the other (each written, and kept by the count;
     // `starts` holds the slot's lists until the next pass).
@@ -125,7 +254,9 @@ confirm_chunk(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_
     }
     // 1. Their lists, as many as the room for their entries allows: from the lowest open bucket's to the highest's
     // (the open ones, and the closed ones between, which the next pass skips). Each open bucket has a list in the slot
-    // (the pass before kept no other).
+    // (the pass before kept no other). Each (position, entry) pair is written out (into `hits`, which the next pass
+    // overwrites behind its reading): four at once whatever the list's length (the next position's overwrite those
+    // past it; most lists have one or two entries), the rest one by one.
     size_t m = 0, total = 0;
     for (; m < passed; m++) {
         const size_t at = ats[m];
@@ -133,43 +264,28 @@ confirm_chunk(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_
         const uint64_t with_list = lists >> 32, first = lists & 0xFFFFFFFF;
         const uint64_t low = first + (uint64_t)__builtin_popcountll(with_list & (open & (0 - open)) - 1);
         const uint64_t high = first + (uint64_t)__builtin_popcountll(with_list & ((1ULL << (63 - __builtin_clzll(open))) - 1));
-        const size_t start = (size_t)tables->list_start[low], end = (size_t)tables->list_start[high + 1];
-        if (total + (end - start) > room) break;
-        total += end - start;
+        const size_t start = (size_t)tables->list_start[low], span = (size_t)tables->list_start[high + 1] - start;
+        if (total + (span > 4 ? span : 4) + 8 > room) break;
         afters[m] = at + 1 < count ? is_word_byte(bytes[at + 1]) : 0;
-        starts[m] = start;
-        ends[m] = end;
+        uint64_t *pairs = hits + total;
+        const uint64_t tag = (uint64_t)m << 32 | start;
+        pairs[0] = tag;
+        pairs[1] = tag + 1;
+        pairs[2] = tag + 2;
+        pairs[3] = tag + 3;
+        for (size_t k = 4; k < span; k++) pairs[k] = tag + k;
+        total += span;
     }
     // The positions before the first one left out (those that did not pass went no further).
     *consumed = m < passed ? (size_t)inputs[m] : n;
-    starts[m] = 0;  // read (and not used) as the loop below steps past the last position
-    // 2. Every (position, entry) pair (every position has at least one): kept when the entry's bucket is open, its
-    // last eight bytes are the text's (folded, and as they are for an exact spelling), it fits before the position
-    // and no word byte stands before (after) it where it is bounded before (after). The filter's front window does
-    // not make sure of the byte before: it is hashed, and a long literal's front is out of its reach.
-    size_t written = 0;
-    const uint64_t *entries = tables->entries;
-    for (size_t position = 0, index = m ? (size_t)starts[0] : 0; position < m;) {
-        const uint64_t entry = entries[3 * index], last = entries[3 * index + 1], spelled = entries[3 * index + 2];
-        const uint64_t length = (entry >> 24) & 0xFF, at = ats[position];
-        const uint64_t mask = length >= 8 ? ~0ULL : (1ULL << (8 * length)) - 1;
-        const uint64_t exact = (entry & BOILERSTRIP_CONFIRM_EXACT) != 0, after = (entry & BOILERSTRIP_CONFIRM_AFTER) != 0,
-                       before = (entry & BOILERSTRIP_CONFIRM_BEFORE) != 0;
-        // The byte before the literal, when one stands there (its own last byte otherwise, read and not used).
-        const uint64_t has_front = length < at + 1;
-        const uint64_t word_before = has_front & is_word_byte(bytes[has_front ? at - length : at]);
-        const uint64_t fits = (opens[position] >> ((entry >> 32) & 0xF) & 1) & ((tails[position] & mask) == last) &
-                              (length <= at + 1) & ((exact ^ 1) | ((raws[position] & mask) == spelled)) &
-                              ((after & afters[position]) ^ 1) & ((before & word_before) ^ 1);
-        hits[written] = (entry & 0xFFFFF) << 40 | at | (entry & (BOILERSTRIP_CONFIRM_LONG | BOILERSTRIP_CONFIRM_EXACT)) << 24 |
-                        (entry & BOILERSTRIP_CONFIRM_ANCHORED) << 37;
-        written += fits;
-        index++;
-        const size_t next = index == ends[position];
-        position += next;
-        const size_t following = (size_t)starts[position];
-        index = next ? following : index;
-    }
+    // 2. Every (position, entry) pair (`check_pairs`).
+    const position_facts facts = {ats, opens, tails, raws, afters};
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    const size_t written = vector ? check_pairs_avx512(bytes, count, tables, facts, hits, total) : check_pairs(bytes, tables, facts, hits, total);
+#else
+    (void)vector;
+    const size_t written = check_pairs(bytes, tables, facts, hits, total);
+#endif
     // 3. The bytes before the last eight of a longer literal; an anchored literal whole, and the boundary after it;
     // the hits kept in place.
     size_t kept = 0;
@@ -179,10 +295,10 @@ confirm_chunk(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_
         const int exact_case = (value & BOILERSTRIP_CONFIRM_EXACT << 24) != 0;
         if (value & BOILERSTRIP_CONFIRM_ANCHORED << 37) {
             const size_t end = (value & 0xFFFFFFFFFFULL) + (tables->anchors[pattern] & 0x7F);
-            if (end >= count || !fits(bytes, end, pattern, exact_case, 0, tables)) continue;
+            if (end >= count || !fits(bytes, count, end, pattern, exact_case, 0, tables)) continue;
             if ((tables->anchors[pattern] & 0x80) && end + 1 < count && is_word_byte(bytes[end + 1])) continue;
             value = (value & ~0xFFFFFFFFFFULL) | end;
-        } else if ((value & BOILERSTRIP_CONFIRM_LONG << 24) && !fits(bytes, value & 0xFFFFFFFFFFULL, pattern, exact_case, 8, tables)) {
+        } else if ((value & BOILERSTRIP_CONFIRM_LONG << 24) && !fits(bytes, count, value & 0xFFFFFFFFFFULL, pattern, exact_case, 8, tables)) {
             continue;
         }
         hits[kept++] = value & 0x0FFFFFFFFFFFFFFFULL;
@@ -190,16 +306,16 @@ confirm_chunk(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_
     return kept;
 }
 
-// The positions a chunk at a time, so that the passes' arrays (eight words a position) take a fixed 6 KB whatever the
+// The positions a chunk at a time, so that the passes' arrays (seven words a position) take a fixed 5 KB whatever the
 // block: a block of text lets through about 80 positions on news text, but up to 4,088 on one made of literals.
 static inline __attribute__((always_inline)) size_t
 confirm(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n, const boilerstrip_confirm_tables *tables,
-        uint64_t *work, uint64_t *hits, size_t room, size_t *consumed) {
+        uint64_t *work, uint64_t *hits, size_t room, size_t *consumed, int vector) {
     size_t done = 0, written = 0;
     while (done < n) {
         const size_t chunk = n - done < BOILERSTRIP_CONFIRM_CHUNK ? n - done : BOILERSTRIP_CONFIRM_CHUNK;
         size_t taken = 0;
-        written += confirm_chunk(bytes, count, flagged + done, chunk, tables, work, hits + written, room - written, &taken);
+        written += confirm_chunk(bytes, count, flagged + done, chunk, tables, work, hits + written, room - written, &taken, vector);
         done += taken;
         if (taken < chunk) break;  // no room for the next position's entries
     }
@@ -209,21 +325,36 @@ confirm(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n, c
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 // Compiled for the baseline x86-64, counting bits takes a dozen instructions: where the processor has AVX2 it also
-// has the instructions that count bits and leading zeros (and BMI), and this copy uses them.
+// has the instructions that count bits and leading zeros (and BMI), and these copies use them; with AVX-512 the pairs
+// are checked eight at a time.
 __attribute__((target("popcnt,lzcnt,bmi,bmi2"))) static size_t
 confirm_bmi(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n, const boilerstrip_confirm_tables *tables,
             uint64_t *work, uint64_t *hits, size_t room, size_t *consumed) {
-    return confirm(bytes, count, flagged, n, tables, work, hits, room, consumed);
+    return confirm(bytes, count, flagged, n, tables, work, hits, room, consumed, 0);
+}
+
+__attribute__((target("popcnt,lzcnt,bmi,bmi2"))) static size_t
+confirm_bmi_avx512(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n, const boilerstrip_confirm_tables *tables,
+                   uint64_t *work, uint64_t *hits, size_t room, size_t *consumed) {
+    return confirm(bytes, count, flagged, n, tables, work, hits, room, consumed, 1);
 }
 #endif
+
+size_t boilerstrip_confirm_using(int level, const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n,
+                                 const boilerstrip_confirm_tables *tables, uint64_t *work, uint64_t *hits, size_t room,
+                                 size_t *consumed) {
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    if (level >= 3 && boilerstrip_simd_level() >= 3) return confirm_bmi_avx512(bytes, count, flagged, n, tables, work, hits, room, consumed);
+    if (level >= 2 && boilerstrip_simd_level() >= 2) return confirm_bmi(bytes, count, flagged, n, tables, work, hits, room, consumed);
+#endif
+    (void)level;
+    return confirm(bytes, count, flagged, n, tables, work, hits, room, consumed, 0);
+}
 
 size_t boilerstrip_confirm(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n,
                            const boilerstrip_confirm_tables *tables, uint64_t *work, uint64_t *hits, size_t room,
                            size_t *consumed) {
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    if (boilerstrip_simd_level() >= 2) return confirm_bmi(bytes, count, flagged, n, tables, work, hits, room, consumed);
-#endif
-    return confirm(bytes, count, flagged, n, tables, work, hits, room, consumed);
+    return boilerstrip_confirm_using(3, bytes, count, flagged, n, tables, work, hits, room, consumed);
 }
 
-_Static_assert(BOILERSTRIP_CONFIRM_WORK_WORDS == 8 * BOILERSTRIP_CONFIRM_CHUNK + 1, "the work space of a chunk");
+_Static_assert(BOILERSTRIP_CONFIRM_WORK_WORDS == 7 * BOILERSTRIP_CONFIRM_CHUNK, "the work space of a chunk");

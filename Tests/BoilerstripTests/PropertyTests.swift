@@ -136,6 +136,48 @@ import Testing
                 == ["Abonnement@14", "ement@14", "Totalement@32", "ement@32", "ement@44", "ement@57", "Abonnement@82", "ement@82"])
     }
 
+    /// A literal bounded before, one to three bytes into the text, after a word byte or not: the confirmation reads the
+    /// byte before it at every level (AVX-512 reads the four bytes ending there, and a byte at a time where fewer stand
+    /// before it), with enough occurrences after it that the pairs fill several steps of eight.
+    @Test func aBoundedLiteralNearTheStartIsConfirmedAtEveryLevel() {
+        // Literals that end alike share their last window's slot: a position there has a list of up to seven entries.
+        let patterns = [LiteralFilter.Pattern(bytes: Array("wort".utf8), boundedBefore: true),
+                        LiteralFilter.Pattern(bytes: Array("ort".utf8), boundedBefore: false),
+                        LiteralFilter.Pattern(bytes: Array("rt, w".utf8), boundedBefore: true)]
+            + ["sort", "port", "fort", "kort", "tort"].map { LiteralFilter.Pattern(bytes: Array($0.utf8), boundedBefore: true) }
+        let filter = LiteralFilter(patterns)
+        let rest = Array(String(repeating: " wort, wort; xwort sort-port fort.kort_tort", count: 6).utf8)
+        for prefix in ["", "a", "-", "ab", "a-", "-a", "abc", "ab-", "_", "é", "abcd", "abc-"] {
+            let text = Array(prefix.utf8) + Array("wort".utf8) + rest
+            // The naive answer: every "wort", "sort"… free in front, every "ort"; never "rt, w" (bounded before, it follows "o").
+            var expected: [UInt64] = []
+            for end in text.indices {
+                for (index, pattern) in patterns.enumerated() {
+                    let length = pattern.bytes.count, start = end + 1 - length
+                    guard start >= 0, Array(text[start...end]) == pattern.bytes else { continue }
+                    if pattern.boundedBefore, start > 0, ScreenLiteral.isWordByte(text[start - 1]) { continue }
+                    expected.append(UInt64(index) << 40 | UInt64(end))
+                }
+            }
+            // In order of their end (those that end together in the order of the filter's lists), the same at every level.
+            func byEnd(_ hits: [UInt64]) -> [UInt64] { hits.sorted { ($0 & 0xFF_FFFF_FFFF, $0) < ($1 & 0xFF_FFFF_FFFF, $1) } }
+            var first: [UInt64]?
+            for level: Int32 in [0, 2, 3] {
+                for everyPosition in [false, true] {  // every position: the filter's front window does not turn "awort" down
+                    var reported: [UInt64] = []
+                    text.withUnsafeBufferPointer { bytes in
+                        filter.occurrences(in: bytes, scratch: LiteralFilter.Scratch(), confirmLevel: level, everyPosition: everyPosition) {
+                            reported += $0
+                        }
+                    }
+                    #expect(byEnd(reported) == byEnd(expected), "\"\(prefix)wort…\" at level \(level)")
+                    #expect(reported == (first ?? reported), "\"\(prefix)wort…\": level \(level) differs from level 0")
+                    first = first ?? reported
+                }
+            }
+        }
+    }
+
     /// The literal filter against a naive search: every occurrence is reported, in order of its end, and nothing that
     /// is not an occurrence: not one of a pattern bounded before (after) with a word byte before (after) it, nor one
     /// with an exact spelling in another case. A small
@@ -189,6 +231,21 @@ import Testing
         }
         let found = Set(reported.map { $0.pattern << 40 | $0.end })
         #expect(found.count == reported.count, "seed \(seed): reported twice")
+        // The confirmation at every level (AVX-512 checks eight pairs at a time) reports the same, in the same order, and
+        // so it does handed every position with every bucket open: it alone makes sure of each occurrence (the filter's
+        // hashes let few wrong ones reach it).
+        for level: Int32 in [0, 2, 3] {
+            for everyPosition in [false, true] where level != 3 || everyPosition {
+                var atLevel: [UInt64] = []
+                text.withUnsafeBufferPointer { bytes in
+                    filter.occurrences(in: bytes, scratch: LiteralFilter.Scratch(), confirmLevel: level, everyPosition: everyPosition) {
+                        atLevel += $0
+                    }
+                }
+                #expect(atLevel == reported.map { UInt64($0.pattern) << 40 | UInt64($0.end) },
+                        "seed \(seed): level \(level)\(everyPosition ? ", every position" : "") differs")
+            }
+        }
         for (index, pattern) in list.enumerated() {
             let length = pattern.bytes.count
             guard folded.count >= length else { continue }

@@ -102,7 +102,8 @@ struct LiteralFilter: Sendable {
     /// and the (position, entry) pairs compared fall from 4.2 M to 1.8 M (0.95× the CPU time of the whole run).
     private let suffixBuckets: [UInt16]
     /// The folded bytes of pattern `p`: `patternBytes[patternStart[p]..<patternStart[p + 1]]`, and its exact bytes,
-    /// if it has them, `patternBytes[patternStart[p + 1] - count…]` at `exactStart[p]` (the same count).
+    /// if it has them, `patternBytes[patternStart[p + 1] - count…]` at `exactStart[p]` (the same count); eight zeros
+    /// after the last (the confirmation reads eight bytes at a time).
     private let patternStart: [Int32]
     private let patternBytes: [UInt8]
     private let exactStart: [Int32]
@@ -305,7 +306,7 @@ struct LiteralFilter: Sendable {
         self.suffixBuckets = suffixBuckets
         maximumEntries = slotCounts.max() ?? 0
         let (patternStart, patternBytes) = flattened(patterns.map { $0.bytes + ($0.exact ?? []) })
-        (self.patternStart, self.patternBytes) = (patternStart, patternBytes)
+        (self.patternStart, self.patternBytes) = (patternStart, patternBytes + [UInt8](repeating: 0, count: 8))
         exactStart = patterns.indices.map { patternStart[$0] + Int32(patterns[$0].bytes.count) }
     }
 
@@ -383,13 +384,17 @@ struct LiteralFilter: Sendable {
 
     /// Calls `body` with blocks of occurrences: pattern index << 40 | the position of the pattern's last byte. In order
     /// of their end, but for an anchored pattern's (``anchor(_:collapse:trigramCounts:)``), found where its anchor
-    /// ends: it may come after occurrences that end inside it, never after one that ends past it.
+    /// ends: it may come after occurrences that end inside it, never after one that ends past it. For tests:
+    /// `confirmLevel`, the most vector instructions the confirmation may use (``boilerstrip_confirm_using``), and
+    /// `everyPosition`, every position handed to the confirmation with every bucket open, as if the filter let all through
+    /// (the same occurrences: the confirmation alone makes sure of them).
     ///
     /// Inlined into the screen: called, the screen that holds this filter was retained and released around each
     /// call (and the scratch), to keep the struct it reads alive; both jobs count on the screen, and its cache line
     /// moved between the cores at every document.
     @inline(__always)
-    func occurrences(in bytes: UnsafeBufferPointer<UInt8>, scratch: Scratch, _ body: (UnsafeBufferPointer<UInt64>) -> Void) {
+    func occurrences(in bytes: UnsafeBufferPointer<UInt8>, scratch: Scratch, confirmLevel: Int32 = 3, everyPosition: Bool = false,
+                     _ body: (UnsafeBufferPointer<UInt64>) -> Void) {
         guard let base = bytes.baseAddress else { return }
         var carried = Carried(state: 0, rolling: startRolling)
         if scratch.hits.count < maximumEntries + 1024 { scratch.hits = [UInt64](repeating: 0, count: maximumEntries + 4096) }
@@ -418,12 +423,18 @@ struct LiteralFilter: Sendable {
             let room = hits.count - maximumEntries
             var index = 0, count = 0
             while index < bytes.count {
-                let written: Int
-                (index, written) = LiteralFilter.filter(bytes, from: index, byteHashes, &vectorTables, reach, &carried, into: flagged)
+                var written: Int
+                if everyPosition {
+                    written = min(flagged.count, bytes.count - index)
+                    for offset in 0..<written { flagged[offset] = UInt64(index + offset) }
+                    index += written
+                } else {
+                    (index, written) = LiteralFilter.filter(bytes, from: index, byteHashes, &vectorTables, reach, &carried, into: flagged)
+                }
                 var done = 0
                 while done < written {
                     var consumed = 0
-                    count += boilerstrip_confirm(base, bytes.count, flagged.baseAddress! + done, written - done, &tables, work.baseAddress!,
+                    count += boilerstrip_confirm_using(confirmLevel, base, bytes.count, flagged.baseAddress! + done, written - done, &tables, work.baseAddress!,
                                                  hits.baseAddress! + count, hits.count - count, &consumed)
                     done += consumed
                     if done < written || count > room {

@@ -146,9 +146,9 @@ int boilerstrip_suffix_class(size_t length);
 #define BOILERSTRIP_CONFIRM_BEFORE (1ULL << 39)
 #define BOILERSTRIP_CONFIRM_ANCHORED (1ULL << 23)
 
-/// The positions `boilerstrip_confirm` takes at a time, and the words of work space it needs (eight a position, and one).
+/// The positions `boilerstrip_confirm` takes at a time, and the words of work space it needs (seven a position).
 #define BOILERSTRIP_CONFIRM_CHUNK 96
-#define BOILERSTRIP_CONFIRM_WORK_WORDS 769  /* 8 * BOILERSTRIP_CONFIRM_CHUNK + 1 */
+#define BOILERSTRIP_CONFIRM_WORK_WORDS 672  /* 7 * BOILERSTRIP_CONFIRM_CHUNK */
 
 /// Eight bytes folded at once, as `Screen.fold` folds each (0x20 set in the bytes 0x41–0x5A and 0x80–0x9E).
 uint64_t boilerstrip_fold8(uint64_t word);
@@ -156,12 +156,18 @@ uint64_t boilerstrip_fold8(uint64_t word);
 /// The literals that end at the positions the shift-or filter let through (`flagged`: `n` entries of the top lane
 /// in place | the position, as `boilerstrip_shift_or` writes them) in `bytes[0..<count]`, or whose anchor window ends
 /// there: writes a hit (pattern << 40 | the position of its last byte) for each, in order of position (of the anchor)
-/// then entry, into `hits`, and returns how many. Stops before a position
-/// whose slot's entries would not all fit in the `room` left; `*consumed` tells how many positions it took. `work`
-/// has room for `BOILERSTRIP_CONFIRM_WORK_WORDS` words. Any processor (plain C).
+/// then entry, into `hits`, and returns how many. Stops before a position whose slot's entries (four at least) would
+/// not all fit in the `room` left with eight words to spare (`hits` is its work space up to there); `*consumed` tells
+/// how many positions it took. `work` has room for `BOILERSTRIP_CONFIRM_WORK_WORDS` words. Any processor (plain C; the
+/// pairs checked eight at a time with AVX-512).
 size_t boilerstrip_confirm(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n,
                            const boilerstrip_confirm_tables *tables, uint64_t *work, uint64_t *hits, size_t room,
                            size_t *consumed);
+
+/// The same at a given level (0, 2 or 3; at most the processor's), for tests.
+size_t boilerstrip_confirm_using(int level, const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n,
+                                 const boilerstrip_confirm_tables *tables, uint64_t *work, uint64_t *hits, size_t room,
+                                 size_t *consumed);
 
 /// The first position in `start...last` whose byte or-ed with 0x20 is `first` (a letter as `Screen.isLetter` has it:
 /// `Screen.fold` maps exactly it and `first - 0x20` to it), and, when `count` `seconds` are given, whose next byte
