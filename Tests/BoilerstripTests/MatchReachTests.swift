@@ -210,6 +210,46 @@ import Testing
         #expect(catalogue.screen.candidates(in: Document(texts[5])).count == 1)
     }
 
+    /// The tail of a literal (``MatchReach/tail(of:literals:)``): what follows where the pattern spells it at its top
+    /// level, when that ends the line and is bounded; the least over its places; nil where it is spelled only under an
+    /// alternation, a group, a class or a quantifier, or what follows is unbounded or does not end the line.
+    @Test func aLiteralsTailIsWhatFollowsItsTopLevelSpelling() throws {
+        func tail(_ pattern: String, _ literals: [String]) throws -> Int? {
+            MatchReach.tail(of: try PatternExpander.expand(pattern).pattern, literals: literals)
+        }
+        // "mehr" 4, "..." 3; the names before it are unbounded, the spacing of {eos} free.
+        #expect(try tail("(?:[.!?]|\\bVon \\p{Lu}[\\p{L}-]+) \\Kmehr(?:\\.\\.\\.| ?»){eos}", ["mehr"]) == 7)
+        #expect(try tail("Mehr ?(?:\\.\\.\\.|»)$", ["mehr"]) == 7)  // compared in lower case
+        #expect(try tail("mehr \\d{1,3} mehr\\.{eos}", ["mehr"]) == 5)  // the nearer of its two places
+        #expect(try tail("kk(?:mehr|zz)\\.{eos}", ["mehr", "zz"]) == nil)  // each in a group
+        #expect(try tail("mehr\\.\\.\\.$|zz", ["mehr"]) == nil)  // an alternation at the top level
+        #expect(try tail("mehr?\\.$", ["mehr"]) == nil)  // its "r" is optional
+        #expect(try tail("[mehr]{4}\\.$", ["mehr"]) == nil)
+        #expect(try tail("mehr.*$", ["mehr"]) == nil)  // unbounded after it
+        #expect(try tail("mehr\\.\\.\\.", ["mehr"]) == nil)  // not at the end of the line
+        #expect(try tail("(?<=mehr)\\.\\.\\.$", ["mehr"]) == nil)  // in a lookbehind
+        #expect(try tail("\\Q(mehr\\E\\.$", ["mehr"]) == nil)  // quoted: not read
+    }
+
+    /// End to end: an occurrence of a rule's first literal further from the end of its line than its tail does not make
+    /// the line a candidate (a teaser's "mehr" in prose); the one at the end does, and the screen hides no match.
+    @Test func anOccurrenceFarFromTheEndOfItsLineIsNotTheOneAMatchHolds() throws {
+        let yaml = Support.ruleFile(id: "t-mehr", family: "truncation", pattern: "(?:[.!?]|\\b[Vv]on \\p{Lu}[\\p{L}-]+) \\Kmehr(?:{ellipsis}| ?»){eos}",
+                                    match: ["Von Martin «mehr...»"], keep: ["Es gibt mehr als das. Und noch mehr…"],
+                                    extra: "    requires: [[mehr], ['…', '...', '&hellip;', '&#', '»']]")
+        let catalogue = try Support.catalogue(yaml)
+        #expect(catalogue.rules[0].literalTail == [9, nil])  // "mehr" 4 and "&hellip;" 5 (its "p" and ";" are spacing)
+        let matcher = RuleMatcher(catalogue: catalogue)
+        let texts = ["Es gibt mehr als das, sagt er… und geht.", "Es gibt mehr als das. Von Anna mehr...", "mehr mehr mehr mehr »",
+                     "Ein Satz. mehr \u{00A0}»", "Noch mehr » und mehr…"]
+        for text in texts {
+            #expect(matcher.hiddenMatches(in: Document(text), scratch: MatchScratch()).isEmpty, "\(text)")
+        }
+        #expect(catalogue.screen.candidates(in: Document(texts[0])).isEmpty)  // its "mehr" is 40 bytes from the end
+        #expect(catalogue.screen.candidates(in: Document(texts[1])).count == 1)  // the second "mehr" ends the line
+        #expect(catalogue.screen.candidates(in: Document(texts[4])).count == 1)
+    }
+
     /// A backreference `\1`…`\9` to a group parsed before it counts what that group holds; one before the group,
     /// inside it, to a group that does not exist, or in a pattern whose groups are numbered otherwise (a branch reset,
     /// no auto capture) is not known.

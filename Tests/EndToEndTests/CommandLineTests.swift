@@ -280,7 +280,7 @@ import Testing
         #expect(lines.count >= 5)
         for line in lines {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
-            for key in ["id", "family", "language", "position", "weight", "credit", "to_end", "literals", "match_reach", "literal_reach", "ends_line", "starts_line", "match_examples", "keep_examples"] {
+            for key in ["id", "family", "language", "position", "weight", "credit", "to_end", "literals", "match_reach", "literal_reach", "literal_tail", "ends_line", "starts_line", "match_examples", "keep_examples"] {
                 #expect(object[key] != nil, "\(key) missing in \(line)")
             }
         }

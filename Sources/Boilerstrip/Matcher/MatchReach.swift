@@ -72,6 +72,90 @@ public enum MatchReach {
                       beforeTarget: target != nil && match.hits ? match.before : nil)
     }
 
+    /// For a pattern whose every match ends its line: the most non-spacing characters from the start of one of
+    /// `literals` (lowercase, as the screen has them) to the end of a match, where the pattern spells the literal at its
+    /// top level (outside any group or class, not under a quantifier, with no `|` at that level: every match holds it
+    /// there) and what follows it is bounded (``bounds(of:target:)``'s `whole` of the rest of the pattern, which ends the
+    /// line). The least such bound; nil where there is none. A teaser's `… \Kmehr(?:{ellipsis}| ?»){eos}` has its "mehr"
+    /// within 12 characters of the end of the line whatever the names before it: the screen turns down the "mehr" of
+    /// prose (``Screen``) before it looks for the rest in the line.
+    public static func tail(of pattern: String, literals: [String]) -> Int? {
+        let bytes = Array(pattern.utf8)
+        // `\Q…\E` quotes metacharacters, and the extended option makes spaces and `#` comments mean nothing: the scan
+        // below knows neither.
+        guard !literals.isEmpty, !pattern.contains("\\Q"), !LiteralExtractor.hasInlineOption(UInt8(ascii: "x"), in: bytes) else { return nil }
+        // The runs of plain characters at the top level (no metacharacter, escape or class in them).
+        var runs: [Range<Int>] = []
+        var depth = 0, index = 0, runStart = -1
+        func endRun() {
+            if runStart >= 0, runStart < index { runs.append(runStart..<index) }
+            runStart = -1
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\\"):
+                endRun()
+                index += 2  // an escape: two bytes at least; its braces (`\x{…}`, `\p{…}`) hold no parenthesis or bracket
+            case UInt8(ascii: "["):
+                endRun()
+                // A class: up to its closing `]` (a `]` first in it, or escaped, is a member).
+                index += 1
+                if index < bytes.count, bytes[index] == UInt8(ascii: "^") { index += 1 }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1 }
+                while index < bytes.count, bytes[index] != UInt8(ascii: "]") {
+                    if bytes[index] == UInt8(ascii: "[") && index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: ":") {
+                        // A POSIX class `[:alpha:]`: its own `]` does not close the class.
+                        if let close = bytes[(index + 2)...].firstIndex(of: UInt8(ascii: "]")) { index = close + 1; continue }
+                    }
+                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                index += 1
+            case UInt8(ascii: "("):
+                endRun()
+                depth += 1
+                index += 1
+            case UInt8(ascii: ")"):
+                endRun()
+                depth -= 1
+                index += 1
+            case UInt8(ascii: "|") where depth == 0:
+                return nil  // alternatives at the top level: no literal is in every match through them
+            case UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "."), UInt8(ascii: "|"), UInt8(ascii: "?"),
+                 UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "{"), UInt8(ascii: "}"):
+                // A quantifier applies to the character before it: that one leaves the run.
+                if [UInt8(ascii: "?"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "{")].contains(byte), runStart >= 0, runStart < index {
+                    var last = index - 1
+                    while last > runStart, bytes[last] & 0xC0 == 0x80 { last -= 1 }  // the start of the quantified character
+                    if runStart < last { runs.append(runStart..<last) }
+                    runStart = -1
+                }
+                endRun()
+                index += 1
+            default:
+                if depth == 0 && runStart < 0 { runStart = index }
+                if depth != 0 { runStart = -1 }
+                index += 1
+            }
+        }
+        endRun()
+        guard depth == 0 else { return nil }
+        func lower(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
+        var best: Int?
+        for literal in literals {
+            let wanted = Array(literal.utf8)
+            guard !wanted.isEmpty else { continue }
+            for run in runs where run.count >= wanted.count {
+                for start in run.lowerBound...(run.upperBound - wanted.count)
+                where (0..<wanted.count).allSatisfy({ lower(bytes[start + $0]) == wanted[$0] }) {
+                    let rest = MatchReach.bounds(of: String(decoding: bytes[start...], as: UTF8.self))
+                    if rest.endsLine, let whole = rest.whole { best = min(best ?? whole, whole) }
+                }
+            }
+        }
+        return best
+    }
+
     /// What ``bounds(of:target:)`` finds (all nil or false where the analysis does not know the pattern).
     public struct Bounds: Sendable {
         public var whole: Int? = nil

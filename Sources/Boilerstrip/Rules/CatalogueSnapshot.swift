@@ -19,7 +19,7 @@ import PCRE2
 /// patterns, in the order ``write(_:fingerprint:)`` gives. Readable in a diff: a rule edit shows what it changed in
 /// the screen's literals and bounds.
 public enum CatalogueSnapshot {
-    static let header = "{\"boilerstrip_catalogue_snapshot\":3,\"fingerprint\":\""
+    static let header = "{\"boilerstrip_catalogue_snapshot\":4,\"fingerprint\":\""
 
     /// A 64-bit fingerprint of rule files (paths and texts, in order), eight bytes a step.
     public static func fingerprint(of files: [(path: String, text: String)]) -> UInt64 {
@@ -103,6 +103,7 @@ public enum CatalogueSnapshot {
                 }
                 comma(); bool(rule.literalsDeclared); comma(); optional(rule.matchReach) { int($0) }; comma()
                 list(rule.literalReach) { reach in optional(reach) { int($0) } }
+                comma(); list(rule.literalTail) { tail in optional(tail) { int($0) } }
                 comma(); bool(rule.literalsBoundStart); comma(); bool(rule.matchEndsLine); comma()
                 optional(rule.lineStart) { set in list(set.words) { raw(String($0)) } }
                 comma()
@@ -241,6 +242,7 @@ public enum CatalogueSnapshot {
                       let declared = r.bool(), r.take(UInt8(ascii: ",")),
                       let matchReach = r.optional({ $0.int() }), r.take(UInt8(ascii: ",")),
                       let literalReach = r.list({ $0.optional { $0.int() } }), r.take(UInt8(ascii: ",")),
+                      let literalTail = r.list({ $0.optional { $0.int() } }), r.take(UInt8(ascii: ",")),
                       let startBound = r.bool(), r.take(UInt8(ascii: ",")),
                       let endsLine = r.bool(), r.take(UInt8(ascii: ",")),
                       let lineStart = r.optional({ r in r.list { $0.number().flatMap { UInt64($0) } }.flatMap { ByteSet(words: $0) } }),
@@ -266,7 +268,7 @@ public enum CatalogueSnapshot {
                     id: id, family: family, language: language, description: description, source: source, pattern: pattern,
                     expandedPattern: expanded, plainPattern: plain ?? expanded, position: position, weight: weight, isCredit: isCredit, extendsToEnd: extendsToEnd,
                     screenLiterals: literals, literalsDeclared: declared, matchReach: matchReach, literalReach: literalReach,
-                    literalsBoundStart: startBound, matchEndsLine: endsLine, lineStart: lineStart, matchBytes: matchBytes, matchExamples: matches,
+                    literalTail: literalTail, literalsBoundStart: startBound, matchEndsLine: endsLine, lineStart: lineStart, matchBytes: matchBytes, matchExamples: matches,
                     keepExamples: keeps, skipVariants: Dictionary(skips, uniquingKeysWith: { first, _ in first }),
                     location: RuleLocation(file: file, line: line), regex: regex, plainRegex: plain.map { Regex(deferred: $0) } ?? regex
                 )

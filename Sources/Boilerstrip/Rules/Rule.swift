@@ -61,6 +61,11 @@ public struct Rule: Sendable {
     /// Per group of ``screenLiterals``, the most characters other than spacing before the group's literal in a match,
     /// nil when unbounded: how far before the literal the matcher looks for a match start.
     public let literalReach: [Int?]
+    /// Per group, for a rule whose every match ends its line: the most characters other than spacing from the start of
+    /// a literal of the group, where the pattern spells one that every match holds, to the end of the match
+    /// (``MatchReach/tail(of:literals:)``), nil when unknown or unbounded: an occurrence further from the end of its
+    /// line than that is not the one a match holds there.
+    public let literalTail: [Int?]
     /// Whether the literals are text of the match or of a lookahead (not of a lookbehind, ``MatchReach``), so that
     /// the last occurrence on a line bounds where a match starts, and the first one with ``literalReach``.
     public let literalsBoundStart: Bool

@@ -35,6 +35,7 @@ public enum RuleListing {
         out.append(contentsOf: "],".utf8)
         key("match_reach"); out.append(contentsOf: (rule.matchReach.map(String.init) ?? "null").utf8); out.append(UInt8(ascii: ","))
         key("literal_reach"); out.append(contentsOf: ("[" + rule.literalReach.map { $0.map(String.init) ?? "null" }.joined(separator: ",") + "],").utf8)
+        key("literal_tail"); out.append(contentsOf: ("[" + rule.literalTail.map { $0.map(String.init) ?? "null" }.joined(separator: ",") + "],").utf8)
         key("ends_line"); out.append(contentsOf: (rule.matchEndsLine ? "true," : "false,").utf8)
         key("starts_line"); out.append(contentsOf: (rule.lineStart != nil ? "true," : "false,").utf8)
         key("match_examples"); out.append(contentsOf: String(rule.matchExamples.count).utf8); out.append(UInt8(ascii: ","))

@@ -173,6 +173,14 @@ public enum RuleLoader {
                 literalReach[index] = min(literalReach[index] ?? before, before)
             }
         }
+        // How near the end of its line a group's literal is: where what follows it in every match ends the line (the
+        // match's start may be unbounded), and in a rule whose matches end the line, hold at most `whole` characters
+        // and hold their literals (not in a lookbehind before them).
+        let wholeTail = reach.endsLine && reach.startBound ? reach.whole : nil
+        let literalTail = literals.map { group in
+            let spelled = MatchReach.tail(of: expansion.pattern, literals: group.map(\.text))
+            return [spelled, wholeTail].compactMap { $0 }.min()
+        }
         // Examples.
         guard let examples = map["examples"]?.mapping.map(fields) else { throw fail("missing 'examples' with 'match' and 'keep' lists") }
         func list(_ key: String, marked: Bool) throws(RuleLoadError) -> [RuleExample] {
@@ -211,7 +219,7 @@ public enum RuleLoader {
             id: id, family: family, language: language, description: map["description"]?.string ?? "",
             source: map["source"]?.string, pattern: pattern, expandedPattern: expansion.pattern, plainPattern: plain,
             position: position, weight: weight, isCredit: isCredit, extendsToEnd: extendsToEnd, screenLiterals: literals, literalsDeclared: declared,
-            matchReach: reach.whole, literalReach: literalReach, literalsBoundStart: reach.startBound, matchEndsLine: reach.endsLine,
+            matchReach: reach.whole, literalReach: literalReach, literalTail: literalTail, literalsBoundStart: reach.startBound, matchEndsLine: reach.endsLine,
             lineStart: reach.lineStart, matchBytes: reach.endsLine ? reach.matchBytes : nil,
             matchExamples: matches, keepExamples: keeps, skipVariants: skips,
             location: RuleLocation(file: path, line: at), regex: regex, plainRegex: plainRegex

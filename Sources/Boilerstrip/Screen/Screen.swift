@@ -46,6 +46,12 @@ public final class Screen: Sendable {
     /// Per rule, how far before an occurrence of its first filtered group a match can start, in non-spacing characters
     /// (``Rule/literalReach``; -1: no bound): the group whose first occurrence ``Candidate/firstLiteral`` gives.
     public let literalReaches: [Int]
+    /// Per rule whose matches end their line, the most non-spacing characters from the start of its first filtered
+    /// group's literal to the end of a match (``Rule/literalTail``; -1: no bound): an occurrence further from the end
+    /// of its line does not count towards the rule's groups there (it still bounds where a match starts).
+    private let literalTails: [Int]
+    /// The longest ``literalTails`` bound checked.
+    static let longestTail = 128
     /// Per rule, four words of the bytes its lines can begin with (``Rule/lineStart``; all of them for a rule whose
     /// matches may start anywhere): a line that begins with another byte is no candidate for it.
     private let lineStarts: [UInt64]
@@ -158,6 +164,7 @@ public final class Screen: Sendable {
         var groupMasks: [UInt8] = []
         var byteScreened: [(rule: Int32, group: LiteralGroup, endReach: Int)] = []
         var literalReaches: [Int] = []
+        var literalTails: [Int] = []
         for (index, rule) in rules.enumerated() {
             let (groups, filtered) = Screen.groups(of: rule)
             var checked = groups.filter { group in !filtered.contains { $0.origin == group.origin } }
@@ -173,6 +180,8 @@ public final class Screen: Sendable {
                 carried = group
             }
             literalReaches.append(carried.flatMap { rule.literalReach[$0.origin] } ?? -1)
+            // (A long tail is not checked: its walk back over a long line cost more than the rest of the line's checks.)
+            literalTails.append(filtered.first.flatMap { rule.literalTail[$0.origin] }.flatMap { $0 <= Screen.longestTail ? $0 : nil } ?? -1)
             others.append(checked)
             for (group, any) in filtered.enumerated() {
                 for literal in any.literals {
@@ -208,6 +217,7 @@ public final class Screen: Sendable {
                                 marked: markedRules.contains(screened.rule))
         }
         self.literalReaches = literalReaches
+        self.literalTails = literalTails
 
         // Distinct patterns, each with the outputs of every rule group it stands for; a literal bounded by a word
         // boundary, or with an exact spelling, is a different pattern from the same bytes without.
@@ -319,10 +329,14 @@ public final class Screen: Sendable {
             outputs.withUnsafeBufferPointer { outputs in
             groupMasks.withUnsafeBufferPointer { groupMasks in
             bounding.withUnsafeBufferPointer { bounding in
+            literalTails.withUnsafeBufferPointer { literalTails in
             scratch.rules.withUnsafeMutableBufferPointer { states in
                 // Each occurrence of a literal: its rule groups, if it fits their boundaries and spelling.
                 var segment = 0
                 var segmentEnd = segments.isEmpty ? 0 : segments[0].end
+                // The first byte of the last line's tail that an occurrence of a rule's first group must start in
+                // (``literalTails``), for that budget: walked once a line and budget.
+                var tailSegment = -1, tailBudget = -1, tailFloor = 0
                 filter.occurrences(in: bytes, scratch: scratch.filter) { hits in
                     for hit in hits {
                         let pattern = Int(truncatingIfNeeded: hit >> 40)
@@ -349,6 +363,20 @@ public final class Screen: Sendable {
                                     let candidate = Int(state.pointee.candidateIndex)
                                     if candidate >= 0 { found[candidate].startLimit = start }
                                 }
+                            }
+                            // Too far from the end of its line for a match that ends the line to hold it (a teaser's
+                            // "mehr" in prose: on the corpus a tenth of the screen's hits, each looked for the rest of
+                            // the rule in the line).
+                            // (Only while the group is not met on the line: a later occurrence may still be in the
+                            // tail. A line no longer in bytes than the budget is all tail.)
+                            if output & 7 == 0, literalTails[rule] >= 0, state.pointee.mask & 1 == 0 {
+                                if tailSegment != segment || tailBudget != literalTails[rule] {
+                                    let text = RuleMatcher.text(of: segments[segment], in: bytes)
+                                    tailFloor = text.count <= literalTails[rule] ? text.lowerBound
+                                        : MatchReach.floor(before: text.upperBound, budget: literalTails[rule], in: bytes, lowerBound: text.lowerBound)
+                                    (tailSegment, tailBudget) = (segment, literalTails[rule])
+                                }
+                                if end - length < tailFloor { continue }
                             }
                             let full = groupMasks[rule]
                             if state.pointee.mask == full { continue }
@@ -427,7 +455,7 @@ public final class Screen: Sendable {
                     }
                     }
                 }}
-            }}}}}
+            }}}}}}
         }
         if !unscreened.isEmpty {
             document.bytes.withUnsafeBufferPointer { bytes in
