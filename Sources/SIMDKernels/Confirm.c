@@ -109,14 +109,10 @@ static int fits(const uint8_t *bytes, size_t count, size_t end, size_t pattern, 
     return 1;
 }
 
-// 2. Every (position, entry) pair of the `total` written into `hits` (with eight words of room past them) by the pass before, with no branch and no load that
-// waits on the pair before: kept when the entry's bucket is open, its last eight bytes are the text's (folded, and as
-// they are for an exact spelling), it fits before the position and no word byte stands before (after) it where it is
-// bounded before (after). The filter's front window does not make sure of the byte before: it is hashed, and a long
-// literal's front is out of its reach. Each hit is written over the pairs already read; returns how many.
-// (Walking the lists position by position, the next entry waited on the end of the list before.)
+// A chunk's facts of the positions that passed its first pass, by position: where it is, its open buckets, its last
+// eight bytes folded and as they are, whether a word byte follows, and its slot's lists (then its list range's start).
 typedef struct {
-    const uint64_t *ats, *opens, *tails, *raws, *afters;
+    uint64_t *ats, *opens, *tails, *raws, *afters, *starts;
 } position_facts;
 
 static inline __attribute__((always_inline)) uint64_t hit_of(uint64_t entry, uint64_t at) {
@@ -124,26 +120,69 @@ static inline __attribute__((always_inline)) uint64_t hit_of(uint64_t entry, uin
            (entry & BOILERSTRIP_CONFIRM_ANCHORED) << 37;
 }
 
-static inline __attribute__((always_inline)) size_t
-check_pairs(const uint8_t *bytes, const boilerstrip_confirm_tables *tables, position_facts facts, uint64_t *hits, size_t total) {
+// 2. Whether the literal of entry `index` ends at position `position` (`*hit`: its hit, written whether or not): its
+// bucket is open, its last eight bytes are the text's (folded, and as they are for an exact spelling), it fits before
+// the position and no word byte stands before (after) it where it is bounded before (after). The filter's front window
+// does not make sure of the byte before: it is hashed, and a long literal's front is out of its reach. No branch.
+static inline __attribute__((always_inline)) uint64_t
+pair_fits(const uint8_t *bytes, const boilerstrip_confirm_tables *tables, position_facts facts, size_t position, size_t index,
+          uint64_t *hit) {
     const uint64_t *entries = tables->entries;
+    const uint64_t entry = entries[3 * index], last = entries[3 * index + 1], spelled = entries[3 * index + 2];
+    const uint64_t length = (entry >> 24) & 0xFF, at = facts.ats[position];
+    const uint64_t mask = length >= 8 ? ~0ULL : (1ULL << (8 * length)) - 1;
+    const uint64_t exact = (entry & BOILERSTRIP_CONFIRM_EXACT) != 0, after = (entry & BOILERSTRIP_CONFIRM_AFTER) != 0,
+                   before = (entry & BOILERSTRIP_CONFIRM_BEFORE) != 0;
+    // The byte before the literal, when one stands there (its own last byte otherwise, read and not used).
+    const uint64_t has_front = length < at + 1;
+    const uint64_t word_before = has_front & is_word_byte(bytes[has_front ? at - length : at]);
+    *hit = hit_of(entry, at);
+    return (facts.opens[position] >> ((entry >> 32) & 0xF) & 1) & ((facts.tails[position] & mask) == last) &
+           (length <= at + 1) & ((exact ^ 1) | ((facts.raws[position] & mask) == spelled)) &
+           ((after & facts.afters[position]) ^ 1) & ((before & word_before) ^ 1);
+}
+
+// The entries of a position's open buckets: from the lowest open bucket's list to the highest's (the open ones, and
+// the closed ones between, which the pairs' check turns down). Each open bucket has a list in the slot (the first
+// pass kept no other).
+static inline __attribute__((always_inline)) void
+list_range(uint64_t open, uint64_t lists, const boilerstrip_confirm_tables *tables, size_t *start, size_t *end) {
+    const uint64_t with_list = lists >> 32, first = lists & 0xFFFFFFFF;
+    const uint64_t low = first + (uint64_t)__builtin_popcountll(with_list & (open & (0 - open)) - 1);
+    const uint64_t high = first + (uint64_t)__builtin_popcountll(with_list & ((1ULL << (63 - __builtin_clzll(open))) - 1));
+    *start = (size_t)tables->list_start[low];
+    *end = (size_t)tables->list_start[high + 1];
+}
+
+// 1 and 2 without vectors: the list range of each position that passed, as many as `room` allows (their count in
+// `*taken`), then every (position, entry) pair in one loop that walks the lists one after the other (every position
+// has at least one entry), the hit written each time and kept by the count (no branch on whether it fits).
+static inline __attribute__((always_inline)) size_t
+walk_lists(const uint8_t *bytes, size_t count, const boilerstrip_confirm_tables *tables, position_facts facts, uint64_t *ends,
+           size_t passed, uint64_t *hits, size_t room, size_t *taken) {
+    size_t m = 0, total = 0;
+    for (; m < passed; m++) {
+        size_t start, end;
+        list_range(facts.opens[m], facts.starts[m], tables, &start, &end);
+        if (total + (end - start) > room) break;
+        total += end - start;
+        facts.afters[m] = facts.ats[m] + 1 < count ? is_word_byte(bytes[facts.ats[m] + 1]) : 0;
+        facts.starts[m] = start;
+        ends[m] = end;
+    }
+    *taken = m;
+    facts.starts[m] = 0;  // read (and not used) as the loop below steps past the last position
     size_t written = 0;
-    for (size_t pair = 0; pair < total; pair++) {
-        const uint64_t both = hits[pair];
-        const size_t position = (size_t)(both >> 32), index = (size_t)(both & 0xFFFFFFFF);
-        const uint64_t entry = entries[3 * index], last = entries[3 * index + 1], spelled = entries[3 * index + 2];
-        const uint64_t length = (entry >> 24) & 0xFF, at = facts.ats[position];
-        const uint64_t mask = length >= 8 ? ~0ULL : (1ULL << (8 * length)) - 1;
-        const uint64_t exact = (entry & BOILERSTRIP_CONFIRM_EXACT) != 0, after = (entry & BOILERSTRIP_CONFIRM_AFTER) != 0,
-                       before = (entry & BOILERSTRIP_CONFIRM_BEFORE) != 0;
-        // The byte before the literal, when one stands there (its own last byte otherwise, read and not used).
-        const uint64_t has_front = length < at + 1;
-        const uint64_t word_before = has_front & is_word_byte(bytes[has_front ? at - length : at]);
-        const uint64_t fits = (facts.opens[position] >> ((entry >> 32) & 0xF) & 1) & ((facts.tails[position] & mask) == last) &
-                              (length <= at + 1) & ((exact ^ 1) | ((facts.raws[position] & mask) == spelled)) &
-                              ((after & facts.afters[position]) ^ 1) & ((before & word_before) ^ 1);
-        hits[written] = hit_of(entry, at);
+    for (size_t position = 0, index = m ? (size_t)facts.starts[0] : 0; position < m;) {
+        uint64_t hit;
+        const uint64_t fits = pair_fits(bytes, tables, facts, position, index, &hit);
+        hits[written] = hit;
         written += fits;
+        index++;
+        const size_t next = index == ends[position];
+        position += next;
+        const size_t following = (size_t)facts.starts[position];
+        index = next ? following : index;
     }
     return written;
 }
@@ -153,14 +192,24 @@ check_pairs(const uint8_t *bytes, const boilerstrip_confirm_tables *tables, posi
 
 #define CONFIRM512 __attribute__((target("avx512f,popcnt,lzcnt,bmi,bmi2")))
 
-// The same eight pairs a step (AVX-512F): their entries and their positions' facts gathered, the tests as masks, the
-// hits kept packed to the front of a vector (a compress in a register: to memory it is slow on AMD's cores) and
-// stored whole, over pairs already read. The byte before each
-// literal is read as the top byte of the four ending there; where fewer than four bytes stand before it, a byte at a
-// time. A text shorter than eight bytes takes the loop above.
+// 2 with AVX-512F: the `total` (position << 32 | entry) pairs written into `hits` (with eight words of room past them)
+// checked as `pair_fits` checks one, eight a step: their entries and their positions' facts gathered, the tests as
+// masks, the hits kept packed to the front of a vector (a compress in a register: to memory it is slow on AMD's cores)
+// and stored whole, over pairs already read; returns how many. The byte before each literal is read as the top byte of
+// the four ending there; where fewer than four bytes stand before it, a byte at a time. A text shorter than eight bytes
+// is checked a pair at a time.
 static CONFIRM512 size_t check_pairs_avx512(const uint8_t *bytes, size_t count, const boilerstrip_confirm_tables *tables, position_facts facts,
                    uint64_t *hits, size_t total) {
-    if (count < 8) return check_pairs(bytes, tables, facts, hits, total);
+    if (count < 8) {
+        size_t written = 0;
+        for (size_t pair = 0; pair < total; pair++) {
+            uint64_t hit;
+            const uint64_t fits = pair_fits(bytes, tables, facts, (size_t)(hits[pair] >> 32), (size_t)(hits[pair] & 0xFFFFFFFF), &hit);
+            hits[written] = hit;
+            written += fits;
+        }
+        return written;
+    }
     const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF), byte = _mm512_set1_epi64(0xFF), one = _mm512_set1_epi64(1),
                   eight = _mm512_set1_epi64(8), ones = _mm512_set1_epi64(-1), sixty_four = _mm512_set1_epi64(64),
                   bucket_bits = _mm512_set1_epi64(0xF), three = _mm512_set1_epi64(3),
@@ -233,7 +282,7 @@ static inline __attribute__((always_inline)) size_t
 confirm_chunk(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n, const boilerstrip_confirm_tables *tables,
               uint64_t *work, uint64_t *hits, size_t room, size_t *consumed, int vector) {
     uint64_t *ats = work, *opens = work + n, *tails = work + 2 * n, *raws = work + 3 * n, *afters = work + 4 * n,
-             *starts = work + 5 * n, *inputs = work + 6 * n;
+             *starts = work + 5 * n, *ends = work + 6 * n + 1, *inputs = work + 7 * n + 1;
     // 0. The positions whose open buckets have a literal that ends as the text does there, as far as their hashes
     // tell, and a list in the slot of the window there, one after the other (each written, and kept by the count;
     // `starts` holds the slot's lists until the next pass).
@@ -252,40 +301,40 @@ confirm_chunk(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_
         inputs[passed] = input;
         passed += open != 0;
     }
-    // 1. Their lists, as many as the room for their entries allows: from the lowest open bucket's to the highest's
-    // (the open ones, and the closed ones between, which the next pass skips). Each open bucket has a list in the slot
-    // (the pass before kept no other). Each (position, entry) pair is written out (into `hits`, which the next pass
-    // overwrites behind its reading): four at once whatever the list's length (the next position's overwrite those
-    // past it; most lists have one or two entries), the rest one by one.
-    size_t m = 0, total = 0;
-    for (; m < passed; m++) {
-        const size_t at = ats[m];
-        const uint64_t open = opens[m], lists = starts[m];
-        const uint64_t with_list = lists >> 32, first = lists & 0xFFFFFFFF;
-        const uint64_t low = first + (uint64_t)__builtin_popcountll(with_list & (open & (0 - open)) - 1);
-        const uint64_t high = first + (uint64_t)__builtin_popcountll(with_list & ((1ULL << (63 - __builtin_clzll(open))) - 1));
-        const size_t start = (size_t)tables->list_start[low], span = (size_t)tables->list_start[high + 1] - start;
-        if (total + (span > 4 ? span : 4) + 8 > room) break;
-        afters[m] = at + 1 < count ? is_word_byte(bytes[at + 1]) : 0;
-        uint64_t *pairs = hits + total;
-        const uint64_t tag = (uint64_t)m << 32 | start;
-        pairs[0] = tag;
-        pairs[1] = tag + 1;
-        pairs[2] = tag + 2;
-        pairs[3] = tag + 3;
-        for (size_t k = 4; k < span; k++) pairs[k] = tag + k;
-        total += span;
+    // 1 and 2. Their lists, as many as the room for their entries allows, and every (position, entry) pair. With
+    // AVX-512 each pair is written out (into `hits`, which the check overwrites behind its reading): four at once
+    // whatever the list's length (the next position's overwrite those past it; most lists have one or two entries),
+    // the rest one by one, and checked eight at a time (`check_pairs_avx512`). Without, the lists are walked (writing
+    // the pairs out and checking them one by one took longer than the walk, whose next entry waits on the list's end).
+    const position_facts facts = {ats, opens, tails, raws, afters, starts};
+    size_t m = 0, written = 0;
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    if (vector) {
+        size_t total = 0;
+        for (; m < passed; m++) {
+            size_t start, end;
+            list_range(opens[m], starts[m], tables, &start, &end);
+            const size_t span = end - start;
+            if (total + (span > 4 ? span : 4) + 8 > room) break;
+            afters[m] = ats[m] + 1 < count ? is_word_byte(bytes[ats[m] + 1]) : 0;
+            uint64_t *pairs = hits + total;
+            const uint64_t tag = (uint64_t)m << 32 | start;
+            pairs[0] = tag;
+            pairs[1] = tag + 1;
+            pairs[2] = tag + 2;
+            pairs[3] = tag + 3;
+            for (size_t k = 4; k < span; k++) pairs[k] = tag + k;
+            total += span;
+        }
+        written = check_pairs_avx512(bytes, count, tables, facts, hits, total);
+    } else
+#endif
+    {
+        (void)vector;
+        written = walk_lists(bytes, count, tables, facts, ends, passed, hits, room, &m);
     }
     // The positions before the first one left out (those that did not pass went no further).
     *consumed = m < passed ? (size_t)inputs[m] : n;
-    // 2. Every (position, entry) pair (`check_pairs`).
-    const position_facts facts = {ats, opens, tails, raws, afters};
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    const size_t written = vector ? check_pairs_avx512(bytes, count, tables, facts, hits, total) : check_pairs(bytes, tables, facts, hits, total);
-#else
-    (void)vector;
-    const size_t written = check_pairs(bytes, tables, facts, hits, total);
-#endif
     // 3. The bytes before the last eight of a longer literal; an anchored literal whole, and the boundary after it;
     // the hits kept in place.
     size_t kept = 0;
@@ -306,7 +355,7 @@ confirm_chunk(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_
     return kept;
 }
 
-// The positions a chunk at a time, so that the passes' arrays (seven words a position) take a fixed 5 KB whatever the
+// The positions a chunk at a time, so that the passes' arrays (eight words a position) take a fixed 6 KB whatever the
 // block: a block of text lets through about 80 positions on news text, but up to 4,088 on one made of literals.
 static inline __attribute__((always_inline)) size_t
 confirm(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_t n, const boilerstrip_confirm_tables *tables,
@@ -357,4 +406,4 @@ size_t boilerstrip_confirm(const uint8_t *bytes, size_t count, const uint64_t *f
     return boilerstrip_confirm_using(3, bytes, count, flagged, n, tables, work, hits, room, consumed);
 }
 
-_Static_assert(BOILERSTRIP_CONFIRM_WORK_WORDS == 7 * BOILERSTRIP_CONFIRM_CHUNK, "the work space of a chunk");
+_Static_assert(BOILERSTRIP_CONFIRM_WORK_WORDS == 8 * BOILERSTRIP_CONFIRM_CHUNK + 1, "the work space of a chunk");

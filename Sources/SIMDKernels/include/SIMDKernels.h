@@ -146,9 +146,9 @@ int boilerstrip_suffix_class(size_t length);
 #define BOILERSTRIP_CONFIRM_BEFORE (1ULL << 39)
 #define BOILERSTRIP_CONFIRM_ANCHORED (1ULL << 23)
 
-/// The positions `boilerstrip_confirm` takes at a time, and the words of work space it needs (seven a position).
+/// The positions `boilerstrip_confirm` takes at a time, and the words of work space it needs (eight a position, and one).
 #define BOILERSTRIP_CONFIRM_CHUNK 96
-#define BOILERSTRIP_CONFIRM_WORK_WORDS 672  /* 7 * BOILERSTRIP_CONFIRM_CHUNK */
+#define BOILERSTRIP_CONFIRM_WORK_WORDS 769  /* 8 * BOILERSTRIP_CONFIRM_CHUNK + 1 */
 
 /// Eight bytes folded at once, as `Screen.fold` folds each (0x20 set in the bytes 0x41–0x5A and 0x80–0x9E).
 uint64_t boilerstrip_fold8(uint64_t word);
