@@ -229,6 +229,10 @@ import Testing
         #expect(try tail("mehr\\.\\.\\.", ["mehr"]) == nil)  // not at the end of the line
         #expect(try tail("(?<=mehr)\\.\\.\\.$", ["mehr"]) == nil)  // in a lookbehind
         #expect(try tail("\\Q(mehr\\E\\.$", ["mehr"]) == nil)  // quoted: not read
+        // The letters of an escape are not text: "Lu" of `\p{Lu}` is no place of the literal "lu".
+        #expect(try tail("x\\p{Lu}$", ["lu"]) == nil)
+        #expect(try tail("\\p{Lu}+ lu\\.$", ["lu"]) == 3)
+        #expect(try tail("\\x{6d}ehr\\.$", ["mehr", "ehr"]) == 4)  // "ehr." after the escaped "m"
     }
 
     /// End to end: an occurrence of a rule's first literal further from the end of its line than its tail does not make

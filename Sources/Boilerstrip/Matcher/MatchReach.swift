@@ -96,7 +96,8 @@ public enum MatchReach {
             switch byte {
             case UInt8(ascii: "\\"):
                 endRun()
-                index += 2  // an escape: two bytes at least; its braces (`\x{…}`, `\p{…}`) hold no parenthesis or bracket
+                // An escape, with its braces or digits (`\x{…}`, `\p{Lu}`, `\x41`): none of its bytes is text of a run.
+                index = LiteralExtractor.escapeEnd(bytes, from: index, limit: bytes.count)
             case UInt8(ascii: "["):
                 endRun()
                 // A class: up to its closing `]` (a `]` first in it, or escaped, is a member).
