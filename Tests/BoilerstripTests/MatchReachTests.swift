@@ -233,6 +233,7 @@ import Testing
         #expect(try tail("x\\p{Lu}$", ["lu"]) == nil)
         #expect(try tail("\\p{Lu}+ lu\\.$", ["lu"]) == 3)
         #expect(try tail("\\x{6d}ehr\\.$", ["mehr", "ehr"]) == 4)  // "ehr." after the escaped "m"
+        #expect(try tail("x{10}$", ["10"]) == nil)  // a quantifier's numbers are no place of "10"
     }
 
     /// End to end: an occurrence of a rule's first literal further from the end of its line than its tail does not make

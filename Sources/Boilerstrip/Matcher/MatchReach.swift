@@ -133,6 +133,11 @@ public enum MatchReach {
                 }
                 endRun()
                 index += 1
+                // A counted quantifier's numbers (`{2,30}`) are no text either.
+                if byte == UInt8(ascii: "{"), let close = bytes[index...].firstIndex(of: UInt8(ascii: "}")),
+                   bytes[index..<close].allSatisfy({ (0x30...0x39).contains($0) || $0 == UInt8(ascii: ",") }) {
+                    index = close + 1
+                }
             default:
                 if depth == 0 && runStart < 0 { runStart = index }
                 if depth != 0 { runStart = -1 }
