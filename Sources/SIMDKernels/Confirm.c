@@ -1,15 +1,17 @@
 // The screen's confirmation (LiteralFilter.occurrences in Swift): which literals end at the positions the shift-or
-// filter let through. Scalar C on every processor, written without branches on the data where it can: a position let
-// through is confirmed or not about as often as not, and branching on it cost a mispredicted jump at every other
-// one (and the wait for the loads before it). Four passes over a block of positions:
+// filter let through. Plain C on every processor (with AVX-512, the pairs' check eight at a time), written without
+// branches on the data where it can: a position let through is confirmed or not about as often as not, and branching
+// on it cost a mispredicted jump at every other one (and the wait for the loads before it). Four passes over a block of
+// positions:
 //   0. each position's last eight bytes as they are and folded, and its open buckets that have a literal whose last
 //      bytes hash as the text's there and whose last window has the slot of the text's (most positions let through
 //      have none: their windows only share slots with a literal's, and they go no further; the vector filter's
 //      slots are not the confirmation's, and its open buckets may have no list in the window's slot);
-//   1. for the others, whether a word byte follows, and a (position, entry) pair for each entry of their buckets;
-//   2. every pair in one flat loop, the hit written each time and kept when the entry's bucket is
-//      open, its last eight bytes are the text's (in their exact spelling where it has one), it fits before the
-//      position and no word byte stands next to it where it is bounded (before, after);
+//   1. for the others, whether a word byte follows, and the range of the entries of their buckets;
+//   2. every (position, entry) pair, in one loop that walks the ranges (with AVX-512: each pair written out, and
+//      checked eight at a time), the hit written each time and kept when the entry's bucket is open, its last eight
+//      bytes are the text's (in their exact spelling where it has one), it fits before the position and no word byte
+//      stands next to it where it is bounded (before, after);
 //   3. the hits of literals longer than eight bytes checked one by one for the bytes before their last eight, and
 //      those of anchored literals (filtered by a window inside them: their entry stands for their bytes up to it)
 //      for their whole bytes, and the boundary after them, and moved to their end.
@@ -196,20 +198,10 @@ walk_lists(const uint8_t *bytes, size_t count, const boilerstrip_confirm_tables 
 // checked as `pair_fits` checks one, eight a step: their entries and their positions' facts gathered, the tests as
 // masks, the hits kept packed to the front of a vector (a compress in a register: to memory it is slow on AMD's cores)
 // and stored whole, over pairs already read; returns how many. The byte before each literal is read as the top byte of
-// the four ending there; where fewer than four bytes stand before it, a byte at a time. A text shorter than eight bytes
-// is checked a pair at a time.
+// the four ending there; where fewer than four bytes stand before it, a byte at a time. For a text of eight bytes or
+// more (a shorter one's lists are walked).
 static CONFIRM512 size_t check_pairs_avx512(const uint8_t *bytes, size_t count, const boilerstrip_confirm_tables *tables, position_facts facts,
                    uint64_t *hits, size_t total) {
-    if (count < 8) {
-        size_t written = 0;
-        for (size_t pair = 0; pair < total; pair++) {
-            uint64_t hit;
-            const uint64_t fits = pair_fits(bytes, tables, facts, (size_t)(hits[pair] >> 32), (size_t)(hits[pair] & 0xFFFFFFFF), &hit);
-            hits[written] = hit;
-            written += fits;
-        }
-        return written;
-    }
     const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF), byte = _mm512_set1_epi64(0xFF), one = _mm512_set1_epi64(1),
                   eight = _mm512_set1_epi64(8), ones = _mm512_set1_epi64(-1), sixty_four = _mm512_set1_epi64(64),
                   bucket_bits = _mm512_set1_epi64(0xF), three = _mm512_set1_epi64(3),
@@ -309,7 +301,7 @@ confirm_chunk(const uint8_t *bytes, size_t count, const uint64_t *flagged, size_
     const position_facts facts = {ats, opens, tails, raws, afters, starts};
     size_t m = 0, written = 0;
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    if (vector) {
+    if (vector && count >= 8) {
         size_t total = 0;
         for (; m < passed; m++) {
             size_t start, end;

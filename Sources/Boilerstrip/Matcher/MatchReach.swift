@@ -84,68 +84,33 @@ public enum MatchReach {
         // `\Q…\E` quotes metacharacters, and the extended option makes spaces and `#` comments mean nothing: the scan
         // below knows neither.
         guard !literals.isEmpty, !pattern.contains("\\Q"), !LiteralExtractor.hasInlineOption(UInt8(ascii: "x"), in: bytes) else { return nil }
-        // The runs of plain characters at the top level (no metacharacter, escape or class in them).
+        // The runs of plain characters at the top level, not under a quantifier: the items there read with the
+        // literal extractor's helpers (an escape, a class, a group, an anchor or `.` ends a run).
+        guard LiteralExtractor.splitAlternatives(bytes, 0..<bytes.count).count == 1 else { return nil }
         var runs: [Range<Int>] = []
-        var depth = 0, index = 0, runStart = -1
-        func endRun() {
-            if runStart >= 0, runStart < index { runs.append(runStart..<index) }
-            runStart = -1
-        }
+        var index = 0, runStart = -1
         while index < bytes.count {
-            let byte = bytes[index]
+            let byte = bytes[index], itemEnd: Int
+            var plain = false
             switch byte {
-            case UInt8(ascii: "\\"):
-                endRun()
-                // An escape, with its braces or digits (`\x{…}`, `\p{Lu}`, `\x41`): none of its bytes is text of a run.
-                index = LiteralExtractor.escapeEnd(bytes, from: index, limit: bytes.count)
-            case UInt8(ascii: "["):
-                endRun()
-                // A class: up to its closing `]` (a `]` first in it, or escaped, is a member).
-                index += 1
-                if index < bytes.count, bytes[index] == UInt8(ascii: "^") { index += 1 }
-                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1 }
-                while index < bytes.count, bytes[index] != UInt8(ascii: "]") {
-                    if bytes[index] == UInt8(ascii: "[") && index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: ":") {
-                        // A POSIX class `[:alpha:]`: its own `]` does not close the class.
-                        if let close = bytes[(index + 2)...].firstIndex(of: UInt8(ascii: "]")) { index = close + 1; continue }
-                    }
-                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
-                }
-                index += 1
-            case UInt8(ascii: "("):
-                endRun()
-                depth += 1
-                index += 1
-            case UInt8(ascii: ")"):
-                endRun()
-                depth -= 1
-                index += 1
-            case UInt8(ascii: "|") where depth == 0:
-                return nil  // alternatives at the top level: no literal is in every match through them
-            case UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "."), UInt8(ascii: "|"), UInt8(ascii: "?"),
-                 UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "{"), UInt8(ascii: "}"):
-                // A quantifier applies to the character before it: that one leaves the run.
-                if [UInt8(ascii: "?"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "{")].contains(byte), runStart >= 0, runStart < index {
-                    var last = index - 1
-                    while last > runStart, bytes[last] & 0xC0 == 0x80 { last -= 1 }  // the start of the quantified character
-                    if runStart < last { runs.append(runStart..<last) }
-                    runStart = -1
-                }
-                endRun()
-                index += 1
-                // A counted quantifier's numbers (`{2,30}`) are no text either.
-                if byte == UInt8(ascii: "{"), let close = bytes[index...].firstIndex(of: UInt8(ascii: "}")),
-                   bytes[index..<close].allSatisfy({ (0x30...0x39).contains($0) || $0 == UInt8(ascii: ",") }) {
-                    index = close + 1
-                }
+            case UInt8(ascii: "\\"): itemEnd = LiteralExtractor.escapeEnd(bytes, from: index, limit: bytes.count)
+            case UInt8(ascii: "["): itemEnd = LiteralExtractor.classEnd(bytes, from: index, limit: bytes.count)
+            case UInt8(ascii: "("): itemEnd = LiteralExtractor.matchingParen(bytes, from: index, limit: bytes.count) + 1
+            case UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "."): itemEnd = index + 1
             default:
-                if depth == 0 && runStart < 0 { runStart = index }
-                if depth != 0 { runStart = -1 }
-                index += 1
+                plain = true
+                itemEnd = min(bytes.count, index + (byte < 0xC0 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4))  // a character
             }
+            let quantified = LiteralExtractor.quantifier(bytes, at: itemEnd, limit: bytes.count).end
+            if plain, quantified == itemEnd {
+                if runStart < 0 { runStart = index }
+            } else if runStart >= 0 {
+                runs.append(runStart..<index)
+                runStart = -1
+            }
+            index = quantified
         }
-        endRun()
-        guard depth == 0 else { return nil }
+        if runStart >= 0 { runs.append(runStart..<bytes.count) }
         func lower(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
         var best: Int?
         for literal in literals {
@@ -183,6 +148,8 @@ public enum MatchReach {
     /// and over `budget` other bytes, then back to the start of the character it stopped in.
     @inline(__always)
     static func floor(before position: Int, budget: Int, in bytes: UnsafeBufferPointer<UInt8>, lowerBound: Int) -> Int {
+        // No more bytes than the budget: the walk would reach `lowerBound` (a byte costs one at most).
+        if position >= lowerBound, position &- lowerBound <= budget { return lowerBound }
         var at = position, left = budget
         // Eight bytes a step while they cost no more than is left: their costs are added without a branch on the
         // bytes (a branch per byte on whether it is spacing mispredicted often and made this walk a tenth of the

@@ -368,12 +368,10 @@ public final class Screen: Sendable {
                             // "mehr" in prose: on the corpus a tenth of the screen's hits, each looked for the rest of
                             // the rule in the line).
                             // (Only while the group is not met on the line: a later occurrence may still be in the
-                            // tail. A line no longer in bytes than the budget is all tail.)
+                            // tail.)
                             if output & 7 == 0, literalTails[rule] >= 0, state.pointee.mask & 1 == 0 {
                                 if tailSegment != segment || tailBudget != literalTails[rule] {
-                                    let text = RuleMatcher.text(of: segments[segment], in: bytes)
-                                    tailFloor = text.count <= literalTails[rule] ? text.lowerBound
-                                        : MatchReach.floor(before: text.upperBound, budget: literalTails[rule], in: bytes, lowerBound: text.lowerBound)
+                                    tailFloor = Screen.endFloor(segments[segment], budget: literalTails[rule], run: nil, in: bytes)
                                     (tailSegment, tailBudget) = (segment, literalTails[rule])
                                 }
                                 if end - length < tailFloor { continue }
