@@ -769,17 +769,18 @@ import Testing
         }
     }
 
-    /// The match-floor walk, eight bytes a step, against the same walk a byte at a time: any mix of spacing
-    /// (spaces, entity letters, UTF-8 spaces) and other bytes, any budget and lower bound.
+    /// The match-floor walk (``boilerstrip_cost_floor``), eight bytes a step and 64 (with AVX-512, where the processor
+    /// has it), against the same walk a byte at a time: any mix of spacing (spaces, entity letters, UTF-8 spaces),
+    /// bytes that continue a character, and other bytes, over several blocks of 64, any budget and lower bound.
     @Test(arguments: 0..<100)
     func theFloorWalkStopsWhereAWalkByBytesDoes(seed: UInt64) {
         var random = Generator(state: seed &* 104_729 &+ 11)
-        let alphabet: [UInt8] = Array(" \t&;#0anbsp".utf8) + [0xC2, 0xA0, 0xE2, 0x80, 0xAF] + Array("xyzé.,QR".utf8)
+        let alphabet: [UInt8] = Array(" \t&;#0anbsp".utf8) + [0xC2, 0xA0, 0xE2, 0x80, 0xAF] + Array("xyzé.,QRü€".utf8)
         let text = (0..<Int.random(in: 0...600, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
         func byBytes(_ position: Int, _ budget: Int, _ lowerBound: Int) -> Int {
             var at = position, left = budget
             while at > lowerBound {
-                if !MatchReach.spacing[Int(text[at - 1])] {
+                if MatchReach.costs[Int(text[at - 1])] == 1 {
                     if left == 0 { break }
                     left -= 1
                 }
@@ -793,8 +794,16 @@ import Testing
                 let position = Int.random(in: 0...text.count, using: &random)
                 let lowerBound = Int.random(in: 0...position, using: &random)
                 let budget = Int.random(in: 0...Swift.max(1, position - lowerBound), using: &random)
-                #expect(MatchReach.floor(before: position, budget: budget, in: bytes, lowerBound: lowerBound) == byBytes(position, budget, lowerBound),
+                let expected = byBytes(position, budget, lowerBound)
+                #expect(MatchReach.floor(before: position, budget: budget, in: bytes, lowerBound: lowerBound) == expected,
                         "seed \(seed): floor(before: \(position), budget: \(budget), lowerBound: \(lowerBound))")
+                guard let base = bytes.baseAddress else { continue }
+                MatchReach.costs.withUnsafeBufferPointer { costs in
+                    for level: Int32 in [0, 3] {
+                        #expect(boilerstrip_cost_floor_using(level, base, bytes.count, position, budget, lowerBound, costs.baseAddress!) == expected,
+                                "seed \(seed), level \(level): floor(before: \(position), budget: \(budget), lowerBound: \(lowerBound))")
+                    }
+                }
             }
         }
     }

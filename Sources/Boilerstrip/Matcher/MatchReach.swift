@@ -1,3 +1,4 @@
+import SIMDKernels
 /// How far before one of its literals a rule's match can start.
 ///
 /// ``bounds(of:)`` reads a compiled (expanded) pattern and bounds the characters of any match that are not *spacing*:
@@ -145,34 +146,16 @@ public enum MatchReach {
 
     /// The lowest start of a match that has at most `budget` non-spacing characters and reaches `position`: walks back
     /// from `position`, no further than `lowerBound`, over spacing and the bytes that continue a character for free
-    /// and over `budget` other bytes, then back to the start of the character it stopped in.
+    /// and over `budget` other bytes, then back to the start of the character it stopped in
+    /// (`boilerstrip_cost_floor`: 64 bytes a step with AVX-512, eight without).
     @inline(__always)
     static func floor(before position: Int, budget: Int, in bytes: UnsafeBufferPointer<UInt8>, lowerBound: Int) -> Int {
         // No more bytes than the budget: the walk would reach `lowerBound` (a byte costs one at most).
         if position >= lowerBound, position &- lowerBound <= budget { return lowerBound }
-        var at = position, left = budget
-        // Eight bytes a step while they cost no more than is left: their costs are added without a branch on the
-        // bytes (a branch per byte on whether it is spacing mispredicted often and made this walk a tenth of the
-        // whole run). The last, partly affordable step is taken as far as the budget goes.
-        costs.withUnsafeBufferPointer { costs in
-            while at &- 8 >= lowerBound {
-                var step = 0
-                for back in 1...8 { step &+= Int(costs[Int(bytes[at &- back])]) }
-                if step > left { break }
-                left &-= step
-                at &-= 8
-            }
-            // The bytes of the last step whose running cost stays within what is left (the running cost only grows:
-            // they are the ones before the first that would exceed it), counted without a branch on them either.
-            var cost = 0, taken = 0
-            for back in 0..<min(8, at &- lowerBound) {
-                cost &+= Int(costs[Int(bytes[at &- 1 &- back])])
-                taken &+= cost <= left ? 1 : 0
-            }
-            at &-= taken
+        guard let base = bytes.baseAddress, position > lowerBound, budget >= 0 else { return position }
+        return costs.withUnsafeBufferPointer { costs in
+            boilerstrip_cost_floor(base, bytes.count, position, budget, lowerBound, costs.baseAddress!)
         }
-        while at > lowerBound, at < bytes.count, bytes[at] & 0xC0 == 0x80 { at -= 1 }
-        return at
     }
 
     /// Where a match made of `set`'s bytes (``Rule/matchBytes``) that ends at `position` can start: the start of the run

@@ -369,7 +369,9 @@ public final class Screen: Sendable {
                             // the rule in the line).
                             // (Only while the group is not met on the line: a later occurrence may still be in the
                             // tail.)
-                            if output & 7 == 0, literalTails[rule] >= 0, state.pointee.mask & 1 == 0 {
+                            // (An occurrence no more bytes than the tail from the end is in it: no walk.)
+                            if output & 7 == 0, literalTails[rule] >= 0, state.pointee.mask & 1 == 0,
+                               segmentEnd - (end - length) > literalTails[rule] {
                                 if tailSegment != segment || tailBudget != literalTails[rule] {
                                     tailFloor = Screen.endFloor(segments[segment], budget: literalTails[rule], run: nil, in: bytes)
                                     (tailSegment, tailBudget) = (segment, literalTails[rule])

@@ -60,6 +60,17 @@ size_t boilerstrip_line_breaks(const uint8_t *bytes, size_t from, size_t count, 
 size_t boilerstrip_line_breaks_using(int level, const uint8_t *bytes, size_t from, size_t count,
                                      const boilerstrip_marks *marks, size_t *positions, size_t capacity, size_t *resume);
 
+/// The first byte of the walk back from `position` in `bytes` (`count` of them) over `budget` bytes whose cost
+/// (`costs[b]`, 0 or 1; 0 for every byte that continues a character) is 1, and any number of bytes of cost 0, no
+/// further than `lower_bound`: right after the first costly byte the budget does not cover, or `lower_bound`; then
+/// back to the start of the character there (`MatchReach.floor`). Any level (eight bytes a step below level 3).
+size_t boilerstrip_cost_floor(const uint8_t *bytes, size_t count, size_t position, size_t budget, size_t lower_bound,
+                              const uint8_t *costs);
+
+/// The same with the kernel of a given level (0 or 3; at most the processor's), for tests.
+size_t boilerstrip_cost_floor_using(int level, const uint8_t *bytes, size_t count, size_t position, size_t budget,
+                                    size_t lower_bound, const uint8_t *costs);
+
 /// How many hashes the vector filter takes of each window (`boilerstrip_shift_or`).
 #define BOILERSTRIP_FILTER_HASHES 5
 
