@@ -8,8 +8,8 @@
 
 #define KERNEL512 __attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2,popcnt")))
 
-// The bytes of the 64 at `at` (`inside`: those to look at, the others loaded as zeros and not counted) whose cost is
-// not 0, as a mask: `costs[b]` picked by two byte permutes over its halves and its top bit.
+// The bytes of the (up to) 64 at `at` (`inside`: those to look at, the others neither loaded nor counted) whose cost
+// is not 0, as a mask: `costs[b]` picked by two byte permutes over its halves and its top bit.
 KERNEL512 static inline uint64_t costly(const uint8_t *at, __mmask64 inside, const __m512i *table) {
     const __m512i block = _mm512_maskz_loadu_epi8(inside, at);
     const __m512i low = _mm512_permutex2var_epi8(table[0], block, table[1]),
@@ -25,19 +25,18 @@ KERNEL512 static size_t cost_floor_avx512(const uint8_t *bytes, size_t count, si
     size_t at = position, left = budget;
     while (at > lower_bound) {
         // The (up to) 64 bytes before `at`, the first of them no lower than `lower_bound`.
-        const size_t span = at - lower_bound < 64 ? at - lower_bound : 64;
-        const __mmask64 inside = ~0ULL << (64 - span);
-        const uint64_t mask = costly(bytes + at - 64, inside, table);
+        const size_t span = at - lower_bound < 64 ? at - lower_bound : 64, start = at - span;
+        const uint64_t mask = costly(bytes + start, _bzhi_u64(~0ULL, (unsigned)span), table);
         const size_t n = (size_t)__builtin_popcountll(mask);
         if (n <= left) {
             left -= n;
-            at -= span;
+            at = start;
             continue;
         }
         // The walk stops right after the costly byte it cannot afford: the (left + 1)-th from the top, the
         // (n - left - 1)-th from the bottom.
         const uint64_t stop = _pdep_u64(1ULL << (n - left - 1), mask);
-        at = at - 64 + (size_t)_tzcnt_u64(stop) + 1;
+        at = start + (size_t)_tzcnt_u64(stop) + 1;
         break;
     }
     while (at > lower_bound && at < count && (bytes[at] & 0xC0) == 0x80) at--;

@@ -146,7 +146,7 @@ public enum MatchReach {
 
     /// The lowest start of a match that has at most `budget` non-spacing characters and reaches `position`: walks back
     /// from `position`, no further than `lowerBound`, over spacing and the bytes that continue a character for free
-    /// and over `budget` other bytes, then back to the start of the character it stopped in
+    /// and over `budget` (at least 0) other bytes, then back to the start of the character it stopped in
     /// (`boilerstrip_cost_floor`: 64 bytes a step with AVX-512, eight without).
     @inline(__always)
     static func floor(before position: Int, budget: Int, in bytes: UnsafeBufferPointer<UInt8>, lowerBound: Int) -> Int {
