@@ -1,6 +1,6 @@
 // The walk back from a position over a budget of characters (`MatchReach.floor`): 64 bytes a step with AVX-512. The
 // screen takes it for every line where a rule's literal must lie near the line's end (a teaser's "mehr", a footer's
-// "appeared"): the eight-bytes-a-step walk in Swift cost 90 cycles a line, 4 % of the time of text mode.
+// "appeared"): the eight-bytes-a-step walk in Swift cost 90 TSC ticks a line there, 4 % of the time of text mode.
 #include "SIMDKernels.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
