@@ -67,22 +67,11 @@ static size_t cost_floor_scalar(const uint8_t *bytes, size_t count, size_t posit
     return at;
 }
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-static int vector_level = -1;  // unknown; a race only writes the same answer twice
-
-static int vector_available(void) {
-    if (vector_level < 0) {
-        __builtin_cpu_init();
-        vector_level = boilerstrip_simd_level() >= 3 && __builtin_cpu_supports("bmi2");
-    }
-    return vector_level;
-}
-#endif
-
 size_t boilerstrip_cost_floor_using(int level, const uint8_t *bytes, size_t count, size_t position, size_t budget,
                                     size_t lower_bound, const uint8_t *costs) {
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    if (level >= 3 && vector_available())
+    // (Level 3 brings BMI2 as it does for the confirmation: every processor with AVX-512 VBMI has it.)
+    if (level >= 3 && boilerstrip_simd_level() >= 3)
         return cost_floor_avx512(bytes, count, position, budget, lower_bound, costs);
 #endif
     (void)level;

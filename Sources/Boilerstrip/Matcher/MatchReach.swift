@@ -112,14 +112,14 @@ public enum MatchReach {
             index = quantified
         }
         if runStart >= 0 { runs.append(runStart..<bytes.count) }
-        func lower(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
+        // The pattern as the screen compares literals (the same bytes, ASCII-lowercased).
+        let folded = Array(asciiLowercased(pattern).utf8)
         var best: Int?
         for literal in literals {
             let wanted = Array(literal.utf8)
             guard !wanted.isEmpty else { continue }
             for run in runs where run.count >= wanted.count {
-                for start in run.lowerBound...(run.upperBound - wanted.count)
-                where (0..<wanted.count).allSatisfy({ lower(bytes[start + $0]) == wanted[$0] }) {
+                for start in run.lowerBound...(run.upperBound - wanted.count) where folded[start..<(start + wanted.count)].elementsEqual(wanted) {
                     let rest = MatchReach.bounds(of: String(decoding: bytes[start...], as: UTF8.self))
                     if rest.endsLine, let whole = rest.whole { best = min(best ?? whole, whole) }
                 }
