@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/boilerstrip
 BIN_RELEASE := .build/release/boilerstrip
 
-.PHONY: deps build release demo test fuzz screen-fuzz rules-readme rules-snapshot man completions test-spark corpus-audit
+.PHONY: deps build release demo test bench bench-goals fuzz screen-fuzz rules-readme rules-snapshot man completions test-spark corpus-audit
 
 # PCRE2 (libpcre2-8) and pkg-config, from Debian's packages, when they are missing.
 deps:
@@ -84,6 +84,11 @@ fuzz: deps
 # Benchmarks/README.md. Throughput "(M)" is MB/s; --scale shows the other metrics per 1 MB slice, not per byte.
 bench:
 	cd Benchmarks && $(SWIFT) package --disable-sandbox --scratch-path .build-bench benchmark --scale --no-progress
+
+# The throughput goals checked on this machine (in-process, against grep -P and Python, two jobs, peak memory):
+# one line a goal, exit 1 when one is missed. See Benchmarks/README.md.
+bench-goals: deps
+	Benchmarks/goals
 
 # Removals on the shared corpus, sorted into the corpus README's known boilerplate, wire credits, and the rest.
 corpus-audit: deps
