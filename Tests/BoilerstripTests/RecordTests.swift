@@ -405,18 +405,46 @@ import Testing
         #expect(tally.workers.allSatisfy { (0..<jobs).contains($0) })
     }
 
-    /// A batch's runs cover it in order; each but the last holds at least the target and ends right after the first
-    /// line break from there.
-    @Test(arguments: [1, 7, 50, 1000])
-    func aBatchIsCutIntoRunsOfWholeLines(target: Int) {
-        let batch = Array((0..<40).map { String(repeating: "x", count: $0 % 11 * 7) + "\n" }.joined().utf8) + Array("tail".utf8)
-        let runs = batch.withUnsafeBufferPointer { JSONLStream.lineRuns($0, target: target) }
-        #expect(runs.first?.lowerBound == 0 && runs.last?.upperBound == batch.count)
-        #expect(zip(runs, runs.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound && !$0.isEmpty })
-        for run in runs.dropLast() {
-            #expect(batch[run.upperBound - 1] == 0x0A && run.count >= target)
-            #expect(!batch[(run.lowerBound + target - 1)..<(run.upperBound - 1)].contains(0x0A))  // the first break from there
+    /// Jobs take chunks in turn and write them in their place: an output that closes, or an input that fails, ends
+    /// the run for every job, and what was written is the input's first records, whole and in order.
+    @Test(arguments: [1, 2, 3])
+    func aClosedOutputOrAFailedReadEndsEveryJob(jobs: Int) throws {
+        struct ReadFailed: Error {}
+        let lines = (0..<300).map { #"{"id":\#($0),"text":"Line \#($0). Read more"}"# }
+        let input = Array((lines.joined(separator: "\n") + "\n").utf8)
+        let stream = JSONLStream(records: RecordCleaner(cleaner: Support.cleaner), jobs: jobs, batchBytes: 200)
+        func reader(failingAfter limit: Int) -> (UnsafeMutableRawBufferPointer) throws -> Int {
+            var offset = 0
+            return { buffer in
+                if offset >= limit { throw ReadFailed() }
+                let count = min(buffer.count, 333, input.count - offset)
+                buffer.copyBytes(from: input[offset..<(offset + count)])
+                offset += count
+                return count
+            }
         }
+        func expectLeadingRecords(_ written: [UInt8], atLeast: Int) {
+            let outLines = written.split(separator: 0x0A)
+            #expect(outLines.count >= atLeast && written.last == 0x0A)
+            for (index, line) in outLines.enumerated() {
+                #expect(String(decoding: line, as: UTF8.self).hasPrefix(#"{"id":\#(index),"text":"Line \#(index)."#))
+            }
+        }
+        var written: [UInt8] = [], writes = 0
+        _ = try stream.run(read: reader(failingAfter: .max), write: { bytes in
+            guard writes < 5 else { return false }
+            writes += 1
+            written += bytes
+            return true
+        })
+        #expect(writes == 5)
+        expectLeadingRecords(written, atLeast: 5)
+        written = []
+        #expect(throws: ReadFailed.self) {
+            _ = try stream.run(read: reader(failingAfter: input.count / 2), write: { written += $0; return true })
+        }
+        expectLeadingRecords(written, atLeast: 1)
+        #expect(written.split(separator: 0x0A).count < lines.count)
     }
 
     @Test func lastLineWithoutBreakAndCRLFAreKept() throws {
