@@ -47,12 +47,16 @@ struct Input {
 
     /// Opens `path` ("-" for stdin).
     static func open(_ path: String) throws(InputError) -> Input {
-        if path == "-" { return Input(name: "<stdin>", descriptor: 0) }
+        if path == "-" {
+            Pipes.enlarge(0)
+            return Input(name: "<stdin>", descriptor: 0)
+        }
         var info = stat()
         guard stat(path, &info) == 0 else { throw InputError(path: path, problem: String(cString: strerror(errno))) }
         if (info.st_mode & S_IFMT) == S_IFDIR { throw InputError(path: path, problem: "is a directory") }
         let descriptor = Glibc.open(path, O_RDONLY)
         guard descriptor >= 0 else { throw InputError(path: path, problem: String(cString: strerror(errno))) }
+        Pipes.enlarge(descriptor)  // a named pipe, or <(zcat …)
         return Input(name: path, descriptor: descriptor)
     }
 
@@ -145,7 +149,10 @@ struct InputError: Error, CustomStringConvertible {
 struct Output {
     private(set) var closed = false
 
-    init() { signal(SIGPIPE, SIG_IGN) }
+    init() {
+        signal(SIGPIPE, SIG_IGN)
+        Pipes.enlarge(1)
+    }
 
     @discardableResult
     mutating func write(_ bytes: [UInt8]) -> Bool {
@@ -162,6 +169,23 @@ struct Output {
             }
             return true
         }
+    }
+}
+
+/// Linux gives a pipe 64 KiB: a reader as fast as boilerstrip then wakes its writer for each 64 KiB, and the two
+/// take turns on the cores. With 1 MiB, `cat corpus.jsonl | boilerstrip --jsonl` read 350 → 399 MB/s with one job
+/// and 367 → 609 with two (which gained nothing at 64 KiB).
+enum Pipes {
+    /// The largest pipe buffer an unprivileged process may ask for by default (/proc/sys/fs/pipe-max-size).
+    static let bytes: Int32 = 1 << 20
+
+    /// Raises the buffer of `descriptor` to ``bytes`` when it is a pipe with less; anything else, or a refusal (a
+    /// lower limit, the user's pipe pages spent), leaves it as it was.
+    static func enlarge(_ descriptor: Int32) {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFIFO else { return }
+        let getSize: Int32 = 1032, setSize: Int32 = 1031  // F_GETPIPE_SZ, F_SETPIPE_SZ (Linux; not in Swift's Glibc)
+        if fcntl(descriptor, getSize) < bytes { _ = fcntl(descriptor, setSize, bytes) }
     }
 }
 

@@ -240,6 +240,36 @@ import Testing
         if lines.count >= 3 { #expect((try? JSONSerialization.jsonObject(with: Data(lines[2].utf8))) != nil) }
     }
 
+    /// A pipe on stdin or stdout is raised to 1 MiB (Linux gives 64 KiB, and a fast reader then waits on its writer
+    /// for each 64 KiB): both pipes hold 1 MiB once the first record's answer is back.
+    @Test func pipesAreRaisedToOneMebibyte() throws {
+        let limit = (try? String(contentsOfFile: "/proc/sys/fs/pipe-max-size", encoding: .utf8))
+            .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+        guard limit >= 1 << 20 else { return }  // not Linux, or a lower limit: the pipes stay as they are
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Binary.path)
+        process.arguments = ["--jsonl"]
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        let getPipeSize: Int32 = 1032  // F_GETPIPE_SZ
+        #expect(fcntl(stdin.fileHandleForWriting.fileDescriptor, getPipeSize) < 1 << 20)
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(#"{"text":"Body.\nRead more"}"#.utf8 + [0x0A]))
+        var answer = Data()
+        while !answer.contains(0x0A) {
+            let more = stdout.fileHandleForReading.availableData  // what is there, waiting for some (not for 4 KiB)
+            if more.isEmpty { break }
+            answer += more
+        }
+        #expect(String(decoding: answer, as: UTF8.self).hasPrefix(#"{"text":"Body.\n","#))
+        #expect(fcntl(stdin.fileHandleForWriting.fileDescriptor, getPipeSize) == 1 << 20)
+        #expect(fcntl(stdout.fileHandleForReading.fileDescriptor, getPipeSize) == 1 << 20)
+        try stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
     @Test func closedStdoutEndsQuietly() throws {
         let script = "yes '{\"text\":\"Some text. Read more\"}' | head -n 200000 | '\(Binary.path)' --jsonl | head -n 1 > /dev/null; echo \"${PIPESTATUS[2]}\""
         let result = try Binary.shell(script)
