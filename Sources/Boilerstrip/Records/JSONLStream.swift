@@ -102,6 +102,8 @@ public struct JSONLStream {
 
     /// The most bytes one call of `read` is given.
     static let readBytes = 1 << 20
+    /// What one call of `read` is given once a chunk holds its target but no line break past it.
+    static let readBytesPastTarget = 1 << 16
 
     /// Reads chunks of whole lines, one job at a time (the caller holds the lock).
     final class Reader {
@@ -142,7 +144,9 @@ public struct JSONLStream {
             carry.removeAll(keepingCapacity: true)
             while true {
                 if filled == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }  // a line longer than a chunk
-                let want = min(JSONLStream.readBytes, buffer.count - filled)
+                // About the target, then small reads to the next line break: a chunk is about the target however much a
+                // read could give (a 1 MB input is two chunks, not one, for two jobs).
+                let want = min(JSONLStream.readBytes, buffer.count - filled, max(target - filled, JSONLStream.readBytesPastTarget))
                 let count = try buffer.withUnsafeMutableBytes { bytes in
                     try read(UnsafeMutableRawBufferPointer(rebasing: bytes[filled..<(filled + want)]))
                 }
@@ -155,7 +159,7 @@ public struct JSONLStream {
                     filled += count
                 }
                 // A short read with nothing more ready: the input paused, and the lines read so far are answered now.
-                if lineEnd >= target || ended || (lineEnd > 0 && count < JSONLStream.readBytes && !inputReady()) { break }
+                if lineEnd >= target || ended || (lineEnd > 0 && count < want && !inputReady()) { break }
             }
             carry.append(contentsOf: buffer[lineEnd..<filled])
             guard lineEnd > 0 else { return nil }
