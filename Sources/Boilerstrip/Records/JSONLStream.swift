@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -38,8 +37,8 @@ public struct JSONLStream {
     /// where a run's fresh pages weigh more (this VM takes 5-10 µs to touch a page the first time).
     public let batchBytes: Int
 
-    /// The default ``batchBytes``.
-    public static func defaultBatchBytes(jobs: Int) -> Int { 1 << 19 }
+    /// The default ``batchBytes``, whatever the jobs.
+    public static let defaultBatchBytes = 1 << 19
     /// Called with each problem worth a line on stderr (record number, message).
     public var warn: (Int, String) -> Void = { _, _ in }
 
@@ -52,7 +51,7 @@ public struct JSONLStream {
         self.records = records
         self.jobs = max(1, jobs)
         self.onError = onError
-        self.batchBytes = max(1, batchBytes ?? JSONLStream.defaultBatchBytes(jobs: jobs))
+        self.batchBytes = max(1, batchBytes ?? JSONLStream.defaultBatchBytes)
     }
 
     /// Runs the stream. Each job takes the next chunk of whole lines in turn: it reads the chunk straight into its
@@ -85,11 +84,8 @@ public struct JSONLStream {
                 try withoutActuallyEscaping(inputReady) { inputReady in
                     try withoutActuallyEscaping(stop) { stop in
                         let shared = Shared(stream: self, reader: Reader(read: read, inputReady: inputReady, stop: stop), write: write)
-                        if jobs == 1 {
-                            shared.work(in: workspaces[0])
-                        } else {
-                            DispatchQueue.concurrentPerform(iterations: jobs) { worker in shared.work(in: workspaces[worker]) }
-                        }
+                        // One item a job, each the job's whole run: every job works until the input ends.
+                        Workers.run(items: jobs, jobs: jobs) { _, worker in shared.work(in: workspaces[worker]) }
                         if let failure = shared.failure { throw failure }
                         var counts = shared.counts
                         counts.bytesIn = shared.reader.bytesIn
